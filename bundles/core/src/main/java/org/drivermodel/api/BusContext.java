@@ -1,0 +1,35 @@
+package org.drivermodel.api;
+
+import java.util.Map;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * A bus's handle on the core, given to {@link Bus#attach(BusContext)}. Once the bus service
+ * has unregistered, every method fails with {@code ENODEV}.
+ */
+@ProviderType
+public interface BusContext {
+
+    /**
+     * Adds a device to the bus and binds it to the first matching driver. Returns after the
+     * probe, if any, has finished.
+     *
+     * @param name       the device name, unique on the bus (e.g. {@code 1209:0001.1});
+     *                   no '/', not empty, at most 255 characters
+     * @param properties the device's identity (e.g. vendor and product ids); copied
+     * @return the new device
+     * @throws org.drivermodel.error.DriverModelException {@code EEXIST} for a duplicate name,
+     *         {@code EINVAL} for a malformed name, {@code ENODEV} once the bus is gone
+     */
+    Device addDevice(String name, Map<String, String> properties);
+
+    /**
+     * Removes a device (hot unplug): its driver's {@code remove} runs before this returns.
+     *
+     * @param name the device name
+     * @throws org.drivermodel.error.DriverModelException {@code ENOENT} if the bus has no
+     *         such device, {@code ENODEV} once the bus is gone
+     */
+    void removeDevice(String name);
+}

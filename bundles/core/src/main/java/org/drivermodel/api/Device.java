@@ -1,0 +1,40 @@
+package org.drivermodel.api;
+
+import java.util.Map;
+import java.util.Optional;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * A device node, owned by the core (Linux {@code struct device}). Anyone may hold it; it
+ * keeps no driver alive, and once removed it only answers questions about what it was.
+ */
+@ProviderType
+public interface Device {
+
+    /** @return the name, unique on its bus, e.g. {@code 1209:0001.1} */
+    String name();
+
+    /** @return the name of the bus it sits on */
+    String bus();
+
+    /** @return its path in the device tree, e.g. {@code /devices/vbus/1209:0001.1} */
+    String path();
+
+    /** @return the identity properties the bus gave it (unmodifiable) */
+    Map<String, String> properties();
+
+    /**
+     * @param key a property name
+     * @return the property, or {@code null}
+     */
+    default String property(String key) {
+        return properties().get(key);
+    }
+
+    /** @return where the device is in its life */
+    DeviceState state();
+
+    /** @return the name of the driver bound to it, if any */
+    Optional<String> driver();
+}

@@ -1,0 +1,35 @@
+package org.drivermodel.api;
+
+import org.osgi.annotation.versioning.ConsumerType;
+
+/**
+ * A device driver (Linux {@code struct device_driver}), registered as an OSGi service by its
+ * driver bundle with the properties of {@link DriverBinding}; normally a Declarative
+ * Services component.
+ *
+ * <p>The recipe: {@code probe} allocates, initialises the device and registers it with the
+ * upper layers; {@code remove} undoes that. {@code remove} runs when the device goes, when
+ * the driver is unbound, and when the driver's service unregisters (its bundle stopping),
+ * always before that returns.
+ *
+ * <p>Context: both run under the device's lock, never under a core lock; they may block.
+ */
+@ConsumerType
+public interface Driver {
+
+    /**
+     * Binds the driver to a device that matched.
+     *
+     * @param device the device
+     * @throws Exception to refuse the device; the core then tries the next matching driver
+     */
+    void probe(Device device) throws Exception;
+
+    /**
+     * Unbinds the driver from a device it was bound to. Default: nothing to undo.
+     *
+     * @param device the device
+     */
+    default void remove(Device device) {
+    }
+}

@@ -1,0 +1,86 @@
+package org.drivermodel.core.impl;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.drivermodel.api.Driver;
+import org.drivermodel.api.DriverInfo;
+
+/**
+ * What the core keeps of a registered driver: its description, its service object, and the
+ * devices it has claimed (bound, or being probed).
+ *
+ * <p>Concurrency: the monitor of this object guards {@link #state} and {@link #claimed}. A
+ * binder claims a device under the device lock <em>before</em> probing it and the remover
+ * marks the driver dying and snapshots the claims under this monitor; so every device the
+ * driver may be bound to is in the snapshot, and the remover, taking each device lock in
+ * turn, waits out a probe in progress and then unbinds it. The monitor is never held while
+ * calling anything.
+ */
+final class DriverEntry {
+    /** Lifecycle of a driver registration. */
+    enum State {
+        /** Registered: may claim devices. */
+        LIVE,
+        /** Its service is unregistering: claims are refused, bound devices are being unbound. */
+        DYING
+    }
+
+    private final DriverInfo info;
+    private final Driver driver;
+
+    private State state = State.LIVE; /* guarded by this */
+    private final Set<DeviceNode> claimed = new LinkedHashSet<>(); /* guarded by this */
+
+    DriverEntry(DriverInfo info, Driver driver) {
+        this.info = info;
+        this.driver = driver;
+    }
+
+    DriverInfo info() {
+        return info;
+    }
+
+    Driver driver() {
+        return driver;
+    }
+
+    /**
+     * Claims a device before probing it. Context: the device lock is held.
+     *
+     * @return false if the driver is dying
+     */
+    synchronized boolean claim(DeviceNode device) {
+        if (state != State.LIVE) {
+            return false;
+        }
+        claimed.add(device);
+        return true;
+    }
+
+    /** Drops a claim after a failed probe or an unbind. Context: the device lock is held. */
+    synchronized void unclaim(DeviceNode device) {
+        claimed.remove(device);
+    }
+
+    /**
+     * Marks the driver dying: no claim succeeds from now on.
+     *
+     * @return the devices claimed at that moment, in claim order
+     */
+    synchronized List<DeviceNode> kill() {
+        state = State.DYING;
+        return List.copyOf(claimed);
+    }
+
+    /** @return the devices claimed now, in claim order */
+    synchronized List<DeviceNode> claimed() {
+        return List.copyOf(claimed);
+    }
+
+    @Override
+    public String toString() {
+        return info.bus() + "/" + info.name();
+    }
+}

@@ -1,0 +1,83 @@
+package org.drivermodel.core.impl;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import org.drivermodel.api.Driver;
+import org.drivermodel.api.DriverBinding;
+import org.drivermodel.api.DriverInfo;
+import org.drivermodel.error.DriverModelException;
+import org.drivermodel.error.Errno;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.log.Logger;
+import org.osgi.util.tracker.ServiceTracker;
+
+/**
+ * Brings {@link Driver} services into the model. {@code removedService} runs synchronously
+ * inside the driver service's unregistration — when its bundle stops, updates or is
+ * uninstalled, before Declarative Services deactivates the component — and returns only
+ * after every device bound to the driver has been unbound: a bundle stop is a module unload.
+ *
+ * <p>Concurrency: the tracker's callbacks call the model with no core lock held.
+ */
+final class DriverTracker extends ServiceTracker<Driver, DriverEntry> {
+    private final DeviceModel model;
+    private final Logger log;
+
+    DriverTracker(BundleContext context, DeviceModel model, Logger log) {
+        super(context, Driver.class, null);
+        this.model = model;
+        this.log = log;
+    }
+
+    @Override
+    public DriverEntry addingService(ServiceReference<Driver> reference) {
+        long bundleId = reference.getBundle().getBundleId();
+        DriverInfo info;
+        try {
+            info = describe(reference, bundleId);
+        } catch (DriverModelException e) {
+            log.error("driver service {} of bundle {} ignored: {}", reference.getProperty("service.id"), bundleId,
+                    e.getMessage());
+            return null;
+        }
+        Driver driver = context.getService(reference);
+        if (driver == null) {
+            return null;
+        }
+        try {
+            return model.addDriver(info, driver);
+        } catch (DriverModelException e) {
+            log.error("driver service {} of bundle {} refused: {}", reference.getProperty("service.id"), bundleId,
+                    e.getMessage());
+            context.ungetService(reference);
+            return null;
+        }
+    }
+
+    @Override
+    public void removedService(ServiceReference<Driver> reference, DriverEntry entry) {
+        model.removeDriver(entry);
+        context.ungetService(reference);
+    }
+
+    private static DriverInfo describe(ServiceReference<Driver> reference, long bundleId) {
+        Map<String, Object> props = new HashMap<>();
+        for (String key : reference.getPropertyKeys()) {
+            props.put(key, reference.getProperty(key));
+        }
+        String what = "driver service " + props.get("service.id") + " of bundle " + bundleId;
+        return new DriverInfo(requireString(props, DriverBinding.DRIVER, what),
+                requireString(props, DriverBinding.BUS, what), bundleId, props);
+    }
+
+    private static String requireString(Map<String, Object> props, String key, String what) {
+        Object value = props.get(key);
+        if (!(value instanceof String s) || s.isEmpty()) {
+            throw new DriverModelException(Errno.EINVAL, what, "service property " + key + " must be a non-empty string, is "
+                    + (value == null ? "missing" : value.getClass().getSimpleName() + " '" + value + "'"));
+        }
+        return s;
+    }
+}

@@ -1,0 +1,59 @@
+package org.drivermodel.shell.impl;
+
+import org.apache.felix.service.command.Descriptor;
+import org.drivermodel.api.Device;
+import org.drivermodel.api.DriverCore;
+import org.drivermodel.error.DriverModelException;
+import org.drivermodel.vbus.VirtualBus;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/** {@code vbus:plug}, {@code vbus:unplug} and {@code vbus:list}: the virtual bus's controller. */
+@Component(service = VbusCommands.class, property = {
+        "osgi.command.scope=vbus",
+        "osgi.command.function=plug",
+        "osgi.command.function=unplug",
+        "osgi.command.function=list" })
+public final class VbusCommands {
+
+    @Reference
+    private VirtualBus vbus;
+
+    @Reference
+    private DriverCore core;
+
+    /**
+     * @param id vendor:product
+     * @return what became of the new device
+     */
+    @Descriptor("plug a virtual device; it is bound before this returns")
+    public String plug(@Descriptor("vendor:product, four hex digits each, e.g. 1209:0001") String id) {
+        String name = vbus.plug(id);
+        String bound;
+        try {
+            Device d = core.device(VirtualBus.NAME + "/" + name);
+            bound = d.driver().map(drv -> "bound to " + drv).orElse("no driver");
+        } catch (DriverModelException e) {
+            bound = "not in the device tree (" + e.errno() + ")";
+        }
+        return "plugged " + name + ": " + bound;
+    }
+
+    /**
+     * @param name a plugged device's name
+     * @return a confirmation
+     */
+    @Descriptor("unplug a virtual device (surprise removal); its driver is unbound before this returns")
+    public String unplug(@Descriptor("the device name, e.g. 1209:0001.1") String name) {
+        vbus.unplug(name);
+        return "unplugged " + name;
+    }
+
+    /** @return the plugged hardware */
+    @Descriptor("list the devices plugged into the virtual bus")
+    public String list() {
+        Table t = new Table("DEVICE", "VENDOR", "PRODUCT");
+        vbus.plugged().forEach((name, props) -> t.row(name, props.get(VirtualBus.VENDOR), props.get(VirtualBus.PRODUCT)));
+        return t.toString();
+    }
+}
