@@ -1,28 +1,112 @@
 package org.drivermodel.shell.impl;
 
+import java.util.List;
+
 import org.apache.felix.service.command.Descriptor;
+import org.drivermodel.api.Device;
 import org.drivermodel.api.DriverCore;
 import org.drivermodel.api.DriverInfo;
+import org.drivermodel.error.DriverModelException;
+import org.drivermodel.error.Errno;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
-/** {@code driver:list}. */
+/**
+ * {@code driver:list}, {@code driver:stop} and {@code driver:start}: drivers, and their
+ * bundles as the modules they are. Stopping a driver bundle is unloading a module: its
+ * devices are unbound before the stop returns.
+ */
 @Component(service = DriverCommands.class, property = {
         "osgi.command.scope=driver",
-        "osgi.command.function=list" })
+        "osgi.command.function=list",
+        "osgi.command.function=stop",
+        "osgi.command.function=start" })
 public final class DriverCommands {
 
     @Reference
     private DriverCore core;
+
+    private BundleContext context;
+
+    @Activate
+    void activate(BundleContext bundleContext) {
+        this.context = bundleContext;
+    }
 
     /** @return every driver with its bus, bundle and bound devices */
     @Descriptor("list every driver: bus, name, bundle, bound devices")
     public String list() {
         Table t = new Table("BUS", "DRIVER", "BUNDLE", "DEVICES");
         for (DriverInfo d : core.drivers()) {
-            String devices = String.join(",", core.boundDevices(d.bus(), d.name()).stream().map(x -> x.name()).toList());
-            t.row(d.bus(), d.name(), d.bundleId(), devices.isEmpty() ? "-" : devices);
+            t.row(d.bus(), d.name(), d.bundleId(), names(core.boundDevices(d.bus(), d.name())));
         }
         return t.toString();
+    }
+
+    /**
+     * @param driver a driver name
+     * @return what was stopped and unbound
+     */
+    @Descriptor("stop the bundle of a driver (unload the module): its devices are unbound before this returns")
+    public String stop(@Descriptor("the driver name, e.g. vled") String driver) {
+        List<DriverInfo> found = core.drivers().stream().filter(d -> d.name().equals(driver)).toList();
+        if (found.isEmpty()) {
+            throw new DriverModelException(Errno.ENOENT, "driver '" + driver + "'", "no such driver");
+        }
+        if (found.stream().map(DriverInfo::bundleId).distinct().count() > 1) {
+            throw new DriverModelException(Errno.EINVAL, "driver '" + driver + "'",
+                    "ambiguous: registered by bundles " + found.stream().map(DriverInfo::bundleId).toList());
+        }
+        Bundle bundle = context.getBundle(found.get(0).bundleId());
+        if (bundle == null) {
+            throw new DriverModelException(Errno.ENODEV, "driver '" + driver + "'", "its bundle is gone");
+        }
+        long bound = found.stream().mapToLong(d -> core.boundDevices(d.bus(), d.name()).size()).sum();
+        try {
+            bundle.stop();
+        } catch (BundleException e) {
+            throw new DriverModelException(Errno.EIO, bundle.getSymbolicName(), "stop failed: " + e.getMessage(), e);
+        }
+        return "stopped " + bundle.getSymbolicName() + " [" + bundle.getBundleId() + "]: " + bound
+                + " device(s) unbound";
+    }
+
+    /**
+     * @param bundleName a bundle's symbolic name or id
+     * @return the drivers it registered and what they bound
+     */
+    @Descriptor("start a driver bundle (load the module): its drivers bind to waiting devices")
+    public String start(@Descriptor("the bundle's symbolic name or id, e.g. org.drivermodel.driver-vled") String bundleName) {
+        Bundle bundle = findBundle(bundleName);
+        try {
+            bundle.start();
+        } catch (BundleException e) {
+            throw new DriverModelException(Errno.EIO, bundle.getSymbolicName(), "start failed: " + e.getMessage(), e);
+        }
+        StringBuilder b = new StringBuilder("started " + bundle.getSymbolicName() + " [" + bundle.getBundleId() + "]");
+        for (DriverInfo d : core.drivers()) {
+            if (d.bundleId() == bundle.getBundleId()) {
+                b.append("\n  driver ").append(d.bus()).append('/').append(d.name()).append(": bound ")
+                        .append(names(core.boundDevices(d.bus(), d.name())));
+            }
+        }
+        return b.toString();
+    }
+
+    private Bundle findBundle(String name) {
+        for (Bundle b : context.getBundles()) {
+            if (name.equals(b.getSymbolicName()) || name.equals(Long.toString(b.getBundleId()))) {
+                return b;
+            }
+        }
+        throw new DriverModelException(Errno.ENOENT, "bundle '" + name + "'", "no such bundle");
+    }
+
+    private static String names(List<Device> devices) {
+        return devices.isEmpty() ? "-" : String.join(",", devices.stream().map(Device::name).toList());
     }
 }
