@@ -1,0 +1,255 @@
+package org.drivermodel.itest;
+
+import static org.drivermodel.itest.Errors.assertErrno;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import javax.inject.Inject;
+
+import org.apache.felix.service.command.CommandProcessor;
+import org.apache.felix.service.command.CommandSession;
+import org.drivermodel.api.Device;
+import org.drivermodel.api.DeviceState;
+import org.drivermodel.api.Driver;
+import org.drivermodel.api.DriverCore;
+import org.drivermodel.error.Errno;
+import org.drivermodel.vbus.VirtualBus;
+import org.junit.After;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+
+/**
+ * The walking skeleton in a real framework: plug then bound, unplug then removed, driver
+ * bundle stop then unbound, start then rebound, and bad input refused with nothing changed.
+ *
+ * <p>Every binding change the core makes is synchronous with the call that caused it (plug,
+ * unplug, service unregistration, bundle stop), so each assertion is made right after that
+ * call returns: no waiting, no polling.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class SkeletonIT {
+    private static final String VLED_BSN = "org.drivermodel.driver-vled";
+
+    @Inject
+    private BundleContext context;
+
+    @Inject
+    private DriverCore core;
+
+    @Inject
+    private VirtualBus vbus;
+
+    @Inject
+    private CommandProcessor shell;
+
+    @Configuration
+    public Option[] config() {
+        return TestRuntime.driverModel();
+    }
+
+    @After
+    public void unplugEverything() throws Exception {
+        for (String name : vbus.plugged().keySet()) {
+            vbus.unplug(name);
+        }
+        Bundle vled = bundle(VLED_BSN);
+        if (vled.getState() != Bundle.ACTIVE) {
+            vled.start();
+        }
+    }
+
+    @Test
+    public void runsOnTheFrameworkOfThisExecution() {
+        String expected = switch (String.valueOf(System.getProperty("dm.framework"))) {
+            case "felix" -> "org.apache.felix.framework";
+            case "equinox" -> "org.eclipse.osgi";
+            default -> throw new AssertionError("dm.framework is " + System.getProperty("dm.framework"));
+        };
+        assertEquals(expected, context.getBundle(0).getSymbolicName());
+    }
+
+    @Test
+    public void everyProjectBundleIsActive() {
+        for (String bsn : List.of("org.drivermodel.lifetime", "org.drivermodel.core", "org.drivermodel.bus-virtual",
+                VLED_BSN, "org.drivermodel.shell")) {
+            assertEquals(bsn, Bundle.ACTIVE, bundle(bsn).getState());
+        }
+        assertEquals(List.of("vbus"), core.buses());
+    }
+
+    @Test
+    public void plugThenBound() {
+        String name = vbus.plug("1209:0001");
+        Device device = core.device("vbus/" + name);
+        assertEquals("/devices/vbus/" + name, device.path());
+        assertEquals(DeviceState.BOUND, device.state());
+        assertEquals(Optional.of("vled"), device.driver());
+        assertEquals("1209", device.property(VirtualBus.VENDOR));
+        assertEquals("0001", device.property(VirtualBus.PRODUCT));
+        assertEquals(List.of(device), core.boundDevices("vbus", "vled"));
+    }
+
+    @Test
+    public void deviceWithoutDriverStaysUnbound() {
+        String name = vbus.plug("1209:0bad");
+        Device device = core.device("/devices/vbus/" + name);
+        assertEquals(DeviceState.UNBOUND, device.state());
+        assertEquals(Optional.empty(), device.driver());
+    }
+
+    @Test
+    public void unplugThenRemoved() {
+        String name = vbus.plug("1209:0001");
+        Device device = core.device("vbus/" + name);
+        vbus.unplug(name);
+        assertEquals(DeviceState.REMOVED, device.state());
+        assertEquals(Optional.empty(), device.driver());
+        assertErrno(Errno.ENOENT, () -> core.device("vbus/" + name));
+        assertTrue(core.boundDevices("vbus", "vled").isEmpty());
+    }
+
+    @Test
+    public void driverBundleStopUnbindsThenStartRebinds() throws Exception {
+        String name = vbus.plug("1209:0001");
+        Device device = core.device("vbus/" + name);
+        Bundle vled = bundle(VLED_BSN);
+
+        vled.stop();
+        assertEquals("unbound when stop returns", DeviceState.UNBOUND, device.state());
+        assertEquals(Optional.empty(), device.driver());
+        assertFalse(core.drivers().stream().anyMatch(d -> d.name().equals("vled")));
+
+        vled.start();
+        assertEquals("bound again when start returns", DeviceState.BOUND, device.state());
+        assertEquals(Optional.of("vled"), device.driver());
+    }
+
+    @Test
+    public void removeRunsBeforeUnregistrationAndUnplugReturn() {
+        RecordingDriver recorder = new RecordingDriver(false);
+        ServiceRegistration<Driver> reg = RecordingDriver.register(context, recorder, "recorder", "1209:00fe");
+        String name = vbus.plug("1209:00fe");
+        assertEquals(List.of("probe " + name), recorder.calls());
+        assertEquals(Optional.of("recorder"), core.device("vbus/" + name).driver());
+
+        reg.unregister();
+        assertEquals(List.of("probe " + name, "remove " + name), recorder.calls());
+        assertEquals(DeviceState.UNBOUND, core.device("vbus/" + name).state());
+
+        reg = RecordingDriver.register(context, recorder, "recorder", "1209:00fe");
+        assertEquals("a returning driver binds the waiting device",
+                List.of("probe " + name, "remove " + name, "probe " + name), recorder.calls());
+        vbus.unplug(name);
+        assertEquals(List.of("probe " + name, "remove " + name, "probe " + name, "remove " + name), recorder.calls());
+        reg.unregister();
+        assertEquals("no call after the device is gone", 4, recorder.calls().size());
+    }
+
+    @Test
+    public void refusedProbeFallsThroughToTheNextMatchingDriver() {
+        RecordingDriver refusing = new RecordingDriver(true);
+        RecordingDriver accepting = new RecordingDriver(false);
+        ServiceRegistration<Driver> first = RecordingDriver.register(context, refusing, "refusing", "1209:00fd");
+        ServiceRegistration<Driver> second = RecordingDriver.register(context, accepting, "accepting", "1209:*");
+        try {
+            String name = vbus.plug("1209:00fd");
+            assertEquals(List.of("probe " + name), refusing.calls());
+            assertEquals(List.of("probe " + name), accepting.calls());
+            assertEquals(Optional.of("accepting"), core.device("vbus/" + name).driver());
+        } finally {
+            first.unregister();
+            second.unregister();
+        }
+        assertEquals("a refused probe is never followed by remove", 1, refusing.calls().size());
+    }
+
+    @Test
+    public void malformedIdIsRefusedAndChangesNothing() {
+        vbus.plug("1209:0001");
+        List<String> before = snapshot();
+        for (String bad : new String[] {"zz", "", "1209", "1209:", ":0001", "12345:0001", "1209:00001", "1209:00g1",
+                "1209-0001", " 1209:0001", "1209:0001 ", "1209:0001\n", "１２０９:０００１", null}) {
+            assertErrno(Errno.EINVAL, () -> vbus.plug(bad));
+        }
+        assertEquals(before, snapshot());
+    }
+
+    @Test
+    public void unplugOfUnknownDeviceIsRefusedAndChangesNothing() {
+        String name = vbus.plug("1209:0001");
+        List<String> before = snapshot();
+        for (String bad : new String[] {"1209:0001.999", name + "x", "", "../" + name, null}) {
+            assertErrno(Errno.ENOENT, () -> vbus.unplug(bad));
+        }
+        assertEquals(before, snapshot());
+    }
+
+    @Test
+    public void lookupOfMalformedPathIsRefused() {
+        assertErrno(Errno.EINVAL, () -> core.device(""));
+        assertErrno(Errno.EINVAL, () -> core.device("/devices//vbus/x"));
+        assertErrno(Errno.EINVAL, () -> core.device("/devices/vbus/x/"));
+        assertErrno(Errno.EINVAL, () -> core.device("/devices/vbus/../x"));
+        assertErrno(Errno.ENOENT, () -> core.device("/devices/vbus/none"));
+        assertErrno(Errno.ENOENT, () -> core.device("/proc/self"));
+        assertErrno(Errno.ENAMETOOLONG, () -> core.device("/devices/vbus/" + "x".repeat(5000)));
+    }
+
+    @Test
+    public void shellPlugsUnplugsAndReportsErrorsWithTheirCode() throws Exception {
+        CommandSession session = shell.createSession(System.in, System.out, System.err);
+        try {
+            String plugged = String.valueOf(session.execute("vbus:plug 1209:0001"));
+            Matcher m = Pattern.compile("plugged (1209:0001\\.\\d+): bound to vled").matcher(plugged);
+            assertTrue(plugged, m.matches());
+            String name = m.group(1);
+            String list = String.valueOf(session.execute("device:list"));
+            assertTrue(list, list.matches("(?s)DEVICE\\s+BUS\\s+STATE\\s+DRIVER\n" + Pattern.quote(name)
+                    + "\\s+vbus\\s+bound\\s+vled\n"));
+            List<String> before = snapshot();
+            assertErrno(Errno.EINVAL, () -> session.execute("vbus:plug 12:34"));
+            assertErrno(Errno.ENOENT, () -> session.execute("vbus:unplug 1209:0001.999"));
+            assertErrno(Errno.ENOENT, () -> session.execute("device:info vbus/none"));
+            assertErrno(Errno.EINVAL, () -> session.execute("device:info /devices/vbus/../x"));
+            assertErrno(Errno.ENOENT, () -> session.execute("driver:stop nosuchdriver"));
+            assertErrno(Errno.ENOENT, () -> session.execute("driver:start no.such.bundle"));
+            assertEquals(before, snapshot());
+            assertEquals("unplugged " + name, session.execute("vbus:unplug " + name));
+        } finally {
+            session.close();
+        }
+    }
+
+    private List<String> snapshot() {
+        List<String> s = new ArrayList<>();
+        core.devices().forEach(d -> s.add(d.path() + " " + d.state() + " " + d.driver().orElse("-")));
+        s.add("plugged " + vbus.plugged().keySet());
+        s.add("drivers " + core.drivers());
+        return s;
+    }
+
+    private Bundle bundle(String bsn) {
+        for (Bundle b : context.getBundles()) {
+            if (bsn.equals(b.getSymbolicName())) {
+                return b;
+            }
+        }
+        throw new AssertionError("no bundle " + bsn);
+    }
+}

@@ -1,0 +1,48 @@
+package org.drivermodel.itest;
+
+import static org.ops4j.pax.exam.CoreOptions.bundle;
+import static org.ops4j.pax.exam.CoreOptions.cleanCaches;
+import static org.ops4j.pax.exam.CoreOptions.junitBundles;
+import static org.ops4j.pax.exam.CoreOptions.options;
+
+import java.io.File;
+
+import org.ops4j.pax.exam.Option;
+
+/**
+ * The runtime every integration test boots: Declarative Services, the Log Service, Gogo's
+ * runtime and the project's freshly built bundles, taken from the reactor (failsafe passes
+ * each bundle's file as a {@code dm.bundle.*} system property), not from a Maven repository.
+ */
+public final class TestRuntime {
+
+    private TestRuntime() {
+    }
+
+    /** @return the options of a framework with the whole driver model */
+    public static Option[] driverModel() {
+        return options(
+                cleanCaches(),
+                reactorBundle("component"),
+                reactorBundle("function"),
+                reactorBundle("promise"),
+                reactorBundle("scr"),
+                reactorBundle("log"),
+                reactorBundle("gogo-runtime"),
+                reactorBundle("lifetime"),
+                reactorBundle("core"),
+                reactorBundle("bus-virtual"),
+                reactorBundle("driver-vled"),
+                reactorBundle("shell"),
+                junitBundles());
+    }
+
+    private static Option reactorBundle(String name) {
+        String path = System.getProperty("dm.bundle." + name);
+        if (path == null || !new File(path).isFile()) {
+            throw new IllegalStateException("dm.bundle." + name + " is " + path
+                    + ": run the integration tests through Maven (mvn verify), which passes the reactor's bundles");
+        }
+        return bundle(new File(path).toURI().toString());
+    }
+}
