@@ -1,0 +1,506 @@
+package org.drivermodel.lifetime;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.locks.LockSupport;
+
+import org.drivermodel.error.DriverModelException;
+import org.drivermodel.error.Errno;
+
+/**
+ * The active reference of an owner (kernfs {@code kn->active}, a {@code percpu_ref}): it counts
+ * the callers currently <em>inside</em> the owner's code, and lets removal shut the door and
+ * wait for them to leave.
+ *
+ * <pre>
+ * try (ActiveGate.Guard g = gate.enter()) {   // ENODEV once the gate is dying
+ *     driver.show(...);                       // the owner cannot go away under us
+ * }
+ * ...
+ * DrainReport r = gate.kill(Duration.ofSeconds(5), driverLoader);   // removal
+ * </pre>
+ *
+ * <h2>Design</h2>
+ *
+ * <p><b>The fast path shares nothing.</b> An entry is an {@link Guard} object that occupies one
+ * slot of a slot table; the slot <em>is</em> the count. The table is cut into stripes of
+ * {@link #STRIDE} slots (two cache lines each); a thread starts probing at the stripe its id
+ * hashes to and claims the first free slot with one CAS. Exit is one CAS of that slot from the
+ * guard back to {@code null}. There is no shared counter, no lock and no waiting on either
+ * path; threads on different stripes never write the same cache line. A gate that is never
+ * entered has no table; its first table has one stripe, and a table is replaced by one with
+ * twice the stripes (up to {@link #MAX_STRIPES}) when an entering thread finds slots held by
+ * other threads in its way, as {@code LongAdder} grows its cells on contention. Guards already
+ * sitting in an older table stay there until they exit; each table links the one it replaced,
+ * so a scan sees them all. If every slot of the biggest table is taken, the entry is counted
+ * in that table's overflow counter instead (correct, only not attributable to a thread).
+ *
+ * <p>Because a guard occupies exactly one slot from its entry until its exit, and a guard is
+ * never reused, exit is a CAS from <em>this guard</em> to {@code null}: a second
+ * {@code close()} of the same guard, from whatever thread, finds the slot no longer holding it
+ * and does nothing. Double closes therefore cannot corrupt the count. A slot holding a guard
+ * also names the thread that entered, which is how a timed-out {@link #kill} reports who is
+ * still inside, at no cost to the fast path.
+ *
+ * <p><b>Increment, then check.</b> {@code enter} first occupies a slot, then reads the state;
+ * if the gate is no longer {@link GateState#LIVE} it vacates the slot again and fails. {@code
+ * kill} first writes {@link GateState#DYING}, then reads the table reference and every slot.
+ * All of these accesses are volatile (CAS, volatile read and write), so they are totally
+ * ordered in the synchronization order, consistent with program order (Dekker's argument):
+ * if an entering thread read {@code LIVE}, its read came before the killer's write of
+ * {@code DYING}, hence its slot CAS (and its read of the table reference) came before the
+ * killer's reads of the table and the slots. The killer therefore reaches that table (the
+ * chain from any later table includes it) and sees the guard in its slot, or the {@code null}
+ * of its exit. Conversely an entry that read {@code DYING} never runs the owner's code. So a
+ * scan after {@code DYING} that finds every slot empty proves that every entry admitted while
+ * live has left, and none can be admitted again: the drain is exact, even though the scan is
+ * not an atomic snapshot. (An entry in its fail-and-back-out window may be seen by a scan; that
+ * only delays the verdict, never falsifies it.)
+ *
+ * <p><b>Waiting belongs to removal.</b> {@code kill} registers itself in a copy-on-write array
+ * of waiters before scanning. An exit vacates its slot (a volatile write) and then reads the
+ * state; if the gate is not live it unparks every registered waiter. By the same ordering
+ * argument, an exit that the killer's scan missed sees the killer registered, so its wake-up
+ * cannot be lost; the killer additionally parks with a bounded backoff
+ * ({@link #MIN_PARK_NANOS} doubling to {@link #MAX_PARK_NANOS}), so even a wake-up that never
+ * came would only cost latency, and it gives up at its deadline with a {@link DrainReport}.
+ * A late exit after a timed-out kill with no waiter left re-scans and moves the gate to
+ * {@link GateState#DEAD} itself.
+ *
+ * <p><b>Self-removal</b> (kernfs {@code kernfs_break_active_protection}): a thread inside the
+ * gate that wants to remove its own owner calls {@link Guard#breakProtection()}, which vacates
+ * its slot, so its own kill does not wait for itself. {@code kill} from a thread that still
+ * holds an unbroken entry of the same gate is refused with {@code EINVAL} rather than left to
+ * wait for itself until the deadline.
+ *
+ * <p><b>Thread-safety.</b> All methods may be called from any thread. A {@link Guard} belongs to
+ * the thread that entered; it may be handed to another thread only with a happens-before edge
+ * (e.g. through a concurrent queue), and only one thread may use it at a time, except that
+ * {@code close()} is always safe to repeat.
+ */
+public final class ActiveGate {
+
+    /** Slots per stripe: 32 references are 128 bytes with compressed oops, two cache lines, so
+     *  that stripes do not share a line even with the adjacent-line prefetcher. */
+    static final int STRIDE = 32;
+    private static final int STRIDE_SHIFT = Integer.numberOfTrailingZeros(STRIDE);
+
+    /** Largest number of stripes a gate grows to: two per CPU (a power of two) leaves room for
+     *  hash collisions; more would only cost memory. Capped at 64 (8 KiB of slots). */
+    static final int MAX_STRIPES = Math.min(64, 2 * ceilingPowerOfTwo(Runtime.getRuntime().availableProcessors()));
+
+    /** First park of a waiting kill: short, because most in-flight calls are about to return. */
+    private static final long MIN_PARK_NANOS = 50_000L;
+
+    /** Longest park of a waiting kill: exits wake the killer, so this only bounds how late a
+     *  wake-up that never came would be noticed, at no more than 100 wake-ups a second. */
+    private static final long MAX_PARK_NANOS = 10_000_000L;
+
+    /** Marks a guard counted in its table's overflow counter rather than in a slot. */
+    private static final int OVERFLOW = -1;
+
+    private static final VarHandle STATE;
+    private static final VarHandle TABLE;
+    private static final VarHandle GUARD_TABLE;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            STATE = l.findVarHandle(ActiveGate.class, "state", GateState.class);
+            TABLE = l.findVarHandle(ActiveGate.class, "table", Table.class);
+            GUARD_TABLE = l.findVarHandle(Guard.class, "table", Table.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final String name;
+
+    private volatile GateState state = GateState.LIVE;   /* CAS via STATE; only moves forward */
+
+    private volatile Table table;                         /* null until first entry; replaced (CAS via TABLE) by a bigger one on contention */
+
+    private final ParkedThreads killers = new ParkedThreads(); /* threads parked in kill() */
+
+    /**
+     * Creates a live gate.
+     *
+     * @param name the name of the owner, used in errors and reports (e.g. a sysfs path)
+     */
+    public ActiveGate(String name) {
+        this.name = Objects.requireNonNull(name, "name");
+    }
+
+    /** @return the owner's name given at construction */
+    public String name() {
+        return name;
+    }
+
+    /** @return the current state; a snapshot that may be stale as soon as it is returned */
+    public GateState state() {
+        return state;
+    }
+
+    /**
+     * Enters the gate.
+     *
+     * <p>Context: any thread, any depth of nesting (the same thread may enter again while
+     * inside). Never blocks. The caller owns the returned guard and must close it, normally with
+     * try-with-resources.
+     *
+     * @return the guard whose {@code close()} leaves the gate
+     * @throws DriverModelException {@code ENODEV} once the gate is dying or dead
+     */
+    public Guard enter() {
+        Guard g = tryEnter();
+        if (g == null) {
+            throw new DriverModelException(Errno.ENODEV, name,
+                    state == GateState.DEAD ? "was removed" : "is being removed");
+        }
+        return g;
+    }
+
+    /**
+     * Like {@link #enter()}, but answers {@code null} instead of throwing when the gate is dying.
+     *
+     * @return the guard the caller must close, or {@code null} if the gate is dying or dead
+     */
+    public Guard tryEnter() {
+        if (state != GateState.LIVE) {
+            return null; // early refusal; the check that makes the drain exact is in admit()
+        }
+        Guard g = new Guard(this, Thread.currentThread());
+        return admit(g) ? g : null;
+    }
+
+    /**
+     * @return how many entries are inside now (including entries backing out of a failed
+     *         enter); a diagnostic snapshot, O(table size)
+     */
+    public long inFlight() {
+        long n = 0;
+        for (Table t = table; t != null; t = t.previous) {
+            n += t.overflow.get();
+            for (int i = t.base, end = t.base + t.capacity; i < end; i++) {
+                if (t.slots.get(i) != null) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Kills the gate and drains it: from the moment this is called every new entry fails with
+     * {@code ENODEV}; then waits until no entry admitted before is still inside, or the deadline
+     * passes.
+     *
+     * <p>Context: may block up to {@code deadline}; must not be called while the calling thread
+     * holds an unbroken entry of this gate (see {@link Guard#breakProtection()}). Holds no lock.
+     * Several threads may kill the same gate: all of them wait, exactly one report says it
+     * {@linkplain DrainReport#initiator() initiated} the kill. Interrupts do not abandon the
+     * drain (a half-done removal is worse than a late one); the interrupt status is restored on
+     * return. A kill after the deadline passed may be repeated to wait again.
+     *
+     * @param deadline how long to wait for the entries inside; zero or negative means just look
+     * @param owner    the class loader of the owner's code (a driver bundle's loader), used to
+     *                 point at the first frame of owner code in each thread still inside; may be
+     *                 {@code null}
+     * @return the outcome; when not drained it names the threads still inside. The report holds
+     *         those threads strongly: log it, do not keep it.
+     * @throws DriverModelException {@code EINVAL} if the calling thread is inside this gate
+     *         without having broken its protection (nothing is changed then)
+     */
+    public DrainReport kill(Duration deadline, ClassLoader owner) {
+        Objects.requireNonNull(deadline, "deadline");
+        long start = System.nanoTime();
+        long budget = deadline.isNegative() ? 0 : saturatedNanos(deadline);
+        Thread me = Thread.currentThread();
+        if (holdsEntry(me)) {
+            throw new DriverModelException(Errno.EINVAL, name,
+                    "kill from inside the gate would wait for itself; call breakProtection() first");
+        }
+        boolean initiator = STATE.compareAndSet(this, GateState.LIVE, GateState.DYING);
+        killers.add(me);
+        boolean interrupted = false;
+        try {
+            long park = MIN_PARK_NANOS;
+            for (;;) {
+                if (inFlight() == 0) {
+                    STATE.compareAndSet(this, GateState.DYING, GateState.DEAD);
+                    return DrainReport.drained(name, initiator, Duration.ofNanos(System.nanoTime() - start));
+                }
+                long left = budget - (System.nanoTime() - start);
+                if (left <= 0) {
+                    return timedOut(initiator, start, owner);
+                }
+                LockSupport.parkNanos(this, Math.min(park, left));
+                park = Math.min(park << 1, MAX_PARK_NANOS);
+                interrupted |= Thread.interrupted();
+            }
+        } finally {
+            killers.remove(me);
+            if (interrupted) {
+                me.interrupt();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ActiveGate[" + name + ", " + state + "]";
+    }
+
+    // ---- the slot protocol ------------------------------------------------------------------
+
+    /** Occupies a slot for g, then checks the state; backs out if the gate is not live. */
+    private boolean admit(Guard g) {
+        occupy(g);
+        if (state == GateState.LIVE) {
+            return true;
+        }
+        if (vacate(g)) {
+            exited();
+        }
+        return false;
+    }
+
+    private void occupy(Guard g) {
+        Table t = table;
+        if (t == null) {
+            t = firstTable();
+        }
+        int home = stripeHash(g.thread);
+        for (;;) {
+            int mask = t.capacity - 1;
+            int start = (home & (t.stripes - 1)) << STRIDE_SHIFT;
+            boolean crowded = false;
+            for (int i = 0; i < t.capacity; i++) {
+                int index = t.base + ((start + i) & mask);
+                Guard other = t.slots.getPlain(index); // a hint only; the CAS decides
+                if (other == null) {
+                    g.table = t;   // written before the publishing CAS
+                    g.index = index;
+                    if (t.slots.compareAndSet(index, null, g)) {
+                        if (crowded) {
+                            grow(t);
+                        }
+                        return;
+                    }
+                    crowded = true;
+                } else if (other.thread != g.thread) {
+                    crowded = true;
+                }
+            }
+            Table bigger = grow(t);
+            if (bigger == t) {
+                g.table = t;
+                g.index = OVERFLOW;
+                t.overflow.incrementAndGet();
+                return;
+            }
+            t = bigger;
+        }
+    }
+
+    /** Releases g's count if g still holds it; true for the one call that released it. */
+    private boolean vacate(Guard g) {
+        Table t = g.table;
+        if (t == null) {
+            return false;
+        }
+        if (g.index != OVERFLOW) {
+            return t.slots.compareAndSet(g.index, g, null);
+        }
+        if (GUARD_TABLE.compareAndSet(g, t, null)) {
+            t.overflow.decrementAndGet();
+            return true;
+        }
+        return false;
+    }
+
+    /** After a vacate: wakes killers if the gate is going. */
+    private void exited() {
+        if (state == GateState.LIVE) {
+            return;
+        }
+        if (!killers.unparkAll() && state == GateState.DYING && inFlight() == 0) {
+            STATE.compareAndSet(this, GateState.DYING, GateState.DEAD); // a kill timed out earlier
+        }
+    }
+
+    private Table firstTable() {
+        Table t = new Table(1, null);
+        return TABLE.compareAndSet(this, null, t) ? t : table;
+    }
+
+    /** Replaces t by a table with twice the stripes; answers the current table (t if at the maximum). */
+    private Table grow(Table t) {
+        if (t.stripes >= MAX_STRIPES) {
+            return t;
+        }
+        Table bigger = new Table(t.stripes << 1, t);
+        return TABLE.compareAndSet(this, t, bigger) ? bigger : table;
+    }
+
+    private boolean holdsEntry(Thread thread) {
+        for (Table t = table; t != null; t = t.previous) {
+            for (int i = t.base, end = t.base + t.capacity; i < end; i++) {
+                Guard g = t.slots.get(i);
+                if (g != null && g.thread == thread) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private DrainReport timedOut(boolean initiator, long start, ClassLoader owner) {
+        Map<Thread, Integer> byThread = new LinkedHashMap<>();
+        long unattributed = 0;
+        for (Table t = table; t != null; t = t.previous) {
+            unattributed += t.overflow.get();
+            for (int i = t.base, end = t.base + t.capacity; i < end; i++) {
+                Guard g = t.slots.get(i);
+                if (g != null) {
+                    byThread.merge(g.thread, 1, Integer::sum);
+                }
+            }
+        }
+        Duration waited = Duration.ofNanos(System.nanoTime() - start);
+        if (byThread.isEmpty() && unattributed == 0) { // they all left while we looked
+            STATE.compareAndSet(this, GateState.DYING, GateState.DEAD);
+            return DrainReport.drained(name, initiator, waited);
+        }
+        return DrainReport.timedOut(name, initiator, waited, byThread, unattributed, owner);
+    }
+
+    /** Spreads sequential thread ids over the stripes (MurmurHash3's 64-bit finalizer). */
+    private static int stripeHash(Thread t) {
+        long h = t.getId();
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        h *= 0xc4ceb9fe1a85ec53L;
+        h ^= h >>> 33;
+        return (int) h;
+    }
+
+    private static int ceilingPowerOfTwo(int n) {
+        return n <= 1 ? 1 : Integer.highestOneBit(n - 1) << 1;
+    }
+
+    private static long saturatedNanos(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    /** One generation of the slot table. Immutable but for its slots and overflow counter. */
+    private static final class Table {
+        final AtomicReferenceArray<Guard> slots; /* slot i: the guard occupying it; CAS null->guard on entry, guard->null on exit */
+        final AtomicLong overflow = new AtomicLong(); /* entries that found every slot taken */
+        final int stripes;   // a power of two
+        final int capacity;  // usable slots: stripes * STRIDE
+        final int base;      // first usable slot: one stripe of padding keeps the array header
+                             // (read by every bounds check) off stripe 0's lines when striped
+        final Table previous; // the table this one replaced; guards may still sit in it
+
+        Table(int stripes, Table previous) {
+            this.stripes = stripes;
+            this.capacity = stripes << STRIDE_SHIFT;
+            this.base = stripes == 1 ? 0 : STRIDE;
+            this.slots = new AtomicReferenceArray<>(stripes == 1 ? capacity : capacity + 2 * STRIDE);
+            this.previous = previous;
+        }
+    }
+
+    /**
+     * One entry into an {@link ActiveGate}: while it is open the owner's code may run. Close it
+     * exactly where the call into the owner ends; closing again is harmless.
+     *
+     * <p>Context: belongs to the entering thread (see the gate's thread-safety note).
+     */
+    public static final class Guard implements AutoCloseable {
+
+        private enum Phase { INSIDE, BROKEN, CLOSED }
+
+        private final ActiveGate gate;
+        private final Thread thread;
+        private Table table;        /* written by the entering thread before the slot CAS; CAS'd to null (GUARD_TABLE) when an overflow entry exits */
+        private int index;          /* written by the entering thread before the slot CAS */
+        private Phase phase = Phase.INSIDE; /* confined to the thread using the guard */
+
+        private Guard(ActiveGate gate, Thread thread) {
+            this.gate = gate;
+            this.thread = thread;
+        }
+
+        /** @return the gate this guard entered */
+        public ActiveGate gate() {
+            return gate;
+        }
+
+        /**
+         * Leaves the gate (unless protection is broken, in which case it was left already). Safe
+         * to call more than once, and never throws.
+         */
+        @Override
+        public void close() {
+            if (phase == Phase.INSIDE && gate.vacate(this)) {
+                gate.exited();
+            }
+            phase = Phase.CLOSED;
+        }
+
+        /**
+         * Drops this entry while the caller goes on running, so that a kill of this very gate
+         * started by the caller (self-removal) does not wait for the caller. After this the
+         * caller must not rely on the owner staying alive except through other means (a
+         * reference it holds).
+         *
+         * @throws DriverModelException {@code EINVAL} if this guard is not inside
+         */
+        public void breakProtection() {
+            if (phase != Phase.INSIDE) {
+                throw new DriverModelException(Errno.EINVAL, gate.name, "breakProtection() on a guard that is " + phase);
+            }
+            if (gate.vacate(this)) {
+                gate.exited();
+            }
+            phase = Phase.BROKEN;
+        }
+
+        /**
+         * Undoes {@link #breakProtection()}: enters again if the gate is still live.
+         *
+         * @return true if the caller is inside again (close the guard as usual); false if the
+         *         gate is dying or dead, in which case the caller stays outside and
+         *         {@code close()} does nothing
+         * @throws DriverModelException {@code EINVAL} if protection is not broken
+         */
+        public boolean unbreakProtection() {
+            if (phase != Phase.BROKEN) {
+                throw new DriverModelException(Errno.EINVAL, gate.name, "unbreakProtection() on a guard that is " + phase);
+            }
+            if (gate.admit(this)) {
+                phase = Phase.INSIDE;
+                return true;
+            }
+            return false;
+        }
+
+        @Override
+        public String toString() {
+            return "Guard[" + gate.name + ", " + phase + ", " + thread.getName() + "]";
+        }
+    }
+}

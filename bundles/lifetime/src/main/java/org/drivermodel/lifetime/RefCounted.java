@@ -1,0 +1,309 @@
+package org.drivermodel.lifetime;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+
+import org.drivermodel.error.DriverModelException;
+import org.drivermodel.error.Errno;
+
+/**
+ * A reference-counted object with tracked references (kref with ref_tracker): every reference
+ * is a {@link Ref} that names its holder and, when {@link RefTracking tracking} is on, records
+ * where it was taken and first put. When the count drops back to zero the release callback runs,
+ * exactly once.
+ *
+ * <pre>
+ * RefCounted node = new RefCounted("/devices/vbus0/1209:0001.1", this::freeNode);
+ * Ref r = node.get("block0");      // a holder
+ * ...
+ * node.revoke();                    // unregistration: every use through a Ref now gives ENODEV
+ * LeakReport leaks = node.awaitRelease(Duration.ofSeconds(10), Duration.ofSeconds(1), log, reAnnounce);
+ * if (!leaks.isEmpty()) node.reclaim();   // do not wait forever
+ * </pre>
+ *
+ * <h2>Design</h2>
+ *
+ * <p>The count is one {@code int} changed by CAS; it starts at zero, and the release runs the
+ * first time it drops back to zero: the put that decrements to zero then CASes zero to a
+ * {@code RELEASED} mark and only the winner of that CAS runs the callback. A {@code get} that
+ * slips in between (zero to one) simply makes that CAS fail, and the release waits for the new
+ * holder's put; a {@code get} after the mark fails with {@code ENODEV}. So the callback runs
+ * exactly once, in the thread of the last put, and never concurrently with a live reference.
+ * The set of references not yet put (a concurrent set) is what leak reports are made of;
+ * it is bookkeeping, the count is authoritative.
+ *
+ * <p>Revocation is a separate, forward-only state: a revoked object still counts its holders
+ * (they keep a core-owned node alive) but every use through them fails fast. Waiting for
+ * holders ({@link #awaitRelease}) belongs to unregistration only; the last put wakes the
+ * waiter (registered before it checks the count, so the wake-up cannot be lost) and the waiter
+ * also parks with a bounded backoff, re-announcing and warning on an escalating schedule
+ * (netdev {@code netdev_wait_allrefs}), and gives up at its deadline with a report.
+ *
+ * <p>Thread-safety: all methods may be called from any thread; no lock is held while calling
+ * the release callback, the log or the re-announce callback.
+ */
+public final class RefCounted {
+
+    /** Count value once the release callback is claimed. */
+    private static final int RELEASED = -1;
+
+    /** First park of {@link #awaitRelease}: most holders let go within a millisecond (netdev starts at 1 ms). */
+    private static final long MIN_PARK_NANOS = 1_000_000L;
+
+    /** Longest park of {@link #awaitRelease}: the last put wakes us, so this only bounds a
+     *  missed wake-up; netdev's 250 ms. */
+    private static final long MAX_PARK_NANOS = 250_000_000L;
+
+    /** Re-announcements before the first warning, at a quarter and half of it: holders get two
+     *  chances to let go before anyone is blamed. */
+    private static final int REANNOUNCES_BEFORE_WARNING = 2;
+
+    private static final VarHandle COUNT;
+
+    static {
+        try {
+            COUNT = MethodHandles.lookup().findVarHandle(RefCounted.class, "count", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final String name;
+    private final Runnable release;
+    private final RefTracking tracking; // null: follow RefTracking.global() at each get
+
+    private volatile int count;                       /* CAS via COUNT: references held; RELEASED once the release is claimed */
+    private volatile RefState lifecycle = RefState.LIVE; /* LIVE or REVOKED; written only by revoke() */
+    private final Set<Ref> held = ConcurrentHashMap.newKeySet(); /* references counted and not yet put or reclaimed */
+    private final ParkedThreads waiters = new ParkedThreads(); /* threads in awaitRelease() */
+
+    /**
+     * Creates an object with no references, following the global {@link RefTracking} setting.
+     *
+     * @param name    the object's name for errors and reports (e.g. a device path)
+     * @param release run once when the count drops back to zero; must not block for long
+     */
+    public RefCounted(String name, Runnable release) {
+        this(name, null, release);
+    }
+
+    /**
+     * Creates an object with no references and a fixed tracking setting.
+     *
+     * @param name     the object's name for errors and reports
+     * @param tracking whether to record stacks, or {@code null} to follow the global setting
+     * @param release  run once when the count drops back to zero; must not block for long
+     */
+    public RefCounted(String name, RefTracking tracking, Runnable release) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.tracking = tracking;
+        this.release = Objects.requireNonNull(release, "release");
+    }
+
+    /** @return the name given at construction */
+    public String name() {
+        return name;
+    }
+
+    /** @return the current state; a snapshot */
+    public RefState state() {
+        return count == RELEASED ? RefState.RELEASED : lifecycle;
+    }
+
+    /** @return references currently held; a snapshot */
+    public int count() {
+        return Math.max(0, count);
+    }
+
+    /**
+     * Takes a reference.
+     *
+     * <p>Context: any thread; never blocks. The caller owns the returned reference and must put
+     * it exactly once.
+     *
+     * @param holder who holds it, as leak reports should name it (a bundle, a handle, a subsystem)
+     * @return the reference
+     * @throws DriverModelException {@code ENODEV} if the object was revoked or released;
+     *         {@code ERANGE} if the count would overflow
+     */
+    public Ref get(String holder) {
+        Objects.requireNonNull(holder, "holder");
+        checkLive();
+        for (;;) {
+            int c = count;
+            if (c == RELEASED) {
+                throw gone();
+            }
+            if (c == Integer.MAX_VALUE) {
+                throw new DriverModelException(Errno.ERANGE, name, "reference count overflow");
+            }
+            if (COUNT.compareAndSet(this, c, c + 1)) {
+                break;
+            }
+        }
+        RefTracking t = tracking != null ? tracking : RefTracking.global();
+        Ref r = new Ref(this, holder, t == RefTracking.STACKS
+                ? new RecordedStack("reference taken by \"" + holder + "\"") : null);
+        held.add(r);
+        return r;
+    }
+
+    /**
+     * Revokes the object: from now on {@link #get} and {@link Ref#check()} fail with
+     * {@code ENODEV}. References held still count. Idempotent.
+     */
+    public void revoke() {
+        lifecycle = RefState.REVOKED;
+    }
+
+    /**
+     * Reports the references still held, grouped by holder. Context: any thread; a snapshot.
+     *
+     * @return the report; {@link LeakReport#isEmpty() empty} if none is held
+     */
+    public LeakReport verifyNoneHeld() {
+        return LeakReport.of(name, count(), new ArrayList<>(held));
+    }
+
+    /**
+     * Waits, at unregistration, until no reference is held, escalating as netdev does: parks
+     * with a backoff, calls {@code reAnnounce} (so holders are told again to let go) at a
+     * quarter and a half of {@code firstWarning} and then at doubling intervals, and from
+     * {@code firstWarning} on logs at each of those times
+     * {@code "waiting for <name> to become free, usage count N; held by ..."}.
+     *
+     * <p>Context: blocks up to {@code deadline}; call without holding locks the holders may
+     * need. Never waits forever. Interrupts do not end the wait early; the interrupt status is
+     * restored on return. Returns once the count is zero; the release callback runs in the
+     * thread of the last put and may still be running then.
+     *
+     * @param deadline     how long to wait at most
+     * @param firstWarning when to log the first warning
+     * @param log          receives warnings, and a last line if the deadline passes
+     * @param reAnnounce   tells holders again that the object is going (netdev's
+     *                     {@code NETDEV_UNREGISTER} rebroadcast); an exception from it is logged
+     * @return an empty report if released in time, else the references still held
+     */
+    public LeakReport awaitRelease(Duration deadline, Duration firstWarning, Consumer<String> log, Runnable reAnnounce) {
+        Objects.requireNonNull(log, "log");
+        Objects.requireNonNull(reAnnounce, "reAnnounce");
+        long start = System.nanoTime();
+        long budget = nanos(deadline);
+        long warnAt = nanos(firstWarning);
+        long nextStep = Math.max(1, warnAt >> REANNOUNCES_BEFORE_WARNING);
+        Thread me = Thread.currentThread();
+        waiters.add(me);
+        boolean interrupted = false;
+        try {
+            long park = MIN_PARK_NANOS;
+            for (;;) {
+                if (count <= 0) {
+                    return LeakReport.of(name, 0, List.of());
+                }
+                long now = System.nanoTime() - start;
+                if (now >= budget) {
+                    LeakReport leaks = verifyNoneHeld();
+                    if (!leaks.isEmpty()) {
+                        log.accept("gave up waiting for " + name + " to become free after "
+                                + Duration.ofNanos(now).toMillis() + " ms, usage count " + leaks.count()
+                                + "; held by " + leaks.summary());
+                    }
+                    return leaks;
+                }
+                if (now >= nextStep) {
+                    try {
+                        reAnnounce.run();
+                    } catch (RuntimeException e) {
+                        log.accept("re-announcing the removal of " + name + " failed: " + e);
+                    }
+                    if (nextStep >= warnAt && count > 0) {
+                        log.accept("waiting for " + name + " to become free, usage count " + count()
+                                + "; held by " + verifyNoneHeld().summary());
+                    }
+                    nextStep = nextStep > Long.MAX_VALUE / 2 ? Long.MAX_VALUE : nextStep << 1;
+                    continue;
+                }
+                LockSupport.parkNanos(this, Math.min(park, Math.min(nextStep, budget) - now));
+                park = Math.min(park << 1, MAX_PARK_NANOS);
+                interrupted |= Thread.interrupted();
+            }
+        } finally {
+            waiters.remove(me);
+            if (interrupted) {
+                me.interrupt();
+            }
+        }
+    }
+
+    /**
+     * Revokes the object (if not yet) and drops every reference still held, as if each holder
+     * had put it: the core's answer to a holder that does not let go. A holder's later
+     * {@link Ref#put()} is accepted silently and its {@link Ref#check()} fails with
+     * {@code ENODEV}. If this drops the count to zero the release runs, in this thread. A
+     * {@code get} racing with this call may survive it; its own put then releases.
+     *
+     * @return the references reclaimed, grouped by holder
+     */
+    public LeakReport reclaim() {
+        revoke();
+        List<Ref> taken = new ArrayList<>();
+        for (Ref r : held) {
+            if (r.reclaim()) {
+                taken.add(r);
+            }
+        }
+        LeakReport report = LeakReport.of(name, taken.size(), taken);
+        for (Ref r : taken) {
+            drop(r);
+        }
+        return report;
+    }
+
+    @Override
+    public String toString() {
+        return "RefCounted[" + name + ", " + state() + ", count " + count() + "]";
+    }
+
+    /** Throws ENODEV if revoked or released. */
+    void checkLive() {
+        if (lifecycle != RefState.LIVE || count == RELEASED) {
+            throw gone();
+        }
+    }
+
+    /** Uncounts r, whose put or reclaim was just won; releases on the way to zero. */
+    void drop(Ref r) {
+        held.remove(r);
+        int c = (int) COUNT.getAndAdd(this, -1) - 1; // r was counted, so this never goes below zero
+        if (c == 0 && COUNT.compareAndSet(this, 0, RELEASED)) {
+            try {
+                release.run();
+            } finally {
+                waiters.unparkAll();
+            }
+        }
+    }
+
+    private DriverModelException gone() {
+        return new DriverModelException(Errno.ENODEV, name, count == RELEASED ? "was released" : "was removed");
+    }
+
+    private static long nanos(Duration d) {
+        if (d.isNegative()) {
+            return 0;
+        }
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+}

@@ -1,0 +1,332 @@
+package org.drivermodel.lifetime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.drivermodel.error.DriverModelException;
+import org.drivermodel.error.Errno;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class RefCountedTest {
+
+    private final AtomicInteger releases = new AtomicInteger();
+    private final RefCounted node = new RefCounted("/devices/vbus0/eth0", RefTracking.STACKS, releases::incrementAndGet);
+
+    @Test
+    void releaseRunsWhenTheLastReferenceIsPut() {
+        Ref a = node.get("block0");
+        Ref b = node.get("shell");
+        assertEquals(2, node.count());
+        a.put();
+        assertEquals(0, releases.get());
+        b.put();
+        assertEquals(1, releases.get());
+        assertEquals(RefState.RELEASED, node.state());
+        DriverModelException x = assertThrows(DriverModelException.class, () -> node.get("late"));
+        assertEquals(Errno.ENODEV, x.errno());
+        assertEquals("ENODEV: /devices/vbus0/eth0: was released", x.getMessage());
+    }
+
+    @Test
+    void releaseRunsExactlyOnceUnderConcurrentPuts() throws Exception {
+        int threads = 8;
+        for (int round = 0; round < 100; round++) {
+            AtomicInteger released = new AtomicInteger();
+            RefCounted obj = new RefCounted("obj" + round, RefTracking.OFF, released::incrementAndGet);
+            List<Ref> refs = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                refs.add(obj.get("h" + i));
+            }
+            CyclicBarrier go = new CyclicBarrier(threads);
+            List<TestThread> putters = new ArrayList<>();
+            for (Ref r : refs) {
+                putters.add(TestThread.start("put-" + r.holder(), () -> {
+                    go.await(Await.SECONDS, TimeUnit.SECONDS);
+                    r.put();
+                }));
+            }
+            for (TestThread t : putters) {
+                t.finish();
+            }
+            assertEquals(1, released.get(), "round " + round);
+            assertEquals(RefState.RELEASED, obj.state());
+        }
+    }
+
+    @Test
+    void releaseRunsExactlyOnceWhenGetsRaceWithTheLastPut() throws Exception {
+        for (int round = 0; round < 200; round++) {
+            AtomicInteger released = new AtomicInteger();
+            RefCounted obj = new RefCounted("obj" + round, RefTracking.OFF, released::incrementAndGet);
+            Ref first = obj.get("first");
+            CyclicBarrier go = new CyclicBarrier(2);
+            AtomicReference<Ref> second = new AtomicReference<>();
+            TestThread getter = TestThread.start("getter", () -> {
+                go.await(Await.SECONDS, TimeUnit.SECONDS);
+                try {
+                    second.set(obj.get("second"));
+                } catch (DriverModelException e) {
+                    assertEquals(Errno.ENODEV, e.errno()); // lost the race: already released
+                }
+            });
+            go.await(Await.SECONDS, TimeUnit.SECONDS);
+            first.put();
+            getter.finish();
+            if (second.get() != null) {
+                second.get().put();
+            }
+            assertEquals(1, released.get(), "round " + round);
+        }
+    }
+
+    @Test
+    void aDoublePutReportsBothStacksAndLeavesTheCountAlone() {
+        Ref r = node.get("block0");
+        Ref other = node.get("shell");
+        putFirst(r);
+        assertEquals(1, node.count());
+
+        DriverModelException x = assertThrows(DriverModelException.class, () -> putAgain(r));
+        assertEquals(Errno.EINVAL, x.errno());
+        assertTrue(x.getMessage().contains("double put of the reference held by \"block0\""), x.getMessage());
+        assertEquals(1, node.count(), "a double put must not change the count");
+        assertEquals(0, releases.get());
+        assertTrue(hasFrame(x, "putAgain"), "the second attempt's stack");
+        assertNotNull(x.getCause(), "the first put's stack");
+        assertTrue(hasFrame(x.getCause(), "putFirst"));
+        assertFalse(hasFrame(x.getCause(), "putAgain"));
+        assertEquals(1, x.getSuppressed().length, "where it was taken");
+        assertTrue(hasFrame(x.getSuppressed()[0], "aDoublePutReportsBothStacksAndLeavesTheCountAlone"));
+
+        other.put();
+        assertEquals(1, releases.get());
+    }
+
+    @Test
+    void aDoublePutWithoutTrackingStillRefusesAndSaysWhyNoStack() {
+        RefCounted plain = new RefCounted("plain", RefTracking.OFF, releases::incrementAndGet);
+        Ref r = plain.get("h");
+        Ref keep = plain.get("keep");
+        r.put();
+        DriverModelException x = assertThrows(DriverModelException.class, r::put);
+        assertEquals(Errno.EINVAL, x.errno());
+        assertTrue(x.getMessage().contains("tracking off"), x.getMessage());
+        assertNull(x.getCause());
+        assertEquals(1, plain.count());
+        keep.put();
+        assertEquals(1, releases.get());
+    }
+
+    @Test
+    void racingPutsOfOneReferenceCountOnce() throws Exception {
+        for (int round = 0; round < 200; round++) {
+            AtomicInteger released = new AtomicInteger();
+            RefCounted obj = new RefCounted("obj", RefTracking.OFF, released::incrementAndGet);
+            Ref keep = obj.get("keep");
+            Ref r = obj.get("twice");
+            CyclicBarrier go = new CyclicBarrier(2);
+            AtomicInteger refused = new AtomicInteger();
+            TestThread.Body put = () -> {
+                go.await(Await.SECONDS, TimeUnit.SECONDS);
+                try {
+                    r.put();
+                } catch (DriverModelException e) {
+                    assertEquals(Errno.EINVAL, e.errno());
+                    refused.incrementAndGet();
+                }
+            };
+            TestThread a = TestThread.start("a", put);
+            TestThread b = TestThread.start("b", put);
+            a.finish();
+            b.finish();
+            assertEquals(1, refused.get());
+            assertEquals(1, obj.count());
+            assertEquals(0, released.get());
+            keep.put();
+            assertEquals(1, released.get());
+        }
+    }
+
+    @Test
+    void aRevokedObjectGivesEnodevThroughEveryReference() {
+        Ref r = node.get("sysfs-reader");
+        r.check();
+        node.revoke();
+        assertEquals(RefState.REVOKED, node.state());
+
+        DriverModelException x = assertThrows(DriverModelException.class, r::check);
+        assertEquals(Errno.ENODEV, x.errno());
+        assertEquals("ENODEV: /devices/vbus0/eth0: was removed", x.getMessage());
+        assertEquals(Errno.ENODEV, assertThrows(DriverModelException.class, () -> node.get("new")).errno());
+        assertEquals(1, node.count(), "held references still count");
+
+        r.put();
+        assertEquals(1, releases.get());
+        assertEquals(Errno.EINVAL, assertThrows(DriverModelException.class, r::check).errno(), "use after put");
+    }
+
+    @Test
+    void theLeakReportGroupsSurvivingReferencesByHolder() {
+        Ref a1 = node.get("block0");
+        Ref a2 = node.get("block0");
+        Ref b = takeForShell();
+        Ref gone = node.get("transient");
+        gone.put();
+
+        LeakReport leaks = node.verifyNoneHeld();
+        assertFalse(leaks.isEmpty());
+        assertEquals(3, leaks.count());
+        assertEquals(2, leaks.holders().size());
+        assertEquals("block0", leaks.holders().get(0).holder(), "the biggest holder first");
+        assertEquals(2, leaks.countOf("block0"));
+        assertEquals(1, leaks.countOf("shell"));
+        assertEquals(0, leaks.countOf("transient"));
+        assertEquals(2, leaks.holders().get(0).takenAt().size());
+        assertTrue(hasFrame(leaks.holders().get(1).takenAt().get(0), "takeForShell"));
+        assertEquals("\"block0\" x2, \"shell\" x1", leaks.summary());
+        String log = leaks.toString();
+        assertTrue(log.startsWith("/devices/vbus0/eth0: 3 references held"), log);
+        assertTrue(log.contains("\"shell\" holds 1"), log);
+        assertTrue(log.contains("takeForShell"), log);
+
+        a1.put();
+        a2.put();
+        b.put();
+        assertTrue(node.verifyNoneHeld().isEmpty());
+        assertEquals(1, releases.get());
+    }
+
+    private Ref takeForShell() {
+        return node.get("shell");
+    }
+
+    @Test
+    void withoutTrackingTheLeakReportStillNamesHolders() {
+        RefCounted plain = new RefCounted("plain", RefTracking.OFF, () -> { });
+        plain.get("bundle 42 (org.example.driver)");
+        LeakReport leaks = plain.verifyNoneHeld();
+        assertEquals(1, leaks.countOf("bundle 42 (org.example.driver)"));
+        assertTrue(leaks.holders().get(0).takenAt().isEmpty());
+        assertTrue(leaks.toString().contains("stacks not recorded"), leaks::toString);
+    }
+
+    @Test
+    void theGlobalSwitchDecidesForObjectsWithoutASetting() {
+        RefTracking before = RefTracking.global();
+        try {
+            RefCounted follows = new RefCounted("follows", () -> { });
+            RefTracking.setGlobal(RefTracking.OFF);
+            assertTrue(follows.get("a").takenAt().isEmpty());
+            RefTracking.setGlobal(RefTracking.STACKS);
+            assertTrue(follows.get("b").takenAt().isPresent());
+        } finally {
+            RefTracking.setGlobal(before);
+        }
+    }
+
+    @Test
+    void awaitReleaseEscalatesAndReturnsAtTheDeadlineNamingTheHolders() {
+        node.get("block0");
+        node.get("block0");
+        node.get("shell");
+        node.revoke();
+        List<String> log = Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger announces = new AtomicInteger();
+        Duration deadline = Duration.ofMillis(1000);
+
+        long start = System.nanoTime();
+        LeakReport leaks = node.awaitRelease(deadline, Duration.ofMillis(50), log::add, announces::incrementAndGet);
+        long waited = System.nanoTime() - start;
+
+        assertTrue(waited >= deadline.toNanos(), "returned before the deadline");
+        assertTrue(waited < TimeUnit.SECONDS.toNanos(Await.SECONDS), "never waits much past the deadline");
+        assertEquals(3, leaks.count());
+        assertEquals(2, leaks.countOf("block0"));
+        assertEquals(1, leaks.countOf("shell"));
+        // re-announced at 12.5, 25, 50, 100, 200, 400 and 800 ms; warned from 50 ms on
+        assertTrue(announces.get() >= 3, "re-announced " + announces.get() + " times");
+        List<String> warnings = log.stream().filter(l -> l.startsWith("waiting for")).toList();
+        assertTrue(warnings.size() >= 2, log::toString);
+        assertEquals("waiting for /devices/vbus0/eth0 to become free, usage count 3; held by \"block0\" x2, \"shell\" x1",
+                warnings.get(0));
+        String last = log.get(log.size() - 1);
+        assertTrue(last.startsWith("gave up waiting for /devices/vbus0/eth0"), last);
+        assertTrue(last.contains("\"block0\" x2"), last);
+        assertEquals(0, releases.get());
+    }
+
+    @Test
+    void awaitReleaseReturnsAsSoonAsTheHoldersLetGoWhenReAnnounced() {
+        Ref held = node.get("netfilter");
+        CountDownLatch announced = new CountDownLatch(1);
+        TestThread holder = TestThread.start("holder", () -> {
+            Await.await(announced); // lets go only when told again, as a notifier would
+            held.put();
+        });
+        List<String> log = Collections.synchronizedList(new ArrayList<>());
+        long start = System.nanoTime();
+        LeakReport leaks = node.awaitRelease(Duration.ofSeconds(30), Duration.ofMillis(400), log::add, announced::countDown);
+        long waited = System.nanoTime() - start;
+        holder.finish();
+
+        assertTrue(leaks.isEmpty(), leaks::toString);
+        assertEquals(1, releases.get());
+        assertTrue(log.isEmpty(), log::toString);
+        assertTrue(waited < TimeUnit.SECONDS.toNanos(Await.SECONDS), "woken by the last put");
+    }
+
+    @Test
+    void awaitReleaseWithNothingHeldReturnsAtOnce() {
+        LeakReport leaks = node.awaitRelease(Duration.ofSeconds(30), Duration.ofSeconds(1),
+                l -> { throw new AssertionError(l); }, () -> { throw new AssertionError("re-announced"); });
+        assertTrue(leaks.isEmpty());
+        assertEquals("/devices/vbus0/eth0: no references held", leaks.toString());
+    }
+
+    @Test
+    void reclaimDropsLeakedReferencesSoReleaseRunsOnceAndHoldersGetEnodev() {
+        Ref a = node.get("leaky-bundle");
+        Ref b = node.get("leaky-bundle");
+        LeakReport reclaimed = node.reclaim();
+        assertEquals(2, reclaimed.countOf("leaky-bundle"));
+        assertEquals(RefState.RELEASED, node.state());
+        assertEquals(1, releases.get());
+        assertEquals(Errno.ENODEV, assertThrows(DriverModelException.class, a::check).errno());
+        assertFalse(a.isHeld());
+        a.put(); // the holder's late put is accepted silently
+        b.put();
+        assertEquals(1, releases.get());
+        assertEquals(0, node.count());
+        assertSame(node, a.target());
+    }
+
+    private static void putFirst(Ref r) {
+        r.put();
+    }
+
+    private static void putAgain(Ref r) {
+        r.put();
+    }
+
+    private static boolean hasFrame(Throwable t, String method) {
+        return Arrays.stream(t.getStackTrace()).anyMatch(f -> f.getMethodName().equals(method));
+    }
+}

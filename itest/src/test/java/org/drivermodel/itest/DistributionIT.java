@@ -1,0 +1,100 @@
+package org.drivermodel.itest;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+import org.junit.Test;
+
+/**
+ * The Felix distribution as a user runs it: {@code bin/drivermodel --script} boots Felix with
+ * everything, runs a Gogo script headless and exits with its status.
+ */
+public class DistributionIT {
+    private static final long DEADLINE_SECONDS = 120;
+
+    private final File home = new File(System.getProperty("dm.distribution", "missing"));
+
+    /** Output and exit status of one run of the launcher. */
+    private record Run(int status, String output) {
+    }
+
+    private Run launch(String... args) throws IOException, InterruptedException {
+        assertTrue("no distribution at " + home + ": build it with mvn package", new File(home, "bin/felix.jar").isFile());
+        List<String> command = new java.util.ArrayList<>(List.of("bash", new File(home, "bin/drivermodel").getPath()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.PIPE)
+                .start();
+        p.getOutputStream().close();
+        byte[] out = p.getInputStream().readAllBytes();
+        if (!p.waitFor(DEADLINE_SECONDS, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("launcher did not exit within " + DEADLINE_SECONDS + " s");
+        }
+        return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+    }
+
+    private static void assertContainsLine(String output, String regex) {
+        assertTrue("no line matching /" + regex + "/ in:\n" + output,
+                Pattern.compile("(?m)^" + regex + "$").matcher(output).find());
+    }
+
+    @Test
+    public void skeletonTourRunsHeadlessAndExitsZero() throws Exception {
+        Run run = launch("--script", new File(home, "scripts/skeleton-tour.gogo").getPath());
+        assertEquals(run.output(), 0, run.status());
+        String out = run.output();
+        assertContainsLine(out, "vbus\\s+vled\\s+\\d+\\s+-");
+        assertContainsLine(out, "plugged 1209:0001\\.1: bound to vled");
+        assertContainsLine(out, "1209:0001\\.1\\s+vbus\\s+bound\\s+vled");
+        assertContainsLine(out, "stopped org\\.drivermodel\\.driver-vled \\[\\d+\\]: 1 device\\(s\\) unbound");
+        assertContainsLine(out, "1209:0001\\.1\\s+vbus\\s+unbound\\s+-");
+        assertContainsLine(out, "  driver vbus/vled: bound 1209:0001\\.1");
+        assertContainsLine(out, "unplugged 1209:0001\\.1");
+        assertContainsLine(out, "tour done");
+        for (String name : List.of("drivermodel lifetime primitives", "drivermodel core", "drivermodel virtual bus",
+                "drivermodel vled driver", "drivermodel shell", "Apache Felix Declarative Services",
+                "Apache Felix File Install", "Apache Felix Log Service", "Apache Felix EventAdmin",
+                "Apache Felix Configuration Admin Service", "Apache Felix Gogo Shell")) {
+            assertContainsLine(out, "\\s*\\d+\\|Active\\s*\\|\\s*\\d\\|" + Pattern.quote(name) + " .*");
+        }
+    }
+
+    @Test
+    public void aFailingCommandStopsTheScriptWithItsErrorAndExitsOne() throws Exception {
+        Path script = Files.createTempFile(new File(home.getParentFile(), "").toPath(), "bad", ".gogo");
+        try {
+            Files.writeString(script, "echo (vbus:plug 1209:0001)\nvbus:plug zz\necho not-reached\nstop 0\n");
+            Run run = launch("--script", script.toString());
+            assertEquals(run.output(), 1, run.status());
+            assertContainsLine(run.output(), "plugged 1209:0001\\.1: bound to vled");
+            assertContainsLine(run.output(),
+                    "drivermodel: script .* failed: DriverModelException: EINVAL: vbus: malformed id 'zz'.*");
+            assertTrue(run.output(), !run.output().contains("not-reached"));
+        } finally {
+            Files.delete(script);
+        }
+    }
+
+    @Test
+    public void aMissingScriptIsRefusedWithEnoent() throws Exception {
+        Run run = launch("--script", "/no/such/script.gogo");
+        assertEquals(run.output(), 2, run.status());
+        assertContainsLine(run.output(), "drivermodel: ENOENT: /no/such/script.gogo: no such script");
+    }
+
+    @Test
+    public void unknownArgumentsAreRefusedWithUsage() throws Exception {
+        Run run = launch("--scrpt", "x");
+        assertEquals(run.output(), 2, run.status());
+        assertContainsLine(run.output(), "drivermodel: EINVAL: arguments '--scrpt x': usage: bin/drivermodel \\[--script FILE\\]");
+    }
+}
