@@ -28,18 +28,21 @@ import org.drivermodel.error.Errno;
  *
  * <h2>Design</h2>
  *
- * <p><b>The fast path shares nothing.</b> An entry is an {@link Guard} object that occupies one
+ * <p><b>The fast path shares nothing.</b> An entry is a {@link Guard} object that occupies one
  * slot of a slot table; the slot <em>is</em> the count. The table is cut into stripes of
- * {@link #STRIDE} slots (two cache lines each); a thread starts probing at the stripe its id
- * hashes to and claims the first free slot with one CAS. Exit is one CAS of that slot from the
- * guard back to {@code null}. There is no shared counter, no lock and no waiting on either
- * path; threads on different stripes never write the same cache line. A gate that is never
- * entered has no table; its first table has one stripe, and a table is replaced by one with
- * twice the stripes (up to {@link #MAX_STRIPES}) when an entering thread finds slots held by
- * other threads in its way, as {@code LongAdder} grows its cells on contention. Guards already
- * sitting in an older table stay there until they exit; each table links the one it replaced,
- * so a scan sees them all. If every slot of the biggest table is taken, the entry is counted
- * in that table's overflow counter instead (correct, only not attributable to a thread).
+ * {@link #STRIDE} slots (two cache lines each); a thread starts probing at the stripe of its
+ * <em>probe</em> (a per-thread hash in a thread-local shared by all gates) and claims the first
+ * free slot with one CAS. Exit is one CAS of that slot from the guard back to {@code null}.
+ * There is no shared counter, no lock and no waiting on either path; threads on different
+ * stripes never write the same cache line. A gate that is never entered has no table; its
+ * first table has one stripe. When an entering thread finds other threads' entries in its way,
+ * its probe is rehashed and the table is replaced by one with twice the stripes (up to
+ * {@link #MAX_STRIPES}), as {@code LongAdder} moves its threads and grows its cells on
+ * contention, so threads that collided on a stripe soon stop sharing it. Guards sitting in an
+ * older table stay there until they exit; each table links the one it replaced, so a scan sees
+ * them all. If every slot of the biggest table is taken, the entry is counted in that table's
+ * overflow counter instead (exact, only not attributable to a thread). The price is one small
+ * allocation per entry (the guard), which the young generation absorbs.
  *
  * <p>Because a guard occupies exactly one slot from its entry until its exit, and a guard is
  * never reused, exit is a CAS from <em>this guard</em> to {@code null}: a second
@@ -104,6 +107,13 @@ public final class ActiveGate {
 
     /** Marks a guard counted in its table's overflow counter rather than in a slot. */
     private static final int OVERFLOW = -1;
+
+    /**
+     * Each thread's preferred stripe (shared by all gates), rehashed when the thread finds other
+     * threads' entries in its way, as LongAdder's per-thread probe. The value is an {@code int[]}
+     * so that threads outliving this bundle pin none of its classes.
+     */
+    private static final ThreadLocal<int[]> PROBE = new ThreadLocal<>();
 
     private static final VarHandle STATE;
     private static final VarHandle TABLE;
@@ -276,7 +286,8 @@ public final class ActiveGate {
         if (t == null) {
             t = firstTable();
         }
-        int home = stripeHash(g.thread);
+        int[] probe = probe();
+        int home = probe[0];
         for (;;) {
             int mask = t.capacity - 1;
             int start = (home & (t.stripes - 1)) << STRIDE_SHIFT;
@@ -288,7 +299,8 @@ public final class ActiveGate {
                     g.table = t;   // written before the publishing CAS
                     g.index = index;
                     if (t.slots.compareAndSet(index, null, g)) {
-                        if (crowded) {
+                        if (crowded) { // others in our way: try another stripe next time, and more stripes
+                            probe[0] = rehash(home);
                             grow(t);
                         }
                         return;
@@ -381,15 +393,28 @@ public final class ActiveGate {
         return DrainReport.timedOut(name, initiator, waited, byThread, unattributed, owner);
     }
 
-    /** Spreads sequential thread ids over the stripes (MurmurHash3's 64-bit finalizer). */
-    private static int stripeHash(Thread t) {
-        long h = t.getId();
-        h ^= h >>> 33;
-        h *= 0xff51afd7ed558ccdL;
-        h ^= h >>> 33;
-        h *= 0xc4ceb9fe1a85ec53L;
-        h ^= h >>> 33;
-        return (int) h;
+    /** @return the calling thread's probe: a one-element array holding its preferred stripe hash */
+    private static int[] probe() {
+        int[] p = PROBE.get();
+        if (p == null) {
+            long h = Thread.currentThread().getId(); // MurmurHash3's finalizer spreads sequential ids
+            h ^= h >>> 33;
+            h *= 0xff51afd7ed558ccdL;
+            h ^= h >>> 33;
+            h *= 0xc4ceb9fe1a85ec53L;
+            h ^= h >>> 33;
+            p = new int[] { (int) h == 0 ? 1 : (int) h };
+            PROBE.set(p);
+        }
+        return p;
+    }
+
+    /** Moves a probe to another stripe (xorshift, as LongAdder's advanceProbe); never yields zero. */
+    private static int rehash(int h) {
+        h ^= h << 13;
+        h ^= h >>> 17;
+        h ^= h << 5;
+        return h;
     }
 
     private static int ceilingPowerOfTwo(int n) {
