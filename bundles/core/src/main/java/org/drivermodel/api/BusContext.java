@@ -22,7 +22,21 @@ public interface BusContext {
      * @throws org.drivermodel.error.DriverModelException {@code EEXIST} for a duplicate name,
      *         {@code EINVAL} for a malformed name, {@code ENODEV} once the bus is gone
      */
-    Device addDevice(String name, Map<String, String> properties);
+    default Device addDevice(String name, Map<String, String> properties) {
+        return addDevice(name, properties, null);
+    }
+
+    /**
+     * Adds a device under a parent device: the child is removed before its parent.
+     *
+     * @param name       as for {@link #addDevice(String, Map)}
+     * @param properties as for {@link #addDevice(String, Map)}
+     * @param parent     a device of any bus, or {@code null}
+     * @return the new device, at {@code <parent path>/<name>}
+     * @throws org.drivermodel.error.DriverModelException as for {@link #addDevice(String, Map)},
+     *         and {@code ENODEV} if the parent was removed
+     */
+    Device addDevice(String name, Map<String, String> properties, Device parent);
 
     /**
      * Removes a device (hot unplug): its driver's {@code remove} runs before this returns.

@@ -3,6 +3,7 @@ package org.drivermodel.api;
 import java.util.Map;
 import java.util.Optional;
 
+import org.drivermodel.lifetime.ManagedResources;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -37,4 +38,26 @@ public interface Device {
 
     /** @return the name of the driver bound to it, if any */
     Optional<String> driver();
+
+    /** @return the device it hangs under in the device tree, if any; removed before it */
+    Optional<Device> parent();
+
+    /**
+     * The managed resources of the current binding (Linux devres): what a driver adds here
+     * in {@code probe} is released in reverse order after its {@code remove} returns, and
+     * at once if the probe fails. Most drivers need no {@code remove} of their own.
+     *
+     * <p>Context: from the driver's {@code probe} until its {@code remove} returns.
+     *
+     * @return the binding's resources
+     * @throws org.drivermodel.error.DriverModelException ENODEV when no driver is being
+     *         probed or bound
+     */
+    ManagedResources resources();
+
+    /**
+     * @return the name of the only driver allowed to bind (Linux {@code driver_override}),
+     *         {@code none} for no driver, or empty: the bus matches
+     */
+    Optional<String> driverOverride();
 }

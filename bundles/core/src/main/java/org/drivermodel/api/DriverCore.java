@@ -1,6 +1,7 @@
 package org.drivermodel.api;
 
 import java.util.List;
+import java.util.Map;
 
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -37,4 +38,57 @@ public interface DriverCore {
      * @throws org.drivermodel.error.DriverModelException {@code ENOENT} for an unknown driver
      */
     List<Device> boundDevices(String bus, String driver);
+
+    /**
+     * Binds a driver to a device by hand (Linux {@code /sys/bus/<bus>/drivers/<drv>/bind}),
+     * whatever {@code drivers_autoprobe} says. Returns after the probe.
+     *
+     * @throws org.drivermodel.error.DriverModelException ENOENT for an unknown bus, driver
+     *         or device; EBUSY if the device is bound; ENODEV if the driver does not match
+     *         the device (or is on another bus), or its probe refused it; EAGAIN if its
+     *         probe asked to be deferred
+     */
+    void bind(String bus, String driver, String device);
+
+    /**
+     * Unbinds a driver from a device by hand ({@code .../drivers/<drv>/unbind}): its
+     * {@code remove} has run when this returns; the device stays unbound.
+     *
+     * @throws org.drivermodel.error.DriverModelException ENOENT for an unknown bus, driver or
+     *         device; ENODEV if the device is not bound to that driver
+     */
+    void unbind(String bus, String driver, String device);
+
+    /**
+     * Sets a device's {@code driver_override}: only the named driver may bind it from now on;
+     * {@code none}: no driver; empty: the bus matches again. A bound driver stays bound.
+     *
+     * @param device a device path or {@code <bus>/<name>}
+     * @param driver a driver name, {@code none}, or empty; one trailing newline is dropped
+     * @throws org.drivermodel.error.DriverModelException EINVAL for a malformed name, ENOENT
+     *         for an unknown device
+     */
+    void setDriverOverride(String device, String driver);
+
+    /**
+     * @param bus a bus name
+     * @return whether the bus probes drivers for new devices and devices for new drivers
+     *         (Linux {@code drivers_autoprobe}); true unless turned off
+     * @throws org.drivermodel.error.DriverModelException ENOENT for an unknown bus
+     */
+    boolean autoprobe(String bus);
+
+    /**
+     * Turns automatic probing on a bus on or off. Turning it on probes nothing by itself.
+     *
+     * @throws org.drivermodel.error.DriverModelException ENOENT for an unknown bus
+     */
+    void setAutoprobe(String bus, boolean on);
+
+    /**
+     * @return the devices whose probe is deferred, path to reason, oldest first (Linux
+     *         {@code /sys/kernel/debug/devices_deferred}); those past the deferred-probe
+     *         deadline are given up (logged, left unbound) and not listed
+     */
+    Map<String, String> deferredDevices();
 }

@@ -30,6 +30,7 @@ final class BusEntry implements BusContext {
     private final long bundleId;
 
     State state = State.LIVE; /* guarded by model.lock */
+    volatile boolean autoprobe = true; /* Linux drivers_autoprobe; a plain flag, read without locks */
     final Map<String, DeviceNode> devices = new LinkedHashMap<>(); /* guarded by model.lock; in add order */
 
     BusEntry(DeviceModel model, Bus bus, String name, long bundleId) {
@@ -37,6 +38,10 @@ final class BusEntry implements BusContext {
         this.bus = bus;
         this.name = name;
         this.bundleId = bundleId;
+    }
+
+    DeviceModel model() {
+        return model;
     }
 
     Bus bus() {
@@ -56,8 +61,8 @@ final class BusEntry implements BusContext {
     }
 
     @Override
-    public Device addDevice(String deviceName, Map<String, String> properties) {
-        return model.addDevice(this, deviceName, properties == null ? Map.of() : properties);
+    public Device addDevice(String deviceName, Map<String, String> properties, Device parent) {
+        return model.addDevice(this, deviceName, properties == null ? Map.of() : properties, parent);
     }
 
     @Override

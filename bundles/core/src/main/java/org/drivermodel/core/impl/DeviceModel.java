@@ -1,11 +1,14 @@
 package org.drivermodel.core.impl;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 
 import org.drivermodel.api.Bus;
 import org.drivermodel.api.Device;
@@ -14,6 +17,8 @@ import org.drivermodel.api.DriverCore;
 import org.drivermodel.api.DriverInfo;
 import org.drivermodel.error.DriverModelException;
 import org.drivermodel.error.Errno;
+import org.drivermodel.lifetime.ManagedResources;
+import org.drivermodel.lifetime.ReleaseFailure;
 import org.osgi.service.log.Logger;
 
 /**
@@ -45,15 +50,28 @@ import org.osgi.service.log.Logger;
 final class DeviceModel implements DriverCore {
     private static final Comparator<Device> BY_PATH = Comparator.comparing(Device::path);
 
+    /** Linux's default {@code deferred_probe_timeout}: long enough for a dependency to arrive at boot. */
+    static final Duration DEFAULT_DEFERRED_PROBE_TIMEOUT = Duration.ofSeconds(10);
+
     private final Logger log;
+    private final DeferredProbes deferred;
 
     /** The model lock: registries only, never held across a call out. */
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, BusEntry> buses = new TreeMap<>(); /* guarded by lock */
     private final List<DriverEntry> drivers = new ArrayList<>(); /* guarded by lock; registration order */
 
+    /** Deferred-probe retry: one pass at a time, and another if a bind happened during it. */
+    private final AtomicBoolean retrying = new AtomicBoolean();
+    private final AtomicBoolean retryAgain = new AtomicBoolean();
+
     DeviceModel(Logger log) {
+        this(log, DEFAULT_DEFERRED_PROBE_TIMEOUT, System::nanoTime);
+    }
+
+    DeviceModel(Logger log, Duration deferredProbeTimeout, LongSupplier nanoClock) {
         this.log = log;
+        this.deferred = new DeferredProbes(deferredProbeTimeout, nanoClock);
     }
 
     // ---------------------------------------------------------------- buses
@@ -133,14 +151,19 @@ final class DeviceModel implements DriverCore {
             lock.unlock();
         }
         log.info("driver {}: registered (bundle {})", entry, info.bundleId());
-        for (DeviceNode node : devicesOf(info.bus())) {
-            node.lock.lock();
-            try {
-                if (node.state() == DeviceState.UNBOUND) {
-                    tryProbe(node, entry);
+        BusEntry bus = busNamed(info.bus());
+        if (bus != null && bus.autoprobe) {
+            boolean bound = false;
+            for (DeviceNode node : devicesOf(info.bus())) {
+                node.lock.lock();
+                try {
+                    bound |= node.state() == DeviceState.UNBOUND && tryProbe(node, entry) == ProbeResult.BOUND;
+                } finally {
+                    node.lock.unlock();
                 }
-            } finally {
-                node.lock.unlock();
+            }
+            if (bound) {
+                retryDeferred();
             }
         }
         return entry;
@@ -173,24 +196,39 @@ final class DeviceModel implements DriverCore {
 
     // ---------------------------------------------------------------- devices
 
-    /** @see org.drivermodel.api.BusContext#addDevice */
-    Device addDevice(BusEntry bus, String name, Map<String, String> properties) {
+    /** @see org.drivermodel.api.BusContext#addDevice(String, Map, Device) */
+    Device addDevice(BusEntry bus, String name, Map<String, String> properties, Device parent) {
         Names.checkComponent(bus.path(), name);
-        DeviceNode node = new DeviceNode(bus, name, properties);
+        DeviceNode parentNode = null;
+        if (parent != null) {
+            if (!(parent instanceof DeviceNode p) || p.busEntry().model() != this) {
+                throw new DriverModelException(Errno.EINVAL, bus.path() + "/" + name, "parent is not a device of this core");
+            }
+            parentNode = p;
+        }
+        DeviceNode node = new DeviceNode(bus, name, properties, parentNode);
         lock.lock();
         try {
             if (bus.state != BusEntry.State.LIVE) {
                 throw new DriverModelException(Errno.ENODEV, bus.path(), "bus is " + bus.state.name().toLowerCase());
             }
             if (bus.devices.containsKey(name)) {
-                throw new DriverModelException(Errno.EEXIST, node.path(), "a device of that name exists");
+                throw new DriverModelException(Errno.EEXIST, bus.path() + "/" + name, "a device of that name exists");
+            }
+            if (parentNode != null) {
+                if (parentNode.busEntry().devices.get(parentNode.name()) != parentNode) {
+                    throw new DriverModelException(Errno.ENODEV, parentNode.path(), "parent was removed");
+                }
+                parentNode.children.add(node);
             }
             bus.devices.put(name, node);
         } finally {
             lock.unlock();
         }
         log.info("device {}: added", node);
-        attach(node);
+        if (bus.autoprobe) {
+            attach(node);
+        }
         return node;
     }
 
@@ -218,18 +256,33 @@ final class DeviceModel implements DriverCore {
      * @return false if another thread removed it first
      */
     private boolean removeNode(DeviceNode node) {
-        node.lock.lock();
+        List<DeviceNode> children;
+        lock.lock();
         try {
-            if (node.state() == DeviceState.REMOVED) {
+            // Unlisting first makes this the one remover, hides the device from lookups and
+            // refuses new children, so the snapshot below is every child it will ever have.
+            if (!node.busEntry().devices.remove(node.name(), node)) {
                 return false;
             }
+            children = new ArrayList<>(node.children);
+        } finally {
+            lock.unlock();
+        }
+        for (int i = children.size() - 1; i >= 0; i--) {
+            removeNode(children.get(i));
+        }
+        node.lock.lock();
+        try {
             release(node, DeviceState.REMOVED);
+            deferred.forget(node);
         } finally {
             node.lock.unlock();
         }
         lock.lock();
         try {
-            node.busEntry().devices.remove(node.name(), node);
+            if (node.parentNode() != null) {
+                node.parentNode().children.remove(node);
+            }
         } finally {
             lock.unlock();
         }
@@ -239,41 +292,91 @@ final class DeviceModel implements DriverCore {
 
     /** Binds a new device to the first matching driver of its bus (Linux {@code device_attach}). */
     private void attach(DeviceNode node) {
+        if (attachLocked(node) == ProbeResult.BOUND) {
+            retryDeferred();
+        }
+    }
+
+    /** Offers the device to each driver of its bus in turn, under its lock; no retry trigger. */
+    private ProbeResult attachLocked(DeviceNode node) {
         List<DriverEntry> candidates = driversOf(node.bus());
         node.lock.lock();
         try {
             for (DriverEntry d : candidates) {
-                if (node.state() != DeviceState.UNBOUND || tryProbe(node, d)) {
-                    return;
+                if (node.state() != DeviceState.UNBOUND) {
+                    return ProbeResult.NO_MATCH;
+                }
+                ProbeResult r = tryProbe(node, d);
+                if (r == ProbeResult.BOUND || r == ProbeResult.DEFERRED) {
+                    return r;
                 }
             }
+            return ProbeResult.NO_MATCH;
         } finally {
             node.lock.unlock();
         }
     }
 
     /**
-     * Matches and, on a match, probes. Context: the device lock is held, the device unbound.
-     *
-     * @return true if the driver is now bound to the device
+     * Retries every deferred device, as Linux does after each successful bind (a device's
+     * dependency may just have arrived). Runs on the caller's thread, holding no lock; a
+     * pass already running elsewhere is told to run once more instead.
      */
-    private boolean tryProbe(DeviceNode node, DriverEntry driver) {
-        if (!matches(node, driver) || !driver.claim(node)) {
-            return false;
+    private void retryDeferred() {
+        retryAgain.set(true);
+        while (retryAgain.get() && retrying.compareAndSet(false, true)) {
+            try {
+                while (retryAgain.getAndSet(false)) {
+                    expireDeferred();
+                    for (DeviceNode node : deferred.snapshot()) {
+                        attachLocked(node);
+                    }
+                }
+            } finally {
+                retrying.set(false);
+            }
         }
+    }
+
+    private void expireDeferred() {
+        deferred.expire().forEach((node, reason) -> log.warn(
+                "device {}: deferred probe timeout, giving up: {}", node, reason));
+    }
+
+    /**
+     * Matches and, on a match, probes. Context: the device lock is held, the device unbound.
+     */
+    private ProbeResult tryProbe(DeviceNode node, DriverEntry driver) {
+        if (!matches(node, driver) || !driver.claim(node)) {
+            return ProbeResult.NO_MATCH;
+        }
+        ManagedResources resources = new ManagedResources(node.path());
+        node.setResources(resources);
         node.setState(DeviceState.PROBING, driver);
         try {
             driver.driver().probe(node);
         } catch (Exception | LinkageError e) {
             node.setState(DeviceState.UNBOUND, null);
+            node.setResources(null);
+            releaseResources(node, resources);
             driver.unclaim(node);
+            if (e instanceof DriverModelException dme && dme.errno() == Errno.EPROBE_DEFER) {
+                deferred.defer(node, driver + ": " + dme.getMessage());
+                log.info("device {}: driver {} deferred its probe: {}", node, driver, dme.getMessage());
+                return ProbeResult.DEFERRED;
+            }
+            lastRefusal.set(e);
             log.warn("device {}: probe of driver {} failed: {}", node, driver, e.toString(), e);
-            return false;
+            return ProbeResult.REFUSED;
         }
         node.setState(DeviceState.BOUND, driver);
+        deferred.forget(node);
         log.info("device {}: bound to driver {}", node, driver);
-        return true;
+        return ProbeResult.BOUND;
     }
+
+    /** The last probe failure on this thread, for a manual bind to report. */
+    private final ThreadLocal<Throwable> lastRefusal = new ThreadLocal<>();
 
     /** Unbinds the device's driver, if any. Context: the device lock is held. */
     private void release(DeviceNode node, DeviceState after) {
@@ -285,13 +388,28 @@ final class DeviceModel implements DriverCore {
             } catch (Exception | LinkageError e) {
                 log.error("device {}: remove of driver {} failed: {}", node, driver, e.toString(), e);
             }
+            ManagedResources resources = node.resources();
+            node.setResources(null);
+            releaseResources(node, resources);
             driver.unclaim(node);
             log.info("device {}: unbound from driver {}", node, driver);
         }
         node.setState(after, null);
     }
 
+    /** Releases a binding's managed resources, newest first, logging each failure. */
+    private void releaseResources(DeviceNode node, ManagedResources resources) {
+        for (ReleaseFailure f : resources.releaseAll()) {
+            log.error("device {}: release of managed resource {} failed: {}", node, f.name(), f.error().toString(),
+                    f.error());
+        }
+    }
+
     private boolean matches(DeviceNode node, DriverEntry driver) {
+        String override = node.override();
+        if (override != null) {
+            return override.equals(driver.info().name());
+        }
         try {
             return node.busEntry().bus().match(node, driver.info());
         } catch (Exception | LinkageError e) {
@@ -317,6 +435,53 @@ final class DeviceModel implements DriverCore {
         } finally {
             lock.unlock();
         }
+    }
+
+    private BusEntry busNamed(String name) {
+        lock.lock();
+        try {
+            return buses.get(name);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private BusEntry requireBus(String name) {
+        BusEntry bus = busNamed(name);
+        if (bus == null) {
+            throw new DriverModelException(Errno.ENOENT, "/bus/" + Names.printable(String.valueOf(name)), "no such bus");
+        }
+        return bus;
+    }
+
+    private DriverEntry requireDriver(String bus, String driver) {
+        lock.lock();
+        try {
+            for (DriverEntry d : drivers) {
+                if (d.info().bus().equals(bus) && d.info().name().equals(driver)) {
+                    return d;
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        throw new DriverModelException(Errno.ENOENT, "/bus/" + Names.printable(String.valueOf(bus)) + "/drivers/"
+                + Names.printable(String.valueOf(driver)), "no such driver");
+    }
+
+    private DeviceNode requireDevice(String bus, String device) {
+        lock.lock();
+        try {
+            BusEntry b = buses.get(bus);
+            DeviceNode node = b == null || device == null ? null : b.devices.get(device);
+            if (node != null && node.state() != DeviceState.REMOVED) {
+                return node;
+            }
+        } finally {
+            lock.unlock();
+        }
+        throw new DriverModelException(Errno.ENOENT, "/bus/" + Names.printable(String.valueOf(bus)) + "/devices/"
+                + Names.printable(String.valueOf(device)), "no such device");
     }
 
     // ---------------------------------------------------------------- DriverCore
@@ -374,19 +539,86 @@ final class DeviceModel implements DriverCore {
 
     @Override
     public List<Device> boundDevices(String bus, String driver) {
-        lock.lock();
-        DriverEntry entry;
+        return requireDriver(bus, driver).claimed().stream().filter(d -> d.state() == DeviceState.BOUND)
+                .map(Device.class::cast).sorted(BY_PATH).toList();
+    }
+
+    @Override
+    public void bind(String bus, String driver, String device) {
+        DriverEntry entry = requireDriver(bus, driver);
+        DeviceNode node = requireDevice(bus, device);
+        ProbeResult result;
+        node.lock.lock();
         try {
-            entry = drivers.stream().filter(d -> d.info().bus().equals(bus) && d.info().name().equals(driver))
-                    .findFirst().orElse(null);
+            if (node.state() != DeviceState.UNBOUND) {
+                throw new DriverModelException(Errno.EBUSY, node.path(), node.state() == DeviceState.REMOVED
+                        ? "device was removed" : "bound to driver " + node.driverEntry());
+            }
+            lastRefusal.remove();
+            result = tryProbe(node, entry);
         } finally {
-            lock.unlock();
+            node.lock.unlock();
         }
-        if (entry == null) {
-            throw new DriverModelException(Errno.ENOENT, "/bus/" + Names.printable(String.valueOf(bus)) + "/drivers/"
-                    + Names.printable(String.valueOf(driver)), "no such driver");
+        switch (result) {
+            case BOUND -> retryDeferred();
+            case NO_MATCH -> throw new DriverModelException(Errno.ENODEV, node.path(),
+                    "driver " + entry + " does not match the device");
+            case DEFERRED -> throw new DriverModelException(Errno.EAGAIN, node.path(),
+                    "driver " + entry + " deferred its probe");
+            case REFUSED -> {
+                Throwable why = lastRefusal.get();
+                lastRefusal.remove();
+                throw new DriverModelException(why instanceof DriverModelException d ? d.errno() : Errno.ENODEV,
+                        node.path(), "driver " + entry + " refused the device: " + why, why);
+            }
         }
-        return entry.claimed().stream().filter(d -> d.state() == DeviceState.BOUND).map(Device.class::cast)
-                .sorted(BY_PATH).toList();
+    }
+
+    @Override
+    public void unbind(String bus, String driver, String device) {
+        DriverEntry entry = requireDriver(bus, driver);
+        DeviceNode node = requireDevice(bus, device);
+        node.lock.lock();
+        try {
+            if (node.driverEntry() != entry || node.state() != DeviceState.BOUND) {
+                throw new DriverModelException(Errno.ENODEV, node.path(), "not bound to driver " + entry);
+            }
+            release(node, DeviceState.UNBOUND);
+        } finally {
+            node.lock.unlock();
+        }
+    }
+
+    @Override
+    public void setDriverOverride(String device, String driver) {
+        DeviceNode node = (DeviceNode) device(device);
+        String value = driver == null ? "" : driver.endsWith("\n") ? driver.substring(0, driver.length() - 1) : driver;
+        if (!value.isEmpty()) {
+            Names.checkComponent(node.path() + "/driver_override", value);
+        }
+        node.lock.lock();
+        try {
+            node.setOverride(value.isEmpty() ? null : value);
+        } finally {
+            node.lock.unlock();
+        }
+        log.info("device {}: driver_override {}", node, value.isEmpty() ? "cleared" : "set to " + value);
+    }
+
+    @Override
+    public boolean autoprobe(String bus) {
+        return requireBus(bus).autoprobe;
+    }
+
+    @Override
+    public void setAutoprobe(String bus, boolean on) {
+        requireBus(bus).autoprobe = on;
+        log.info("bus {}: drivers_autoprobe {}", bus, on ? 1 : 0);
+    }
+
+    @Override
+    public Map<String, String> deferredDevices() {
+        expireDeferred();
+        return deferred.describe();
     }
 }

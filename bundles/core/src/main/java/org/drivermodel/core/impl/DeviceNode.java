@@ -1,37 +1,50 @@
 package org.drivermodel.core.impl;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.drivermodel.api.Device;
 import org.drivermodel.api.DeviceState;
+import org.drivermodel.error.DriverModelException;
+import org.drivermodel.error.Errno;
+import org.drivermodel.lifetime.ManagedResources;
 
 /**
  * A device node: core-owned, held by anyone, pinning no driver.
  *
  * <p>Concurrency: {@link #lock} is the device lock (Linux {@code device_lock}). It serialises
  * binding and unbinding of this device and is held across the driver's {@code probe} and
- * {@code remove}; it is the only lock held while driver code runs, and no other lock is
- * taken while holding it except a {@link DriverEntry}'s monitor, briefly. {@link #state} and
- * {@link #driver} are written under it and volatile so that queries read them without it.
+ * {@code remove}; it is the only core lock held while driver code runs. While holding it the
+ * model takes a {@link DriverEntry}'s monitor or the model lock briefly, never the other way
+ * round. {@link #state}, {@link #driver}, {@link #resources} and {@link #override} are
+ * written under it and volatile so that queries read them without it. {@link #children} is
+ * guarded by the model lock.
  */
 final class DeviceNode implements Device {
     private final BusEntry bus;
     private final String name;
     private final String path;
     private final Map<String, String> properties;
+    private final DeviceNode parent;
 
     /** The device lock: held across probe and remove of this device. */
     final ReentrantLock lock = new ReentrantLock();
 
     private volatile DeviceState state = DeviceState.UNBOUND; /* written under lock */
     private volatile DriverEntry driver; /* written under lock; set while PROBING, BOUND, UNBINDING */
+    private volatile ManagedResources resources; /* written under lock; the binding's, while PROBING..UNBINDING */
+    private volatile String override; /* written under lock; null: the bus matches */
 
-    DeviceNode(BusEntry bus, String name, Map<String, String> properties) {
+    final List<DeviceNode> children = new ArrayList<>(); /* guarded by the model lock; in add order */
+
+    DeviceNode(BusEntry bus, String name, Map<String, String> properties, DeviceNode parent) {
         this.bus = bus;
         this.name = name;
-        this.path = "/devices/" + bus.name() + "/" + name;
+        this.parent = parent;
+        this.path = (parent == null ? "/devices/" + bus.name() : parent.path()) + "/" + name;
         this.properties = Map.copyOf(properties);
     }
 
@@ -43,11 +56,31 @@ final class DeviceNode implements Device {
         return driver;
     }
 
+    DeviceNode parentNode() {
+        return parent;
+    }
+
     /** Context: device lock held. */
     void setState(DeviceState state, DriverEntry driver) {
         assert lock.isHeldByCurrentThread();
         this.driver = driver;
         this.state = state;
+    }
+
+    /** Context: device lock held. */
+    void setResources(ManagedResources resources) {
+        assert lock.isHeldByCurrentThread();
+        this.resources = resources;
+    }
+
+    /** Context: device lock held. */
+    void setOverride(String override) {
+        assert lock.isHeldByCurrentThread();
+        this.override = override;
+    }
+
+    String override() {
+        return override;
     }
 
     @Override
@@ -79,6 +112,25 @@ final class DeviceNode implements Device {
     public Optional<String> driver() {
         DriverEntry d = driver;
         return d == null || state != DeviceState.BOUND ? Optional.empty() : Optional.of(d.info().name());
+    }
+
+    @Override
+    public Optional<Device> parent() {
+        return Optional.ofNullable(parent);
+    }
+
+    @Override
+    public ManagedResources resources() {
+        ManagedResources r = resources;
+        if (r == null) {
+            throw new DriverModelException(Errno.ENODEV, path, "no driver is bound");
+        }
+        return r;
+    }
+
+    @Override
+    public Optional<String> driverOverride() {
+        return Optional.ofNullable(override);
     }
 
     @Override
