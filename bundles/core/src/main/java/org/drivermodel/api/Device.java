@@ -56,6 +56,27 @@ public interface Device {
     ManagedResources resources();
 
     /**
+     * Keeps the bound driver's state for this device (Linux {@code dev_set_drvdata}). The core
+     * drops it when the driver is unbound, so it never outlives the binding.
+     *
+     * <p>Context: from the driver's {@code probe} until its {@code remove} returns.
+     *
+     * @param data the driver's per-device state
+     * @throws org.drivermodel.error.DriverModelException ENODEV when no driver is being
+     *         probed or bound
+     */
+    void setDriverData(Object data);
+
+    /**
+     * @param <T>  the type the driver stored
+     * @param type the type the driver stored
+     * @return the driver's per-device state (Linux {@code dev_get_drvdata})
+     * @throws org.drivermodel.error.DriverModelException ENODEV when no driver is bound or
+     *         none stored any; EINVAL if it is not a {@code type}
+     */
+    <T> T driverData(Class<T> type);
+
+    /**
      * @return the name of the only driver allowed to bind (Linux {@code driver_override}),
      *         {@code none} for no driver, or empty: the bus matches
      */

@@ -358,6 +358,7 @@ final class DeviceModel implements DriverCore {
         } catch (Exception | LinkageError e) {
             node.setState(DeviceState.UNBOUND, null);
             node.setResources(null);
+            node.clearDriverData();
             releaseResources(node, resources);
             driver.unclaim(node);
             if (e instanceof DriverModelException dme && dme.errno() == Errno.EPROBE_DEFER) {
@@ -390,6 +391,7 @@ final class DeviceModel implements DriverCore {
             }
             ManagedResources resources = node.resources();
             node.setResources(null);
+            node.clearDriverData();
             releaseResources(node, resources);
             driver.unclaim(node);
             log.info("device {}: unbound from driver {}", node, driver);

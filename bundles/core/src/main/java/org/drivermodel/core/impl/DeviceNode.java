@@ -37,6 +37,7 @@ final class DeviceNode implements Device {
     private volatile DriverEntry driver; /* written under lock; set while PROBING, BOUND, UNBINDING */
     private volatile ManagedResources resources; /* written under lock; the binding's, while PROBING..UNBINDING */
     private volatile String override; /* written under lock; null: the bus matches */
+    private volatile Object driverData; /* set by the driver during its binding; cleared under lock at unbind */
 
     final List<DeviceNode> children = new ArrayList<>(); /* guarded by the model lock; in add order */
 
@@ -77,6 +78,12 @@ final class DeviceNode implements Device {
     void setOverride(String override) {
         assert lock.isHeldByCurrentThread();
         this.override = override;
+    }
+
+    /** Drops the driver's state. Context: device lock held, at unbind or failed probe. */
+    void clearDriverData() {
+        assert lock.isHeldByCurrentThread();
+        driverData = null;
     }
 
     String override() {
@@ -126,6 +133,25 @@ final class DeviceNode implements Device {
             throw new DriverModelException(Errno.ENODEV, path, "no driver is bound");
         }
         return r;
+    }
+
+    @Override
+    public void setDriverData(Object data) {
+        resources(); // ENODEV outside a binding
+        driverData = data;
+    }
+
+    @Override
+    public <T> T driverData(Class<T> type) {
+        Object data = driverData;
+        if (data == null || resources == null) {
+            throw new DriverModelException(Errno.ENODEV, path, "no driver data: no driver is bound");
+        }
+        if (!type.isInstance(data)) {
+            throw new DriverModelException(Errno.EINVAL, path,
+                    "driver data is a " + data.getClass().getName() + ", not a " + type.getName());
+        }
+        return type.cast(data);
     }
 
     @Override

@@ -1,8 +1,5 @@
 package org.drivermodel.driver.vled;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-
 import org.drivermodel.api.Device;
 import org.drivermodel.api.Driver;
 import org.drivermodel.api.DriverBinding;
@@ -19,8 +16,9 @@ import org.osgi.service.log.LoggerFactory;
  * running any of this code.
  *
  * <p>{@code probe} follows the recipe: allocate the per-device state, initialise the
- * controller, register it. {@code remove} undoes the registration; the core calls it when the
- * LED is unplugged and when this bundle stops, before the stop returns.
+ * controller, register it. Everything it sets up is a managed resource of the binding, so
+ * there is no {@code remove}: when the LED is unplugged, unbound, or this bundle stops, the
+ * core releases it all, newest first, before that returns.
  */
 @Component(service = Driver.class)
 @DriverBinding(bus = "vbus", driver = "vled")
@@ -30,20 +28,12 @@ public final class VledDriver implements Driver {
     @Reference(service = LoggerFactory.class)
     private Logger log;
 
-    /** The LEDs this driver drives, by device path. */
-    private final Map<String, Led> leds = new ConcurrentHashMap<>();
-
     @Override
     public void probe(Device device) {
-        Led led = new Led(device.path());   // alloc
-        led.setBrightness(0);               // init: start dark
-        leds.put(device.path(), led);       // register
+        Led led = new Led(device.path());                           // alloc
+        led.setBrightness(0);                                       // init: start dark
+        device.setDriverData(led);                                  // register
+        device.resources().add("led", () -> led.setBrightness(0));  // ... and undo: dark again at unbind
         log.info("vled: {} bound, brightness {}", device.path(), led.brightness());
-    }
-
-    @Override
-    public void remove(Device device) {
-        leds.remove(device.path());
-        log.info("vled: {} unbound", device.path());
     }
 }

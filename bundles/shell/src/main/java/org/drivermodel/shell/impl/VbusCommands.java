@@ -4,11 +4,17 @@ import org.apache.felix.service.command.Descriptor;
 import org.drivermodel.api.Device;
 import org.drivermodel.api.DriverCore;
 import org.drivermodel.error.DriverModelException;
+import org.drivermodel.error.Errno;
 import org.drivermodel.vbus.VirtualBus;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 
-/** {@code vbus:plug}, {@code vbus:unplug} and {@code vbus:list}: the virtual bus's controller. */
+/**
+ * {@code vbus:plug}, {@code vbus:unplug} and {@code vbus:list}: the virtual bus's controller.
+ * The virtual bus is optional: without it the commands answer ENODEV.
+ */
 @Component(service = VbusCommands.class, property = {
         "osgi.command.scope=vbus",
         "osgi.command.function=plug",
@@ -16,8 +22,8 @@ import org.osgi.service.component.annotations.Reference;
         "osgi.command.function=list" })
 public final class VbusCommands {
 
-    @Reference
-    private VirtualBus vbus;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile VirtualBus vbus;
 
     @Reference
     private DriverCore core;
@@ -28,7 +34,7 @@ public final class VbusCommands {
      */
     @Descriptor("plug a virtual device; it is bound before this returns")
     public String plug(@Descriptor("vendor:product, four hex digits each, e.g. 1209:0001") String id) {
-        String name = vbus.plug(id);
+        String name = vbus().plug(id);
         String bound;
         try {
             Device d = core.device(VirtualBus.NAME + "/" + name);
@@ -45,7 +51,7 @@ public final class VbusCommands {
      */
     @Descriptor("unplug a virtual device (surprise removal); its driver is unbound before this returns")
     public String unplug(@Descriptor("the device name, e.g. 1209:0001.1") String name) {
-        vbus.unplug(name);
+        vbus().unplug(name);
         return "unplugged " + name;
     }
 
@@ -53,7 +59,15 @@ public final class VbusCommands {
     @Descriptor("list the devices plugged into the virtual bus")
     public String list() {
         Table t = new Table("DEVICE", "VENDOR", "PRODUCT");
-        vbus.plugged().forEach((name, props) -> t.row(name, props.get(VirtualBus.VENDOR), props.get(VirtualBus.PRODUCT)));
+        vbus().plugged().forEach((name, props) -> t.row(name, props.get(VirtualBus.VENDOR), props.get(VirtualBus.PRODUCT)));
         return t.toString();
+    }
+
+    private VirtualBus vbus() {
+        VirtualBus bus = vbus;
+        if (bus == null) {
+            throw new DriverModelException(Errno.ENODEV, VirtualBus.NAME, "the virtual bus is not running");
+        }
+        return bus;
     }
 }
