@@ -2,13 +2,16 @@ package org.drivermodel.shell.impl;
 
 import org.apache.felix.service.command.Descriptor;
 import org.drivermodel.api.DriverCore;
+import org.drivermodel.error.DriverModelException;
+import org.drivermodel.error.Errno;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /** {@code bus:list}. */
 @Component(service = BusCommands.class, property = {
         "osgi.command.scope=bus",
-        "osgi.command.function=list" })
+        "osgi.command.function=list",
+        "osgi.command.function=autoprobe" })
 public final class BusCommands {
 
     @Reference
@@ -17,10 +20,27 @@ public final class BusCommands {
     /** @return every bus attached to the core, with its device count */
     @Descriptor("list the buses attached to the driver core")
     public String list() {
-        Table t = new Table("BUS", "DEVICES");
+        Table t = new Table("BUS", "DEVICES", "AUTOPROBE");
         for (String bus : core.buses()) {
-            t.row(bus, core.devices().stream().filter(d -> d.bus().equals(bus)).count());
+            t.row(bus, core.devices().stream().filter(d -> d.bus().equals(bus)).count(), core.autoprobe(bus) ? 1 : 0);
         }
         return t.toString();
+    }
+
+    /**
+     * @param bus   a bus name
+     * @param value 1 or 0
+     * @return a confirmation
+     */
+    @Descriptor("turn a bus's drivers_autoprobe on (1) or off (0)")
+    public String autoprobe(@Descriptor("the bus, e.g. vbus") String bus, @Descriptor("1 or 0") String value) {
+        boolean on = switch (String.valueOf(value).strip()) {
+            case "1" -> true;
+            case "0" -> false;
+            default -> throw new DriverModelException(Errno.EINVAL, "/bus/" + bus + "/drivers_autoprobe",
+                    "expected 1 or 0, got '" + value + "'");
+        };
+        core.setAutoprobe(bus, on);
+        return bus + ": drivers_autoprobe " + (on ? 1 : 0);
     }
 }

@@ -13,7 +13,9 @@ import org.osgi.service.component.annotations.Reference;
 @Component(service = DeviceCommands.class, property = {
         "osgi.command.scope=device",
         "osgi.command.function=list",
-        "osgi.command.function=info" })
+        "osgi.command.function=info",
+        "osgi.command.function=override",
+        "osgi.command.function=deferred" })
 public final class DeviceCommands {
 
     @Reference
@@ -41,8 +43,31 @@ public final class DeviceCommands {
         b.append("bus:     ").append(d.bus()).append('\n');
         b.append("state:   ").append(d.state().name().toLowerCase()).append('\n');
         b.append("driver:  ").append(d.driver().orElse("-")).append('\n');
+        b.append("parent:  ").append(d.parent().map(Device::path).orElse("-")).append('\n');
+        b.append("driver_override: ").append(d.driverOverride().orElse("-")).append('\n');
         Map<String, String> props = new TreeMap<>(d.properties());
         props.forEach((k, v) -> b.append("  ").append(k).append('=').append(v).append('\n'));
         return b.toString();
+    }
+
+    /**
+     * @param device a device
+     * @param driver a driver name, none, or "" to clear
+     * @return a confirmation
+     */
+    @Descriptor("set a device's driver_override: only that driver may bind it; 'none': no driver; '': the bus matches")
+    public String override(@Descriptor("the device: /devices/<bus>/<name> or <bus>/<name>") String device,
+            @Descriptor("a driver name, none, or '' to clear") String driver) {
+        core.setDriverOverride(device, driver);
+        return driver.isEmpty() ? "driver_override of " + device + " cleared"
+                : "driver_override of " + device + " set to " + driver;
+    }
+
+    /** @return the devices whose probe is deferred, and why */
+    @Descriptor("list the devices whose probe is deferred, and why (Linux devices_deferred)")
+    public String deferred() {
+        Table t = new Table("DEVICE", "REASON");
+        core.deferredDevices().forEach(t::row);
+        return t.toString();
     }
 }

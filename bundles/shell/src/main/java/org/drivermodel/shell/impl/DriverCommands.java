@@ -24,7 +24,9 @@ import org.osgi.service.component.annotations.Reference;
         "osgi.command.scope=driver",
         "osgi.command.function=list",
         "osgi.command.function=stop",
-        "osgi.command.function=start" })
+        "osgi.command.function=start",
+        "osgi.command.function=bind",
+        "osgi.command.function=unbind" })
 public final class DriverCommands {
 
     @Reference
@@ -95,6 +97,40 @@ public final class DriverCommands {
             }
         }
         return b.toString();
+    }
+
+    /**
+     * @param driver bus/driver
+     * @param device the device name on that bus
+     * @return a confirmation
+     */
+    @Descriptor("bind a driver to a device by hand (Linux: echo <dev> > /sys/bus/<bus>/drivers/<drv>/bind)")
+    public String bind(@Descriptor("the driver: <bus>/<driver>, e.g. vbus/vled") String driver,
+            @Descriptor("the device name on that bus, e.g. 1209:0001.1") String device) {
+        String[] d = busAndName(driver);
+        core.bind(d[0], d[1], device);
+        return "bound " + device + " to " + driver;
+    }
+
+    /**
+     * @param driver bus/driver
+     * @param device the device name on that bus
+     * @return a confirmation
+     */
+    @Descriptor("unbind a driver from a device by hand; the device stays unbound")
+    public String unbind(@Descriptor("the driver: <bus>/<driver>, e.g. vbus/vled") String driver,
+            @Descriptor("the device name on that bus, e.g. 1209:0001.1") String device) {
+        String[] d = busAndName(driver);
+        core.unbind(d[0], d[1], device);
+        return "unbound " + device + " from " + driver;
+    }
+
+    private static String[] busAndName(String driver) {
+        String[] parts = driver == null ? new String[0] : driver.split("/", -1);
+        if (parts.length != 2 || parts[0].isEmpty() || parts[1].isEmpty()) {
+            throw new DriverModelException(Errno.EINVAL, "driver '" + driver + "'", "expected <bus>/<driver>");
+        }
+        return parts;
     }
 
     private Bundle findBundle(String name) {
