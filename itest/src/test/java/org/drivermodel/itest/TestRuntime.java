@@ -19,7 +19,7 @@ public final class TestRuntime {
     private TestRuntime() {
     }
 
-    /** @return the options of a framework with the whole driver model */
+    /** @return the options of a framework with the whole driver model (and Configuration Admin) */
     public static Option[] driverModel() {
         return options(
                 cleanCaches(),
@@ -28,6 +28,7 @@ public final class TestRuntime {
                 reactorBundle("promise"),
                 reactorBundle("scr"),
                 reactorBundle("log"),
+                reactorBundle("configadmin"),
                 reactorBundle("gogo-runtime"),
                 reactorBundle("lifetime"),
                 reactorBundle("core"),

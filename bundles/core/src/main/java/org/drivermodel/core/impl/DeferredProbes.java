@@ -18,12 +18,10 @@ final class DeferredProbes {
     private record Pending(String reason, long since) {
     }
 
-    private final long timeoutNanos;
     private final LongSupplier clock;
     private final Map<DeviceNode, Pending> pending = new LinkedHashMap<>(); /* guarded by this */
 
-    DeferredProbes(Duration timeout, LongSupplier nanoClock) {
-        this.timeoutNanos = timeout.toNanos();
+    DeferredProbes(LongSupplier nanoClock) {
         this.clock = nanoClock;
     }
 
@@ -49,11 +47,12 @@ final class DeferredProbes {
     }
 
     /**
-     * Drops the devices past the deadline.
+     * Drops the devices that have been pending longer than {@code timeout}.
      *
      * @return the devices given up, with their last reason
      */
-    synchronized Map<DeviceNode, String> expire() {
+    synchronized Map<DeviceNode, String> expire(Duration timeout) {
+        long timeoutNanos = timeout.toNanos();
         long now = clock.getAsLong();
         Map<DeviceNode, String> expired = new LinkedHashMap<>();
         pending.entrySet().removeIf(e -> {

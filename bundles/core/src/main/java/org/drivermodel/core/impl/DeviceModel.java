@@ -1,6 +1,5 @@
 package org.drivermodel.core.impl;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -50,11 +49,9 @@ import org.osgi.service.log.Logger;
 final class DeviceModel implements DriverCore {
     private static final Comparator<Device> BY_PATH = Comparator.comparing(Device::path);
 
-    /** Linux's default {@code deferred_probe_timeout}: long enough for a dependency to arrive at boot. */
-    static final Duration DEFAULT_DEFERRED_PROBE_TIMEOUT = Duration.ofSeconds(10);
-
     private final Logger log;
     private final DeferredProbes deferred;
+    private volatile CoreSettings settings; /* replaced whole by configure() */
 
     /** The model lock: registries only, never held across a call out. */
     private final ReentrantLock lock = new ReentrantLock();
@@ -66,12 +63,19 @@ final class DeviceModel implements DriverCore {
     private final AtomicBoolean retryAgain = new AtomicBoolean();
 
     DeviceModel(Logger log) {
-        this(log, DEFAULT_DEFERRED_PROBE_TIMEOUT, System::nanoTime);
+        this(log, CoreSettings.DEFAULTS, System::nanoTime);
     }
 
-    DeviceModel(Logger log, Duration deferredProbeTimeout, LongSupplier nanoClock) {
+    DeviceModel(Logger log, CoreSettings settings, LongSupplier nanoClock) {
         this.log = log;
-        this.deferred = new DeferredProbes(deferredProbeTimeout, nanoClock);
+        this.settings = settings;
+        this.deferred = new DeferredProbes(nanoClock);
+    }
+
+    /** Applies new settings; what is in progress finishes under the old ones. */
+    void configure(CoreSettings newSettings) {
+        settings = newSettings;
+        log.info("settings: {}", newSettings);
     }
 
     // ---------------------------------------------------------------- buses
@@ -339,7 +343,7 @@ final class DeviceModel implements DriverCore {
     }
 
     private void expireDeferred() {
-        deferred.expire().forEach((node, reason) -> log.warn(
+        deferred.expire(settings.deferredProbeTimeout()).forEach((node, reason) -> log.warn(
                 "device {}: deferred probe timeout, giving up: {}", node, reason));
     }
 
@@ -355,6 +359,16 @@ final class DeviceModel implements DriverCore {
         node.setState(DeviceState.PROBING, driver);
         try {
             driver.driver().probe(node);
+            if (settings.testDriverRemove()) {
+                // Linux DEBUG_TEST_DRIVER_REMOVE: unbind at once and probe again
+                driver.driver().remove(node);
+                node.setResources(null);
+                node.clearDriverData();
+                releaseResources(node, resources);
+                resources = new ManagedResources(node.path());
+                node.setResources(resources);
+                driver.driver().probe(node);
+            }
         } catch (Exception | LinkageError e) {
             node.setState(DeviceState.UNBOUND, null);
             node.setResources(null);

@@ -1,11 +1,15 @@
 package org.drivermodel.core.impl;
 
+import java.util.Map;
+
 import org.drivermodel.api.DriverCore;
+import org.drivermodel.error.DriverModelException;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
@@ -18,7 +22,7 @@ import org.osgi.service.log.LoggerFactory;
  * driver tracker (every device unbound) and then the bus tracker (every device removed):
  * drivers go before their buses, as in Linux.
  */
-@Component(immediate = true)
+@Component(immediate = true, configurationPid = CoreSettings.PID)
 public final class DriverCoreComponent {
 
     @Reference(service = LoggerFactory.class)
@@ -28,15 +32,36 @@ public final class DriverCoreComponent {
     private DriverTracker drivers;
     private ServiceRegistration<DriverCore> registration;
 
+    private DeviceModel model;
+
     @Activate
-    void activate(BundleContext context) {
-        DeviceModel model = new DeviceModel(log);
+    void activate(BundleContext context, Map<String, Object> properties) {
+        model = new DeviceModel(log, settings(properties, CoreSettings.DEFAULTS), System::nanoTime);
         buses = new BusTracker(context, model, log);
         drivers = new DriverTracker(context, model, log);
         buses.open();
         drivers.open();
         registration = context.registerService(DriverCore.class, model, null);
         log.info("driver core started");
+    }
+
+    /** A changed configuration applies at once, with no unbinding. */
+    @Modified
+    void modified(Map<String, Object> properties) {
+        CoreSettings now = settings(properties, null);
+        if (now != null) {
+            model.configure(now);
+        }
+    }
+
+    /** @return the settings, or {@code fallback} (logged) if the configuration is invalid */
+    private CoreSettings settings(Map<String, Object> properties, CoreSettings fallback) {
+        try {
+            return CoreSettings.from(properties);
+        } catch (DriverModelException e) {
+            log.error("{}: configuration ignored, settings unchanged", e.getMessage());
+            return fallback;
+        }
     }
 
     @Deactivate

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.function.Executable;
 class BindingSemanticsTest {
     private final TestLog log = new TestLog();
     private final AtomicLong clock = new AtomicLong();
-    private final DeviceModel model = new DeviceModel(log.logger, Duration.ofSeconds(10), clock::get);
+    private final DeviceModel model = new DeviceModel(log.logger, CoreSettings.DEFAULTS, clock::get);
     private final BusEntry ctx = model.attachBus(new FakeBus("fake"), 1);
 
     private static DriverModelException assertErrno(Errno errno, Executable call) {
@@ -281,6 +281,47 @@ class BindingSemanticsTest {
         assertEquals(Optional.of("a"), dev.driver());
         assertErrno(Errno.ENOENT, () -> model.autoprobe("nobus"));
         assertErrno(Errno.ENOENT, () -> model.setAutoprobe("nobus", true));
+    }
+
+    // ------------------------------------------------------------ debug mode
+
+    @Test
+    void testDriverRemoveProbesRemovesAndProbesAgainReleasingTheFirstBindingsResources() {
+        List<String> events = new ArrayList<>();
+        FakeDriver d = new FakeDriver("d") {
+            @Override
+            void onProbe(Device device) {
+                device.setDriverData("state");
+                device.resources().add("res", () -> events.add("release"));
+            }
+        };
+        model.configure(new CoreSettings(Duration.ofSeconds(10), true));
+        model.addDriver(d.info("fake", "x"), d);
+        Device dev = ctx.addDevice("d1", Map.of("id", "x"));
+        assertEquals(List.of("probe d1", "remove d1", "probe d1"), d.calls);
+        assertEquals(List.of("release"), events);
+        assertEquals("state", dev.driverData(String.class));
+        assertEquals(0, d.violations.get());
+        model.configure(CoreSettings.DEFAULTS);
+        ctx.removeDevice("d1");
+        assertEquals(List.of("release", "release"), events);
+    }
+
+    @Test
+    void driverDataIsTheBindingsAndGoesWithIt() {
+        FakeDriver d = new FakeDriver("d") {
+            @Override
+            void onProbe(Device device) {
+                device.setDriverData(42);
+            }
+        };
+        DriverEntry e = model.addDriver(d.info("fake", "x"), d);
+        Device dev = ctx.addDevice("d1", Map.of("id", "x"));
+        assertEquals(42, dev.driverData(Integer.class));
+        assertErrno(Errno.EINVAL, () -> dev.driverData(String.class));
+        model.removeDriver(e);
+        assertErrno(Errno.ENODEV, () -> dev.driverData(Integer.class));
+        assertErrno(Errno.ENODEV, () -> dev.setDriverData("late"));
     }
 
     // ------------------------------------------------------------ order

@@ -1,0 +1,86 @@
+package org.drivermodel.core.impl;
+
+import java.time.Duration;
+import java.util.Map;
+
+import org.drivermodel.error.DriverModelException;
+import org.drivermodel.error.Errno;
+
+/**
+ * The core's tunables, from the Configuration Admin configuration {@code org.drivermodel.core}
+ * (a {@code deploy/org.drivermodel.core.cfg} file in the Felix distribution):
+ * <ul>
+ * <li>{@code deferred.probe.timeout.ms} — how long a deferred device waits for its
+ * dependency before it is given up (Linux {@code deferred_probe_timeout}); default 10000,
+ * 0 to 86400000;</li>
+ * <li>{@code test.driver.remove} — after every successful probe, call {@code remove} and
+ * probe again, to flush out drivers that cannot be unbound cleanly (Linux
+ * {@code CONFIG_DEBUG_TEST_DRIVER_REMOVE}); default false.</li>
+ * </ul>
+ *
+ * @param deferredProbeTimeout how long a deferred device is retried
+ * @param testDriverRemove     whether every probe is followed by remove and a second probe
+ */
+record CoreSettings(Duration deferredProbeTimeout, boolean testDriverRemove) {
+    /** The configuration PID. */
+    static final String PID = "org.drivermodel.core";
+    static final String DEFERRED_PROBE_TIMEOUT_MS = "deferred.probe.timeout.ms";
+    static final String TEST_DRIVER_REMOVE = "test.driver.remove";
+
+    /** Linux's default deferred_probe_timeout. */
+    static final CoreSettings DEFAULTS = new CoreSettings(Duration.ofSeconds(10), false);
+
+    /** A day: longer than any dependency should take to arrive; guards against unit mistakes. */
+    private static final long MAX_TIMEOUT_MS = Duration.ofDays(1).toMillis();
+
+    /**
+     * Reads the settings from configuration properties; absent keys take their defaults.
+     *
+     * @throws DriverModelException EINVAL naming the key and the value when one is malformed
+     */
+    static CoreSettings from(Map<String, ?> properties) {
+        long timeout = longValue(properties, DEFERRED_PROBE_TIMEOUT_MS, DEFAULTS.deferredProbeTimeout().toMillis());
+        if (timeout < 0 || timeout > MAX_TIMEOUT_MS) {
+            throw invalid(DEFERRED_PROBE_TIMEOUT_MS, timeout, "must be 0 to " + MAX_TIMEOUT_MS + " ms");
+        }
+        boolean testRemove = booleanValue(properties, TEST_DRIVER_REMOVE, DEFAULTS.testDriverRemove());
+        return new CoreSettings(Duration.ofMillis(timeout), testRemove);
+    }
+
+    private static long longValue(Map<String, ?> properties, String key, long dflt) {
+        Object v = properties.get(key);
+        if (v == null) {
+            return dflt;
+        }
+        if (v instanceof Long || v instanceof Integer || v instanceof Short) {
+            return ((Number) v).longValue();
+        }
+        if (v instanceof String s) {
+            try {
+                return Long.parseLong(s.strip());
+            } catch (NumberFormatException e) {
+                throw invalid(key, v, "not a whole number of milliseconds");
+            }
+        }
+        throw invalid(key, v, "not a whole number of milliseconds but a " + v.getClass().getSimpleName());
+    }
+
+    private static boolean booleanValue(Map<String, ?> properties, String key, boolean dflt) {
+        Object v = properties.get(key);
+        if (v == null) {
+            return dflt;
+        }
+        if (v instanceof Boolean b) {
+            return b;
+        }
+        if (v instanceof String s && (s.strip().equalsIgnoreCase("true") || s.strip().equalsIgnoreCase("false"))) {
+            return Boolean.parseBoolean(s.strip());
+        }
+        throw invalid(key, v, "expected true or false");
+    }
+
+    private static DriverModelException invalid(String key, Object value, String why) {
+        return new DriverModelException(Errno.EINVAL, "configuration " + PID + ": " + key,
+                "'" + Names.printable(String.valueOf(value)) + "' " + why);
+    }
+}

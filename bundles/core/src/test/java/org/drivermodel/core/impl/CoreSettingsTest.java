@@ -1,0 +1,52 @@
+package org.drivermodel.core.impl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.Map;
+
+import org.drivermodel.error.DriverModelException;
+import org.drivermodel.error.Errno;
+import org.junit.jupiter.api.Test;
+
+class CoreSettingsTest {
+
+    @Test
+    void absentKeysTakeTheirDefaults() {
+        assertEquals(CoreSettings.DEFAULTS, CoreSettings.from(Map.of("component.name", "x")));
+    }
+
+    @Test
+    void valuesComeAsNumbersBooleansOrTheirText() {
+        assertEquals(new CoreSettings(Duration.ofMillis(250), true),
+                CoreSettings.from(Map.of("deferred.probe.timeout.ms", 250L, "test.driver.remove", true)));
+        assertEquals(new CoreSettings(Duration.ofMillis(0), false),
+                CoreSettings.from(Map.of("deferred.probe.timeout.ms", " 0 ", "test.driver.remove", "FALSE")));
+        assertEquals(Duration.ofMillis(7), CoreSettings.from(Map.of("deferred.probe.timeout.ms", 7)).deferredProbeTimeout());
+    }
+
+    @Test
+    void malformedValuesAreRefusedWithEinvalNamingTheKeyAndValue() {
+        Object[][] bad = {
+            {"deferred.probe.timeout.ms", "ten"},
+            {"deferred.probe.timeout.ms", ""},
+            {"deferred.probe.timeout.ms", -1L},
+            {"deferred.probe.timeout.ms", 86_400_001L},
+            {"deferred.probe.timeout.ms", "99999999999999999999"},
+            {"deferred.probe.timeout.ms", 1.5},
+            {"deferred.probe.timeout.ms", new long[] {1}},
+            {"test.driver.remove", "yes"},
+            {"test.driver.remove", 1},
+            {"test.driver.remove", "tru\u00e9"},
+        };
+        for (Object[] kv : bad) {
+            DriverModelException e = assertThrows(DriverModelException.class,
+                    () -> CoreSettings.from(Map.of((String) kv[0], kv[1])), String.valueOf(kv[1]));
+            assertEquals(Errno.EINVAL, e.errno());
+            assertTrue(e.getMessage().startsWith("EINVAL: configuration org.drivermodel.core: " + kv[0] + ": "),
+                    e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package org.drivermodel.itest;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import javax.inject.Inject;
+
+import org.drivermodel.api.Driver;
+import org.drivermodel.api.DriverCore;
+import org.drivermodel.vbus.VirtualBus;
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.log.LogLevel;
+import org.osgi.service.log.LogListener;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.admin.LoggerAdmin;
+import org.osgi.service.log.LogReaderService;
+
+/**
+ * The core's configuration ({@code org.drivermodel.core}) through Configuration Admin: a
+ * valid one applies without unbinding anything; an invalid one is refused with a clear
+ * error and changes nothing. Configuration Admin delivers asynchronously, so each test waits
+ * (with a deadline) for the core's own log entry saying what it did.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class ConfigurationIT {
+    private static final long DEADLINE_SECONDS = 20;
+
+    @Inject
+    private BundleContext context;
+
+    @Inject
+    private ConfigurationAdmin configAdmin;
+
+    @Inject
+    private LogReaderService logReader;
+
+    @Inject
+    private DriverCore core;
+
+    @Inject
+    private VirtualBus vbus;
+
+    private final BlockingQueue<String> coreLog = new LinkedBlockingQueue<>();
+    private final LogListener listener = entry -> {
+        if ("org.drivermodel.core".equals(entry.getBundle().getSymbolicName())) {
+            coreLog.add(entry.getLogLevel() + " " + entry.getMessage());
+        }
+    };
+
+    @Configuration
+    public Option[] config() {
+        return TestRuntime.driverModel();
+    }
+
+    @Inject
+    private LoggerAdmin loggerAdmin;
+
+    @Before
+    public void listen() {
+        // R7 loggers log WARN and above unless told otherwise; the core's settings line is INFO
+        loggerAdmin.getLoggerContext("org.drivermodel.core")
+                .setLogLevels(Map.of(Logger.ROOT_LOGGER_NAME, LogLevel.INFO));
+        logReader.addLogListener(listener);
+    }
+
+    @After
+    public void reset() throws Exception {
+        org.osgi.service.cm.Configuration c = configAdmin.getConfiguration("org.drivermodel.core", "?");
+        if (c.getProperties() != null) {
+            c.delete();
+            awaitLog("settings: CoreSettings[deferredProbeTimeout=PT10S, testDriverRemove=false]");
+        }
+        logReader.removeLogListener(listener);
+        for (String name : vbus.plugged().keySet()) {
+            vbus.unplug(name);
+        }
+    }
+
+    private void configure(Object... keyValues) throws Exception {
+        Dictionary<String, Object> props = new Hashtable<>();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            props.put((String) keyValues[i], keyValues[i + 1]);
+        }
+        configAdmin.getConfiguration("org.drivermodel.core", "?").update(props);
+    }
+
+    /** Waits for a core log entry containing {@code text}, failing at the deadline. */
+    private String awaitLog(String text) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(DEADLINE_SECONDS);
+        for (long left; (left = end - System.nanoTime()) > 0;) {
+            String line = coreLog.poll(left, TimeUnit.NANOSECONDS);
+            if (line != null && line.contains(text)) {
+                return line;
+            }
+        }
+        throw new AssertionError("no core log entry with '" + text + "' within " + DEADLINE_SECONDS + " s");
+    }
+
+    @Test
+    public void aValidConfigurationAppliesWithoutUnbindingAnything() throws Exception {
+        String name = vbus.plug("1209:0001");
+        RecordingDriver recorder = new RecordingDriver(false);
+        ServiceRegistration<Driver> reg = RecordingDriver.register(context, recorder, "recorder", "1209:00fe");
+        try {
+            configure("test.driver.remove", "true", "deferred.probe.timeout.ms", 2000L);
+            awaitLog("settings: CoreSettings[deferredProbeTimeout=PT2S, testDriverRemove=true]");
+            assertEquals("nothing was unbound", java.util.Optional.of("vled"), core.device("vbus/" + name).driver());
+            String probed = vbus.plug("1209:00fe");
+            assertEquals(List.of("probe " + probed, "remove " + probed, "probe " + probed), recorder.calls());
+        } finally {
+            reg.unregister();
+        }
+    }
+
+    @Test
+    public void anInvalidConfigurationIsRefusedAndChangesNothing() throws Exception {
+        configure("deferred.probe.timeout.ms", "soon");
+        String line = awaitLog("configuration ignored");
+        assertTrue(line, line.contains("EINVAL: configuration org.drivermodel.core: deferred.probe.timeout.ms: 'soon'"));
+        assertTrue(line, line.startsWith("ERROR"));
+        RecordingDriver recorder = new RecordingDriver(false);
+        ServiceRegistration<Driver> reg = RecordingDriver.register(context, recorder, "recorder", "1209:00fe");
+        try {
+            String probed = vbus.plug("1209:00fe");
+            assertEquals("still the defaults: one probe", List.of("probe " + probed), recorder.calls());
+        } finally {
+            reg.unregister();
+        }
+    }
+}
