@@ -6,6 +6,11 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Hashtable;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -19,6 +24,7 @@ import org.drivermodel.api.Device;
 import org.drivermodel.api.DeviceState;
 import org.drivermodel.api.Driver;
 import org.drivermodel.api.DriverCore;
+import org.drivermodel.api.Uevent;
 import org.drivermodel.error.Errno;
 import org.drivermodel.vbus.VirtualBus;
 import org.junit.After;
@@ -32,6 +38,9 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventConstants;
+import org.osgi.service.event.EventHandler;
 
 /**
  * The walking skeleton in a real framework: plug then bound, unplug then removed, driver
@@ -233,6 +242,34 @@ public class SkeletonIT {
             assertEquals("unplugged " + name, session.execute("vbus:unplug " + name));
         } finally {
             session.close();
+        }
+    }
+
+    @Test
+    public void ueventsArePostedInOrderForAddBindUnbindRemove() throws Exception {
+        BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+        ServiceRegistration<EventHandler> handler = context.registerService(EventHandler.class, events::add,
+                new Hashtable<>(Map.of(EventConstants.EVENT_TOPIC, Uevent.TOPIC_PREFIX + "*")));
+        try {
+            String name = vbus.plug("1209:0001");
+            vbus.unplug(name);
+            List<String> seen = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                Event e = events.poll(20, TimeUnit.SECONDS);
+                if (e == null) {
+                    throw new AssertionError("uevents within 20 s: " + seen);
+                }
+                seen.add(e.getTopic() + " " + e.getProperty(Uevent.DEVPATH) + " " + e.getProperty(Uevent.DRIVER) + " "
+                        + e.getProperty(Uevent.PROPERTY_PREFIX + "vendor"));
+            }
+            String dev = "/devices/vbus/" + name;
+            assertEquals(List.of(
+                    "org/drivermodel/uevent/ADD " + dev + " null 1209",
+                    "org/drivermodel/uevent/BIND " + dev + " vled 1209",
+                    "org/drivermodel/uevent/UNBIND " + dev + " vled 1209",
+                    "org/drivermodel/uevent/REMOVE " + dev + " null 1209"), seen);
+        } finally {
+            handler.unregister();
         }
     }
 

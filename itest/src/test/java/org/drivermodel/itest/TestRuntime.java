@@ -19,7 +19,7 @@ public final class TestRuntime {
     private TestRuntime() {
     }
 
-    /** @return the options of a framework with the whole driver model (and Configuration Admin) */
+    /** @return the options of a framework with the whole driver model (with Configuration Admin and EventAdmin) */
     public static Option[] driverModel() {
         return options(
                 cleanCaches(),
@@ -29,6 +29,7 @@ public final class TestRuntime {
                 reactorBundle("scr"),
                 reactorBundle("log"),
                 reactorBundle("configadmin"),
+                reactorBundle("eventadmin"),
                 reactorBundle("gogo-runtime"),
                 reactorBundle("lifetime"),
                 reactorBundle("core"),

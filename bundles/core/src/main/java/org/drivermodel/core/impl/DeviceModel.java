@@ -14,6 +14,7 @@ import org.drivermodel.api.Device;
 import org.drivermodel.api.DeviceState;
 import org.drivermodel.api.DriverCore;
 import org.drivermodel.api.DriverInfo;
+import org.drivermodel.api.Uevent;
 import org.drivermodel.error.DriverModelException;
 import org.drivermodel.error.Errno;
 import org.drivermodel.lifetime.ManagedResources;
@@ -50,6 +51,7 @@ final class DeviceModel implements DriverCore {
     private static final Comparator<Device> BY_PATH = Comparator.comparing(Device::path);
 
     private final Logger log;
+    private final UeventSink uevents;
     private final DeferredProbes deferred;
     private volatile CoreSettings settings; /* replaced whole by configure() */
 
@@ -63,11 +65,12 @@ final class DeviceModel implements DriverCore {
     private final AtomicBoolean retryAgain = new AtomicBoolean();
 
     DeviceModel(Logger log) {
-        this(log, CoreSettings.DEFAULTS, System::nanoTime);
+        this(log, CoreSettings.DEFAULTS, System::nanoTime, UeventSink.NONE);
     }
 
-    DeviceModel(Logger log, CoreSettings settings, LongSupplier nanoClock) {
+    DeviceModel(Logger log, CoreSettings settings, LongSupplier nanoClock, UeventSink uevents) {
         this.log = log;
+        this.uevents = uevents;
         this.settings = settings;
         this.deferred = new DeferredProbes(nanoClock);
     }
@@ -230,6 +233,7 @@ final class DeviceModel implements DriverCore {
             lock.unlock();
         }
         log.info("device {}: added", node);
+        uevents.emit(Uevent.ADD, node, null);
         if (bus.autoprobe) {
             attach(node);
         }
@@ -291,6 +295,7 @@ final class DeviceModel implements DriverCore {
             lock.unlock();
         }
         log.info("device {}: removed", node);
+        uevents.emit(Uevent.REMOVE, node, null);
         return true;
     }
 
@@ -387,6 +392,7 @@ final class DeviceModel implements DriverCore {
         node.setState(DeviceState.BOUND, driver);
         deferred.forget(node);
         log.info("device {}: bound to driver {}", node, driver);
+        uevents.emit(Uevent.BIND, node, driver.info().name());
         return ProbeResult.BOUND;
     }
 
@@ -409,6 +415,7 @@ final class DeviceModel implements DriverCore {
             releaseResources(node, resources);
             driver.unclaim(node);
             log.info("device {}: unbound from driver {}", node, driver);
+            uevents.emit(Uevent.UNBIND, node, driver.info().name());
         }
         node.setState(after, null);
     }

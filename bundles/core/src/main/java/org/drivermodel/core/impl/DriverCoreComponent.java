@@ -11,6 +11,9 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.event.EventAdmin;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
 
@@ -32,11 +35,16 @@ public final class DriverCoreComponent {
     private DriverTracker drivers;
     private ServiceRegistration<DriverCore> registration;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile EventAdmin eventAdmin;
+
     private DeviceModel model;
+    private UeventQueue uevents;
 
     @Activate
     void activate(BundleContext context, Map<String, Object> properties) {
-        model = new DeviceModel(log, settings(properties, CoreSettings.DEFAULTS), System::nanoTime);
+        uevents = new UeventQueue(() -> eventAdmin, log);
+        model = new DeviceModel(log, settings(properties, CoreSettings.DEFAULTS), System::nanoTime, uevents);
         buses = new BusTracker(context, model, log);
         drivers = new DriverTracker(context, model, log);
         buses.open();
@@ -69,6 +77,7 @@ public final class DriverCoreComponent {
         registration.unregister();
         drivers.close();
         buses.close();
+        uevents.close();
         log.info("driver core stopped");
     }
 }

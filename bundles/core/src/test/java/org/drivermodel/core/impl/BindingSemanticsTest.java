@@ -27,8 +27,9 @@ import org.junit.jupiter.api.function.Executable;
 @Timeout(30)
 class BindingSemanticsTest {
     private final TestLog log = new TestLog();
+    private final List<String> uevents = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final AtomicLong clock = new AtomicLong();
-    private final DeviceModel model = new DeviceModel(log.logger, CoreSettings.DEFAULTS, clock::get);
+    private final DeviceModel model = new DeviceModel(log.logger, CoreSettings.DEFAULTS, clock::get, (action, device, driver) -> uevents.add(action + " " + device.name() + (driver == null ? "" : " " + driver)));
     private final BusEntry ctx = model.attachBus(new FakeBus("fake"), 1);
 
     private static DriverModelException assertErrno(Errno errno, Executable call) {
@@ -322,6 +323,18 @@ class BindingSemanticsTest {
         model.removeDriver(e);
         assertErrno(Errno.ENODEV, () -> dev.driverData(Integer.class));
         assertErrno(Errno.ENODEV, () -> dev.setDriverData("late"));
+    }
+
+    // ------------------------------------------------------------ uevents
+
+    @Test
+    void ueventsTellAddBindUnbindRemoveInTheOrderTheyHappened() {
+        FakeDriver a = new FakeDriver("a");
+        DriverEntry e = model.addDriver(a.info("fake", "x"), a);
+        ctx.addDevice("d1", Map.of("id", "x"));
+        model.removeDriver(e);
+        ctx.removeDevice("d1");
+        assertEquals(List.of("ADD d1", "BIND d1 a", "UNBIND d1 a", "REMOVE d1"), uevents);
     }
 
     // ------------------------------------------------------------ order
