@@ -1,0 +1,527 @@
+package org.drivermodel.core.impl.sysfs;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+import org.drivermodel.api.Attribute;
+import org.drivermodel.api.AttributeFile;
+import org.drivermodel.api.AttributeGroup;
+import org.drivermodel.core.impl.sysfs.FileNode.Binding;
+import org.drivermodel.error.DriverModelException;
+import org.drivermodel.error.Errno;
+
+/**
+ * The attribute tree (Linux sysfs on kernfs): {@code /devices}, {@code /bus/<bus>/devices},
+ * {@code /class/<class>} ... as directories, attribute files and symlinks, whose open handles
+ * hold no owner alive and are orphaned when their files are removed.
+ *
+ * <pre>
+ * tree.createDirectory("/devices/vbus0/x");                 // deactivated
+ * tree.addGroups("/devices/vbus0/x", device, groups);       // deactivated
+ * tree.createLink("/bus/vbus/devices/x", "/devices/vbus0/x");
+ * tree.activate("/devices/vbus0/x");                         // all of it appears at once, links too
+ * ...
+ * RemovalReport r = tree.remove("/devices/vbus0/x");         // children first; links go too
+ * if (!r.drained()) log.warn(r.toString());
+ * </pre>
+ *
+ * <h2>Design</h2>
+ *
+ * <p><b>Two protections, never nested across a call-out.</b> The tree's structure (children,
+ * node states, links, removal claims) is guarded by one read-write {@link #lock} (kernfs
+ * {@code kernfs_rwsem}): lookups ({@link #open}, {@link #list}) take it for reading, changes for
+ * writing; it is held only for in-memory work and never while owner code runs. Owner code
+ * (show, store, release) is protected by each file's active reference, an {@code ActiveGate}
+ * (kernfs {@code kn->active}); see {@link OpenFile}. So a callback may use the tree freely: open
+ * and read other files, create nodes, remove other nodes.
+ *
+ * <p><b>Create deactivated, then activate.</b> Every node is created {@link NodeState#NEW},
+ * invisible to {@code open} and {@code list} (ENOENT). {@link #activate} makes a whole subtree
+ * and the links into it visible under one write lock, so a lookup sees either none or all of it.
+ *
+ * <p><b>Removal</b> (see {@link Removal}): claim the subtree under the write lock (it vanishes
+ * for lookups at once, and no handle can be opened on it any more), then, with no lock held,
+ * kill and drain every file's gate within one deadline, release the handles still open and clear
+ * the files' owner references, then detach the nodes under the write lock. Handles opened before
+ * get {@code ENODEV}, new lookups {@code ENOENT}, as on Linux (DESIGN §7). Concurrent removals
+ * of overlapping subtrees never remove a node twice: each node is claimed by exactly one
+ * removal, and a removal waits for the others it overlaps, within its deadline. A removal that
+ * would wait for its own thread (called from inside a callback of a file it removes, without
+ * {@link Attribute.Context#removeSelf}) is refused with EINVAL and changes nothing.
+ *
+ * <p><b>Errors.</b> Every operation checks its path first ({@link SysfsPath}: EINVAL,
+ * ENAMETOOLONG) and then validates everything under the lock before changing anything, so a
+ * failed call changes nothing. ENOTDIR and EISDIR are EINVAL "not a directory" / "is a directory".
+ *
+ * <p><b>Thread-safety.</b> All methods may be called from any thread, including from inside a
+ * callback of this tree. Only removal blocks (up to its deadline).
+ */
+public final class AttributeTree {
+
+    /** Which nodes a lookup admits. */
+    private enum Lookup {
+        /** What users see: active nodes with active ancestors ({@code open}, {@code list}). */
+        VISIBLE,
+        /** What the core builds on: new or active, not being removed. */
+        LIVE,
+        /** Anything still attached, removal in progress included (to join a removal). */
+        ANY
+    }
+
+    final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private final DirNode root = new DirNode("", null); /* structure guarded by lock */
+    private final Duration drainDeadline;
+
+    /**
+     * Creates an empty tree: only {@code /}, active.
+     *
+     * @param drainDeadline how long a removal waits for callbacks in flight by default, and how
+     *                      long the losers of a self-removal race wait for the winner
+     */
+    public AttributeTree(Duration drainDeadline) {
+        this.drainDeadline = Objects.requireNonNull(drainDeadline, "drainDeadline");
+        root.state = NodeState.ACTIVE;
+    }
+
+    /** @return the default drain deadline */
+    public Duration drainDeadline() {
+        return drainDeadline;
+    }
+
+    // ---- building (the core's side) --------------------------------------------------------
+
+    /**
+     * Creates a directory, deactivated (kernfs {@code kernfs_create_dir}).
+     *
+     * <p>Context: any thread; takes the tree lock briefly.
+     *
+     * @param path the directory's absolute path; its parent must exist (deactivated or active)
+     * @throws DriverModelException EINVAL/ENAMETOOLONG for a malformed path; ENOENT if the parent
+     *         does not exist or is being removed; EINVAL if the parent is not a directory; EEXIST
+     *         if the name is taken (also by a node still being removed)
+     */
+    public void createDirectory(String path) {
+        List<String> c = SysfsPath.parse(path);
+        if (c.isEmpty()) {
+            throw new DriverModelException(Errno.EEXIST, "/", "the root exists");
+        }
+        lock.writeLock().lock();
+        try {
+            DirNode parent = parentOf(c, path);
+            String name = c.get(c.size() - 1);
+            checkFree(parent, name, path);
+            parent.children.put(name, new DirNode(name, parent));
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /**
+     * Adds attribute groups to a directory, deactivated (sysfs {@code sysfs_create_groups}): a
+     * named group becomes a subdirectory. All or nothing. To make them visible in a directory
+     * that is active already, {@link #activate} it again.
+     *
+     * <p>Context: any thread; takes the tree lock briefly. The tree keeps {@code owner} and the
+     * attributes until the files are removed, and hands {@code owner} to every callback.
+     *
+     * @param <O>     the owner type
+     * @param dirPath the directory
+     * @param owner   what the callbacks receive, e.g. the {@code Device}
+     * @param groups  the groups
+     * @throws DriverModelException EINVAL/ENAMETOOLONG for a malformed path or null arguments;
+     *         ENOENT if the directory does not exist; EINVAL if it is not a directory; EEXIST if
+     *         a name is taken (nothing is added then)
+     */
+    public <O> void addGroups(String dirPath, O owner, List<AttributeGroup<O>> groups) {
+        List<String> c = SysfsPath.parse(dirPath);
+        if (owner == null || hasNull(groups)) {
+            throw new DriverModelException(Errno.EINVAL, SysfsPath.quote(dirPath), "null owner or group");
+        }
+        lock.writeLock().lock();
+        try {
+            DirNode dir = directory(resolve(c, c.size(), dirPath, Lookup.LIVE, true), dirPath);
+            Set<String> taken = new HashSet<>(dir.children.keySet());
+            for (AttributeGroup<O> g : groups) {
+                if (g.name().isPresent()) {
+                    if (!taken.add(g.name().get())) {
+                        throw new DriverModelException(Errno.EEXIST, child(dir, g.name().get()), "exists");
+                    }
+                } else {
+                    for (Attribute<O> a : g.attributes()) {
+                        if (!taken.add(a.name())) {
+                            throw new DriverModelException(Errno.EEXIST, child(dir, a.name()), "exists");
+                        }
+                    }
+                }
+            }
+            for (AttributeGroup<O> g : groups) {
+                DirNode target = dir;
+                if (g.name().isPresent()) {
+                    target = new DirNode(g.name().get(), dir);
+                    dir.children.put(target.name, target);
+                }
+                for (Attribute<O> a : g.attributes()) {
+                    target.children.put(a.name(), new FileNode(a.name(), target, Binding.of(a, owner)));
+                }
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /**
+     * Creates a symlink, deactivated (sysfs {@code sysfs_create_link}). It becomes visible when
+     * its target's subtree is activated, or by activating the link itself. It is removed with
+     * its target.
+     *
+     * <p>Context: any thread; takes the tree lock briefly.
+     *
+     * @param linkPath   where the link goes, e.g. {@code /bus/vbus/devices/x}
+     * @param targetPath what it points at, e.g. {@code /devices/vbus0/x}; not a link
+     * @throws DriverModelException EINVAL/ENAMETOOLONG for a malformed path; ENOENT if the
+     *         link's parent or the target does not exist; EINVAL if the parent is not a
+     *         directory or the target is a link; EEXIST if the name is taken
+     */
+    public void createLink(String linkPath, String targetPath) {
+        List<String> lc = SysfsPath.parse(linkPath);
+        List<String> tc = SysfsPath.parse(targetPath);
+        if (lc.isEmpty()) {
+            throw new DriverModelException(Errno.EEXIST, "/", "the root exists");
+        }
+        lock.writeLock().lock();
+        try {
+            DirNode parent = parentOf(lc, linkPath);
+            String name = lc.get(lc.size() - 1);
+            checkFree(parent, name, linkPath);
+            Node target = resolve(tc, tc.size(), targetPath, Lookup.LIVE, false);
+            if (target instanceof LinkNode) {
+                throw new DriverModelException(Errno.EINVAL, SysfsPath.quote(targetPath), "a link may not point at a link");
+            }
+            LinkNode link = new LinkNode(name, parent, target);
+            parent.children.put(name, link);
+            target.addIncoming(link);
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /**
+     * Makes a node, every deactivated node below it and every deactivated link into them
+     * visible, all at once (kernfs {@code kernfs_activate}). Activating what is active already
+     * only activates what was added since.
+     *
+     * <p>Context: any thread; takes the tree lock briefly.
+     *
+     * @param path the node (a link is activated itself, not its target)
+     * @throws DriverModelException EINVAL/ENAMETOOLONG for a malformed path; ENOENT if it does
+     *         not exist or is being removed
+     */
+    public void activate(String path) {
+        List<String> c = SysfsPath.parse(path);
+        lock.writeLock().lock();
+        try {
+            activateSubtree(resolve(c, c.size(), path, Lookup.LIVE, false));
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    // ---- removal -------------------------------------------------------------------------------
+
+    /** {@link #remove(String, Duration)} with the tree's {@link #drainDeadline()}. */
+    public RemovalReport remove(String path) {
+        return remove(path, drainDeadline);
+    }
+
+    /**
+     * Removes a node: a directory with everything below it (children first) and every link
+     * pointing into it; a file; or a link (not its target). See the class comment.
+     *
+     * <p>Context: any thread, also from inside a callback of another node; from a callback of a
+     * file being removed only through {@link Attribute.Context#removeSelf}. Holds no lock while
+     * waiting. Blocks until every callback of the removed files has returned, or the deadline
+     * passed. If another removal claimed the node already, waits (within the deadline) for that
+     * one to finish and reports {@code removedByThisCall() == false}.
+     *
+     * @param path     the node
+     * @param deadline how long to wait for callbacks in flight
+     * @return the report; when it did not drain, log it
+     * @throws DriverModelException EINVAL/ENAMETOOLONG for a malformed path; EINVAL for the root
+     *         or when called from inside an unprotected callback of a file it would remove;
+     *         ENOENT if it does not exist (any more)
+     */
+    public RemovalReport remove(String path, Duration deadline) {
+        return removeRoots(path, deadline, c -> List.of(resolve(c, c.size(), path, Lookup.ANY, false)));
+    }
+
+    /**
+     * Removes a link (sysfs {@code sysfs_remove_link}), not its target.
+     *
+     * @param linkPath the link
+     * @return the report
+     * @throws DriverModelException as {@link #remove(String, Duration)}; EINVAL if it is not a link
+     */
+    public RemovalReport removeLink(String linkPath) {
+        return removeRoots(linkPath, drainDeadline, c -> {
+            Node n = resolve(c, c.size(), linkPath, Lookup.ANY, false);
+            if (!(n instanceof LinkNode)) {
+                throw new DriverModelException(Errno.EINVAL, SysfsPath.quote(linkPath), "not a symlink");
+            }
+            return List.of(n);
+        });
+    }
+
+    /**
+     * Removes attribute groups added by {@link #addGroups} (sysfs {@code sysfs_remove_groups}):
+     * the named groups' subdirectories and the unnamed groups' files, as one removal. Only the
+     * names of the groups and attributes are used.
+     *
+     * @param <O>      the owner type
+     * @param dirPath  the directory they were added to
+     * @param groups   the groups
+     * @param deadline how long to wait for callbacks in flight
+     * @return the report
+     * @throws DriverModelException as {@link #remove(String, Duration)}; ENOENT if any of them is
+     *         missing (nothing is removed then)
+     */
+    public <O> RemovalReport removeGroups(String dirPath, List<AttributeGroup<O>> groups, Duration deadline) {
+        if (hasNull(groups)) {
+            throw new DriverModelException(Errno.EINVAL, SysfsPath.quote(String.valueOf(dirPath)), "null group");
+        }
+        return removeRoots(dirPath, deadline, c -> {
+            DirNode dir = directory(resolve(c, c.size(), dirPath, Lookup.LIVE, true), dirPath);
+            List<Node> roots = new ArrayList<>();
+            for (AttributeGroup<O> g : groups) {
+                if (g.name().isPresent()) {
+                    roots.add(liveChild(dir, g.name().get()));
+                } else {
+                    for (Attribute<O> a : g.attributes()) {
+                        roots.add(liveChild(dir, a.name()));
+                    }
+                }
+            }
+            return roots;
+        });
+    }
+
+    private interface RootFinder {
+        List<Node> find(List<String> components);
+    }
+
+    private RemovalReport removeRoots(String path, Duration deadline, RootFinder finder) {
+        List<String> c = SysfsPath.parse(path);
+        if (deadline == null) {
+            throw new DriverModelException(Errno.EINVAL, SysfsPath.quote(path), "null deadline");
+        }
+        long start = System.nanoTime();
+        Removal mine = null;
+        Removal other = null;
+        lock.writeLock().lock();
+        try {
+            List<Node> roots = finder.find(c);
+            for (Node n : roots) {
+                if (n == root) {
+                    throw new DriverModelException(Errno.EINVAL, "/", "the root cannot be removed");
+                }
+                OpenFile.checkNotInside(n);
+            }
+            if (roots.size() == 1 && roots.get(0).removal != null) {
+                other = roots.get(0).removal;
+            } else {
+                mine = new Removal(path);
+                for (Node n : roots) {
+                    mine.claim(n);
+                }
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+        return other != null ? other.join(path, deadline, start) : mine.run(this, deadline, start);
+    }
+
+    /** Detaches removed nodes from their parents and targets. Context: no lock held; takes it. */
+    void detach(List<Node> nodes) {
+        lock.writeLock().lock();
+        try {
+            for (Node n : nodes) {
+                if (n.parent != null && n.parent.children.get(n.name) == n) {
+                    n.parent.children.remove(n.name);
+                }
+                if (n instanceof LinkNode l) {
+                    l.target.removeIncoming(l);
+                }
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** @return the removal that claimed this node, or null. Context: takes the lock briefly. */
+    Removal removalOf(Node n) {
+        lock.readLock().lock();
+        try {
+            return n.removal;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    // ---- access (the users' side) ------------------------------------------------------------
+
+    /**
+     * Opens an attribute file. The handle keeps only the file's node alive, never its owner.
+     *
+     * <p>Context: any thread; takes the tree lock (read) briefly; calls no owner code.
+     *
+     * @param path the file, possibly through a link
+     * @return the handle; the caller closes it
+     * @throws DriverModelException EINVAL/ENAMETOOLONG for a malformed path; ENOENT if it does
+     *         not exist, is deactivated or removed; EINVAL "is a directory" / "not a directory"
+     */
+    public AttributeFile open(String path) {
+        List<String> c = SysfsPath.parse(path);
+        lock.readLock().lock();
+        try {
+            Node n = resolve(c, c.size(), path, Lookup.VISIBLE, true);
+            if (!(n instanceof FileNode f)) {
+                throw new DriverModelException(Errno.EINVAL, SysfsPath.quote(path), "is a directory");
+            }
+            OpenFile h = new OpenFile(this, f);
+            f.handles.add(h); // under the lock: a removal's claim comes strictly before or after
+            return h;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /**
+     * Lists a directory.
+     *
+     * <p>Context: any thread; takes the tree lock (read) briefly.
+     *
+     * @param dirPath the directory, possibly through a link
+     * @return the names of its visible children, sorted
+     * @throws DriverModelException EINVAL/ENAMETOOLONG for a malformed path; ENOENT if it does
+     *         not exist, is deactivated or removed; EINVAL "not a directory"
+     */
+    public List<String> list(String dirPath) {
+        List<String> c = SysfsPath.parse(dirPath);
+        lock.readLock().lock();
+        try {
+            DirNode dir = directory(resolve(c, c.size(), dirPath, Lookup.VISIBLE, true), dirPath);
+            List<String> names = new ArrayList<>(dir.children.size());
+            for (Node n : dir.children.values()) {
+                if (n.state == NodeState.ACTIVE) {
+                    names.add(n.name);
+                }
+            }
+            return names; // TreeMap order: sorted
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "AttributeTree";
+    }
+
+    // ---- lookup (Context: tree lock held) ----------------------------------------------------
+
+    /** Walks the first n components, resolving links (one level) except the last unless asked. */
+    private Node resolve(List<String> c, int n, String path, Lookup mode, boolean followLast) {
+        Node cur = root;
+        for (int i = 0; i < n; i++) {
+            if (!(cur instanceof DirNode dir)) {
+                throw new DriverModelException(Errno.EINVAL, SysfsPath.join(c, i), "not a directory");
+            }
+            Node next = dir.children.get(c.get(i));
+            if (next == null || !admits(next, mode)) {
+                throw noEntry(path);
+            }
+            if (next instanceof LinkNode link && (i < n - 1 || followLast)) {
+                next = link.target;
+                if (mode == Lookup.VISIBLE ? !next.visible() : !admits(next, mode)) {
+                    throw noEntry(path); // dangling: the target is deactivated or going
+                }
+            }
+            cur = next;
+        }
+        return cur;
+    }
+
+    /** @return true if the list is null or holds a null (List.of's contains(null) would throw) */
+    private static boolean hasNull(List<?> list) {
+        if (list == null) {
+            return true;
+        }
+        for (Object o : list) {
+            if (o == null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean admits(Node n, Lookup mode) {
+        return switch (mode) {
+            case VISIBLE -> n.state == NodeState.ACTIVE;
+            case LIVE -> n.state != NodeState.REMOVED;
+            case ANY -> true;
+        };
+    }
+
+    private DirNode parentOf(List<String> c, String path) {
+        return directory(resolve(c, c.size() - 1, path, Lookup.LIVE, true), SysfsPath.join(c, c.size() - 1));
+    }
+
+    private static DirNode directory(Node n, String path) {
+        if (!(n instanceof DirNode dir)) {
+            throw new DriverModelException(Errno.EINVAL, SysfsPath.quote(path), "not a directory");
+        }
+        return dir;
+    }
+
+    private static void checkFree(DirNode parent, String name, String path) {
+        if (parent.children.containsKey(name)) {
+            throw new DriverModelException(Errno.EEXIST, SysfsPath.quote(path), "exists");
+        }
+    }
+
+    private static Node liveChild(DirNode dir, String name) {
+        Node n = dir.children.get(name);
+        if (n == null || n.state == NodeState.REMOVED) {
+            throw noEntry(child(dir, name));
+        }
+        return n;
+    }
+
+    private static String child(DirNode dir, String name) {
+        return dir.parent == null ? "/" + name : dir.path + "/" + name;
+    }
+
+    private static DriverModelException noEntry(String path) {
+        return new DriverModelException(Errno.ENOENT, SysfsPath.quote(path), "no such file or directory");
+    }
+
+    private static void activateSubtree(Node n) {
+        if (n.state == NodeState.NEW) {
+            n.state = NodeState.ACTIVE;
+        }
+        if (n instanceof DirNode dir) {
+            for (Node child : dir.children.values()) {
+                activateSubtree(child);
+            }
+        }
+        for (LinkNode link : n.incoming()) {
+            if (link.state == NodeState.NEW) {
+                link.state = NodeState.ACTIVE;
+            }
+        }
+    }
+}

@@ -1,0 +1,16 @@
+package org.drivermodel.core.impl.sysfs;
+
+/**
+ * A symlink (kernfs {@code KERNFS_LINK}), e.g. {@code /bus/vbus/devices/x -> /devices/vbus0/x}.
+ * It points at a node, never at another link, so resolution takes one step; when its target is
+ * removed the link is removed with it.
+ */
+final class LinkNode extends Node {
+
+    final Node target; // never a LinkNode
+
+    LinkNode(String name, DirNode parent, Node target) {
+        super(name, parent);
+        this.target = target;
+    }
+}

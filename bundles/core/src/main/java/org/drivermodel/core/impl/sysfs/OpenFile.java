@@ -1,0 +1,329 @@
+package org.drivermodel.core.impl.sysfs;
+
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.drivermodel.api.Attribute;
+import org.drivermodel.api.AttributeFile;
+import org.drivermodel.core.impl.sysfs.FileNode.Binding;
+import org.drivermodel.core.impl.sysfs.FileNode.SelfRemoval;
+import org.drivermodel.error.DriverModelException;
+import org.drivermodel.error.Errno;
+import org.drivermodel.lifetime.ActiveGate;
+
+/**
+ * An open attribute file (kernfs {@code struct kernfs_open_file}, file.c): the handle a reader
+ * or writer holds, and the active-reference protocol of each read and write.
+ *
+ * <h2>Design</h2>
+ *
+ * <p><b>A handle pins a node, never an owner.</b> It references its {@link FileNode} only; the
+ * node reaches the owner through {@link FileNode#binding}, which the removal clears. Every read
+ * and write enters the node's {@link ActiveGate} first ({@code ENODEV} once the file is being
+ * removed), then reads the binding, calls the owner's callback with no lock held, and leaves the
+ * gate. The gate is the only protection across a callback: removal kills it and waits for the
+ * callers inside, so after a removal returns no callback of its files is running and none will
+ * start.
+ *
+ * <p><b>Release exactly once.</b> A handle's life has two independent facts: the user closed it,
+ * and it was released (its owner's release hook ran or is running). They form the four states
+ * of {@link State}; every change is a CAS, and the one CAS that moves a handle from unreleased
+ * to released ({@code OPEN->ORPHANED} by the drain, {@code CLOSING->CLOSED} by the closer or the
+ * drain) wins the right to run the hook. The closer runs it only from inside the gate, so a
+ * removal that drains the gate also waits for a release in progress at close; a closer that
+ * finds the gate dying leaves the handle in {@code CLOSING}, and the removal, which scans
+ * {@link FileNode#handles} only after it killed the gate, releases it. Hence "release runs
+ * exactly once, at close or at drain, never after the removal returned" (unless the drain's
+ * deadline passed, which the removal reports).
+ *
+ * <p><b>Self-removal.</b> Each read or write in progress is a {@link Call} on a per-thread stack
+ * ({@link #INSIDE}); a write's call is the {@link Attribute.Context} of its store. Its
+ * {@code removeSelf} breaks the call's active protection before running the removal, so the
+ * removal's drain does not wait for the caller; a removal refuses ({@code EINVAL}) to start from
+ * a thread that is inside an unbroken call on a file it would remove, instead of waiting for
+ * itself. The thread-local holds only JDK objects when no call is in progress, so threads that
+ * outlive the core bundle pin none of its classes.
+ *
+ * <p><b>Thread-safety.</b> {@code read}, {@code write} and {@code close} may be called from any
+ * thread, concurrently; they are not serialised against each other.
+ */
+final class OpenFile implements AttributeFile {
+
+    /** Longest value a write takes: one page, as sysfs. */
+    static final int MAX_WRITE = 4096;
+
+    /** The calls the current thread is inside, innermost first; unset when none. */
+    private static final ThreadLocal<Call> INSIDE = new ThreadLocal<>();
+
+    /** closed by the user x released: every transition is a CAS on {@link #state}. */
+    private enum State {
+        /** Not closed, not released. */
+        OPEN,
+        /** Closed; the release is still to be run by the closer or the drain. */
+        CLOSING,
+        /** Released by the drain, not yet closed: reads and writes give ENODEV. */
+        ORPHANED,
+        /** Closed and released (or being released by whoever claimed it). */
+        CLOSED
+    }
+
+    private final AttributeTree tree;
+    private final FileNode node;
+    private final AtomicReference<State> state = new AtomicReference<>(State.OPEN); /* CAS only */
+
+    OpenFile(AttributeTree tree, FileNode node) {
+        this.tree = tree;
+        this.node = node;
+    }
+
+    @Override
+    public String path() {
+        return node.path;
+    }
+
+    @Override
+    public String read() {
+        checkNotClosed();
+        if (!node.readable()) {
+            throw new DriverModelException(Errno.EACCES, node.path, "not readable (mode 0" + Integer.toOctalString(node.mode) + ")");
+        }
+        Call call = enter();
+        try {
+            Binding b = call.binding;
+            String value = b.attribute().show(b.owner());
+            if (value == null) {
+                throw new DriverModelException(Errno.EIO, node.path, "show returned null");
+            }
+            return value;
+        } catch (DriverModelException e) {
+            throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DriverModelException(Errno.EIO, node.path, "show was interrupted", e);
+        } catch (Exception e) {
+            throw new DriverModelException(Errno.EIO, node.path, "show failed: " + e, e);
+        } finally {
+            call.exit();
+        }
+    }
+
+    @Override
+    public void write(String value) {
+        checkNotClosed();
+        if (!node.writable()) {
+            throw new DriverModelException(Errno.EACCES, node.path, "not writable (mode 0" + Integer.toOctalString(node.mode) + ")");
+        }
+        if (value == null) {
+            throw new DriverModelException(Errno.EINVAL, node.path, "null value");
+        }
+        if (value.length() > MAX_WRITE) {
+            throw new DriverModelException(Errno.EINVAL, node.path,
+                    "value of " + value.length() + " characters, longer than " + MAX_WRITE);
+        }
+        Call call = enter();
+        try {
+            Binding b = call.binding;
+            b.attribute().store(b.owner(), value, call);
+        } catch (DriverModelException e) {
+            throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DriverModelException(Errno.EIO, node.path, "store was interrupted", e);
+        } catch (Exception e) {
+            throw new DriverModelException(Errno.EIO, node.path, "store failed: " + e, e);
+        } finally {
+            call.exit();
+        }
+    }
+
+    @Override
+    public void close() {
+        for (;;) {
+            State s = state.get();
+            if (s == State.OPEN) {
+                if (state.compareAndSet(State.OPEN, State.CLOSING)) {
+                    break;
+                }
+            } else if (s == State.ORPHANED) {
+                if (state.compareAndSet(State.ORPHANED, State.CLOSED)) {
+                    return; // the drain released it
+                }
+            } else {
+                return; // closed already
+            }
+        }
+        ActiveGate.Guard g = node.gate.tryEnter();
+        if (g == null) {
+            return; // being removed: the removal releases this handle (it scans after the kill)
+        }
+        RuntimeException failure = null;
+        try {
+            if (state.compareAndSet(State.CLOSING, State.CLOSED)) {
+                node.handles.remove(this);
+                failure = runRelease(node.binding); // non-null inside the gate
+            }
+        } finally {
+            g.close();
+        }
+        if (failure != null) {
+            throw new DriverModelException(Errno.EIO, node.path, "release failed: " + failure, failure);
+        }
+    }
+
+    /**
+     * Releases this handle on behalf of the removal of its file, unless it was released already.
+     * Context: the removing thread, after the gate was killed; no lock held.
+     *
+     * @param binding the file's binding, read by the removal before clearing it
+     * @return what the release hook threw, or null
+     */
+    RuntimeException releaseByDrain(Binding binding) {
+        for (;;) {
+            State s = state.get();
+            State next = s == State.OPEN ? State.ORPHANED : s == State.CLOSING ? State.CLOSED : null;
+            if (next == null) {
+                return null; // released by its closer
+            }
+            if (state.compareAndSet(s, next)) {
+                break;
+            }
+        }
+        node.handles.remove(this);
+        return runRelease(binding);
+    }
+
+    /** @return true once the handle was released (its release hook ran or is running) */
+    boolean released() {
+        State s = state.get();
+        return s == State.ORPHANED || s == State.CLOSED;
+    }
+
+    private RuntimeException runRelease(Binding b) {
+        try {
+            b.attribute().release(b.owner(), this);
+            return null;
+        } catch (RuntimeException e) {
+            return e;
+        } catch (LinkageError e) { // owner code whose bundle is gone: report, do not unwind the removal
+            return new IllegalStateException(e);
+        }
+    }
+
+    private void checkNotClosed() {
+        State s = state.get();
+        if (s == State.CLOSING || s == State.CLOSED) {
+            throw new DriverModelException(Errno.EINVAL, node.path, "file is closed");
+        }
+    }
+
+    /** Enters the gate and pushes a call. Context: the caller must {@link Call#exit()} it. */
+    private Call enter() {
+        ActiveGate.Guard g = node.gate.enter(); // ENODEV once the file is being removed
+        Binding b = node.binding;
+        if (b == null) { // cannot happen: the binding is cleared only after the gate is dead
+            g.close();
+            throw new DriverModelException(Errno.ENODEV, node.path, "was removed");
+        }
+        Call call = new Call(this, g, b, INSIDE.get());
+        INSIDE.set(call);
+        return call;
+    }
+
+    /**
+     * Refuses a removal from a thread that is inside an unbroken call on a file at or below
+     * {@code root}: its drain would wait for the caller itself.
+     *
+     * @throws DriverModelException EINVAL naming the file
+     */
+    static void checkNotInside(Node root) {
+        for (Call c = INSIDE.get(); c != null; c = c.previous) {
+            if (c.phase == Call.Phase.INSIDE && c.file.node.isWithin(root)) {
+                throw new DriverModelException(Errno.EINVAL, root.path,
+                        "removal from inside a callback of " + c.file.node.path
+                        + " would wait for itself; use Attribute.Context.removeSelf");
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "OpenFile[" + node.path + ", " + state.get() + "]";
+    }
+
+    /**
+     * A read or write in progress: the gate entry and the binding it uses; for a write, the
+     * store's {@link Attribute.Context}. Confined to the calling thread.
+     */
+    static final class Call implements Attribute.Context {
+
+        private enum Phase { INSIDE, BROKEN, ENDED }
+
+        final OpenFile file;
+        final ActiveGate.Guard guard;
+        final Binding binding;
+        final Call previous;
+        private final Thread thread = Thread.currentThread();
+        private Phase phase = Phase.INSIDE; /* confined to thread */
+
+        private Call(OpenFile file, ActiveGate.Guard guard, Binding binding, Call previous) {
+            this.file = file;
+            this.guard = guard;
+            this.binding = binding;
+            this.previous = previous;
+        }
+
+        @Override
+        public String path() {
+            return file.node.path;
+        }
+
+        @Override
+        public boolean removeSelf(Runnable removal) {
+            FileNode node = file.node;
+            if (Thread.currentThread() != thread || phase == Phase.ENDED) {
+                throw new DriverModelException(Errno.EINVAL, node.path, "removeSelf outside its store");
+            }
+            if (phase == Phase.BROKEN) {
+                throw new DriverModelException(Errno.EINVAL, node.path, "removeSelf called twice");
+            }
+            if (removal == null) {
+                throw new DriverModelException(Errno.EINVAL, node.path, "null removal");
+            }
+            guard.breakProtection(); // from here our own drain does not wait for us
+            phase = Phase.BROKEN;
+            SelfRemoval mine = new SelfRemoval();
+            if (!node.selfRemoval.compareAndSet(null, mine)) {
+                SelfRemoval winner = node.selfRemoval.get();
+                if (winner != null) {
+                    winner.await(file.tree.drainDeadline());
+                }
+                return false;
+            }
+            try {
+                Removal other = file.tree.removalOf(node);
+                if (other != null) { // removed already, not by a removeSelf
+                    other.await(file.tree.drainDeadline());
+                    return false;
+                }
+                removal.run();
+                return true;
+            } catch (RuntimeException | Error e) {
+                node.selfRemoval.compareAndSet(mine, null); // nothing removed: a later writer may try again
+                throw e;
+            } finally {
+                mine.finish();
+            }
+        }
+
+        /** Pops this call and leaves the gate (a no-op if protection was broken). */
+        void exit() {
+            phase = Phase.ENDED;
+            if (previous == null) {
+                INSIDE.remove();
+            } else {
+                INSIDE.set(previous);
+            }
+            guard.close();
+        }
+    }
+}

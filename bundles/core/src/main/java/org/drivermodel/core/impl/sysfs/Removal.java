@@ -1,0 +1,176 @@
+package org.drivermodel.core.impl.sysfs;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.drivermodel.core.impl.sysfs.FileNode.Binding;
+import org.drivermodel.lifetime.DrainReport;
+
+/**
+ * One removal of a subtree (kernfs {@code __kernfs_remove} with {@code kernfs_drain} and
+ * {@code kernfs_drain_open_files}).
+ *
+ * <h2>Design</h2>
+ *
+ * <p>Three phases. <b>Claim</b> ({@link #claim}, under the tree lock held for writing): every
+ * node of the subtree, children first, and every link pointing into it, is marked
+ * {@link NodeState#REMOVED} and claimed by this removal, so from the moment the lock is released
+ * no lookup finds any of them and no handle can be opened on them. A node claimed already by
+ * another removal is not taken over: that removal is remembered and waited for. <b>Drain</b>
+ * ({@link #run}, no lock held, so callbacks may use the tree, even remove other nodes): the
+ * gate of every file is killed at once ({@code kill(0)} shuts all doors before waiting on any),
+ * then each is waited for within what is left of the one deadline; overlapping removals are
+ * waited for within it too. Then every still-unreleased handle is released exactly once (see
+ * {@link OpenFile}), and each file's binding is cleared, so the tree keeps nothing of the owner.
+ * <b>Detach</b> (tree lock for writing): the nodes leave their parents (their names become free
+ * again) and their targets' link lists; then the removal is {@linkplain #await done}.
+ *
+ * <p>A drain past its deadline is not fatal: the removal goes on, and the report names the
+ * threads still inside. Interrupts do not abandon a removal; the interrupt status is kept.
+ *
+ * <p>Concurrency: the node lists are written under the tree lock during the claim and then
+ * confined to the removing thread; {@link #done} publishes the end to waiters.
+ */
+final class Removal {
+
+    final String path;                          // what was asked to be removed
+    final Thread remover = Thread.currentThread();
+    private final List<Node> nodes = new ArrayList<>();  /* claim: guarded by tree lock; then confined to remover. Children first. */
+    private final Set<Removal> others = Collections.newSetFromMap(new IdentityHashMap<>()); /* as nodes */
+    private final CountDownLatch done = new CountDownLatch(1);
+
+    Removal(String path) {
+        this.path = path;
+    }
+
+    /**
+     * Claims {@code n}, its subtree and the links into it. Context: tree lock held for writing.
+     */
+    void claim(Node n) {
+        if (n.removal != null) {
+            if (n.removal != this) {
+                others.add(n.removal);
+            }
+            return;
+        }
+        n.removal = this;
+        if (n instanceof DirNode d) {
+            for (Node child : d.children.values()) {
+                claim(child);
+            }
+        }
+        n.state = NodeState.REMOVED;
+        nodes.add(n);
+        for (LinkNode link : n.incoming()) {
+            claim(link);
+        }
+    }
+
+    /**
+     * Drains, releases and detaches what {@link #claim} took. Context: the thread that claimed;
+     * no tree lock held; must not be inside an unbroken call on any claimed file (checked before
+     * the claim). Blocks up to {@code deadline} (plus release hooks).
+     */
+    RemovalReport run(AttributeTree tree, Duration deadline, long start) {
+        long budget = nanos(deadline);
+        List<DrainReport> undrained = new ArrayList<>();
+        List<String> unfinished = new ArrayList<>();
+        List<RuntimeException> failures = new ArrayList<>();
+        try {
+            List<FileNode> files = new ArrayList<>();
+            for (Node n : nodes) {
+                if (n instanceof FileNode f) {
+                    files.add(f);
+                }
+            }
+            // shut every door before waiting on any: the subtree stops answering at once
+            List<FileNode> busy = new ArrayList<>();
+            for (FileNode f : files) {
+                if (!f.gate.kill(Duration.ZERO, f.binding.loader()).drained()) {
+                    busy.add(f);
+                }
+            }
+            for (FileNode f : busy) {
+                DrainReport r = f.gate.kill(left(budget, start), f.binding.loader());
+                if (!r.drained()) {
+                    undrained.add(r);
+                }
+            }
+            for (Removal o : others) {
+                if (!o.await(left(budget, start))) {
+                    unfinished.add(o.path);
+                }
+            }
+            for (FileNode f : files) {
+                Binding b = f.binding;
+                for (OpenFile h : f.handles) {
+                    RuntimeException e = h.releaseByDrain(b);
+                    if (e != null) {
+                        failures.add(e);
+                    }
+                }
+                f.binding = null; // the tree lets go of the owner and its code
+            }
+            tree.detach(nodes);
+        } finally {
+            done.countDown();
+        }
+        return new RemovalReport(path, true, Duration.ofNanos(System.nanoTime() - start), undrained, unfinished, failures);
+    }
+
+    /**
+     * Waits for this removal, on behalf of another caller that asked to remove (part of) the
+     * same subtree. Context: no tree lock held.
+     */
+    RemovalReport join(String requested, Duration deadline, long start) {
+        boolean finished = remover == Thread.currentThread() || await(deadline); // a release hook removing its own node: do not wait for ourselves
+        return new RemovalReport(requested, false, Duration.ofNanos(System.nanoTime() - start),
+                List.of(), finished ? List.of() : List.of(path), List.of());
+    }
+
+    /** @return true if the removal finished within the timeout */
+    boolean await(Duration timeout) {
+        return awaitUninterruptibly(done, timeout);
+    }
+
+    /** Waits on a latch up to a timeout, keeping (not acting on) an interrupt. */
+    static boolean awaitUninterruptibly(CountDownLatch latch, Duration timeout) {
+        long begin = System.nanoTime();
+        long total = nanos(timeout);
+        boolean interrupted = false;
+        try {
+            for (;;) {
+                try {
+                    return latch.await(Math.max(0, total - (System.nanoTime() - begin)), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static Duration left(long budget, long start) {
+        return Duration.ofNanos(Math.max(0, budget - (System.nanoTime() - start)));
+    }
+
+    private static long nanos(Duration d) {
+        if (d.isNegative()) {
+            return 0;
+        }
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+}
