@@ -1,5 +1,7 @@
 package org.drivermodel.api;
 
+import java.util.List;
+
 import org.osgi.annotation.versioning.ConsumerType;
 
 /**
@@ -38,4 +40,14 @@ public interface Bus {
      * @param context the bus's handle on the core; valid until the bus service unregisters
      */
     void attach(BusContext context);
+
+    /**
+     * The attribute files every device of this bus has (Linux {@code bus->dev_groups}), under
+     * its directory: they appear with the device and go with it.
+     *
+     * @return the groups; by default none
+     */
+    default List<AttributeGroup<Device>> deviceAttributes() {
+        return List.of();
+    }
 }

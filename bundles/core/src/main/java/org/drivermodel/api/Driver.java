@@ -1,5 +1,7 @@
 package org.drivermodel.api;
 
+import java.util.List;
+
 import org.osgi.annotation.versioning.ConsumerType;
 
 /**
@@ -31,5 +33,18 @@ public interface Driver {
      * @param device the device
      */
     default void remove(Device device) {
+    }
+
+    /**
+     * The attribute files a device has while this driver is bound to it (Linux
+     * {@code drv->dev_groups}). They appear only after {@code probe} returned, all at once,
+     * and they are removed — every show and store in flight drained, every open handle
+     * orphaned — before {@code remove} is called. So a callback never runs into a half-probed
+     * or removed binding, and one may use {@link Device#driverData(Class)} freely.
+     *
+     * @return the groups; by default none
+     */
+    default List<AttributeGroup<Device>> deviceAttributes() {
+        return List.of();
     }
 }

@@ -91,4 +91,24 @@ public interface DriverCore {
      *         deadline are given up (logged, left unbound) and not listed
      */
     Map<String, String> deferredDevices();
+
+    /**
+     * Opens an attribute file of the tree ({@code /devices/...}, {@code /bus/<bus>/...}).
+     * The handle pins nothing: once its object is removed, reads and writes through it give
+     * ENODEV, while a new open gives ENOENT, as in Linux sysfs.
+     *
+     * @param path an absolute path; links are followed
+     * @return the open file; close it
+     * @throws org.drivermodel.error.DriverModelException ENOENT if there is no such file,
+     *         EINVAL for a malformed path or a directory, ENAMETOOLONG for an overlong one
+     */
+    AttributeFile open(String path);
+
+    /**
+     * @param path a directory of the attribute tree
+     * @return the names in it, sorted
+     * @throws org.drivermodel.error.DriverModelException as for {@link #open(String)}, and
+     *         EINVAL if it is not a directory
+     */
+    List<String> list(String path);
 }

@@ -15,20 +15,27 @@ import org.drivermodel.error.Errno;
  * 0 to 86400000;</li>
  * <li>{@code test.driver.remove} — after every successful probe, call {@code remove} and
  * probe again, to flush out drivers that cannot be unbound cleanly (Linux
- * {@code CONFIG_DEBUG_TEST_DRIVER_REMOVE}); default false.</li>
+ * {@code CONFIG_DEBUG_TEST_DRIVER_REMOVE}); default false;</li>
+ * <li>{@code drain.timeout.ms} — how long a removal waits for attribute callbacks in flight
+ * before it reports the threads still inside and goes on; default 5000, 1 to 600000.</li>
  * </ul>
  *
  * @param deferredProbeTimeout how long a deferred device is retried
  * @param testDriverRemove     whether every probe is followed by remove and a second probe
+ * @param drainTimeout         how long a removal waits for callbacks in flight
  */
-record CoreSettings(Duration deferredProbeTimeout, boolean testDriverRemove) {
+record CoreSettings(Duration deferredProbeTimeout, boolean testDriverRemove, Duration drainTimeout) {
     /** The configuration PID. */
     static final String PID = "org.drivermodel.core";
     static final String DEFERRED_PROBE_TIMEOUT_MS = "deferred.probe.timeout.ms";
     static final String TEST_DRIVER_REMOVE = "test.driver.remove";
+    static final String DRAIN_TIMEOUT_MS = "drain.timeout.ms";
 
-    /** Linux's default deferred_probe_timeout. */
-    static final CoreSettings DEFAULTS = new CoreSettings(Duration.ofSeconds(10), false);
+    /** Linux's default deferred_probe_timeout; SCR's own lock timeout for drains. */
+    static final CoreSettings DEFAULTS = new CoreSettings(Duration.ofSeconds(10), false, Duration.ofSeconds(5));
+
+    /** Ten minutes: a drain longer than that is a hang, whatever the driver. */
+    private static final long MAX_DRAIN_MS = Duration.ofMinutes(10).toMillis();
 
     /** A day: longer than any dependency should take to arrive; guards against unit mistakes. */
     private static final long MAX_TIMEOUT_MS = Duration.ofDays(1).toMillis();
@@ -44,7 +51,11 @@ record CoreSettings(Duration deferredProbeTimeout, boolean testDriverRemove) {
             throw invalid(DEFERRED_PROBE_TIMEOUT_MS, timeout, "must be 0 to " + MAX_TIMEOUT_MS + " ms");
         }
         boolean testRemove = booleanValue(properties, TEST_DRIVER_REMOVE, DEFAULTS.testDriverRemove());
-        return new CoreSettings(Duration.ofMillis(timeout), testRemove);
+        long drain = longValue(properties, DRAIN_TIMEOUT_MS, DEFAULTS.drainTimeout().toMillis());
+        if (drain < 1 || drain > MAX_DRAIN_MS) {
+            throw invalid(DRAIN_TIMEOUT_MS, drain, "must be 1 to " + MAX_DRAIN_MS + " ms");
+        }
+        return new CoreSettings(Duration.ofMillis(timeout), testRemove, Duration.ofMillis(drain));
     }
 
     private static long longValue(Map<String, ?> properties, String key, long dflt) {

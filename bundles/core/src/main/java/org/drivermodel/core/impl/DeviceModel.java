@@ -9,12 +9,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 
+import org.drivermodel.api.AttributeFile;
+import org.drivermodel.api.AttributeGroup;
 import org.drivermodel.api.Bus;
 import org.drivermodel.api.Device;
 import org.drivermodel.api.DeviceState;
 import org.drivermodel.api.DriverCore;
 import org.drivermodel.api.DriverInfo;
 import org.drivermodel.api.Uevent;
+import org.drivermodel.core.impl.sysfs.AttributeTree;
 import org.drivermodel.error.DriverModelException;
 import org.drivermodel.error.Errno;
 import org.drivermodel.lifetime.ManagedResources;
@@ -52,6 +55,7 @@ final class DeviceModel implements DriverCore {
 
     private final Logger log;
     private final UeventSink uevents;
+    private final SysfsLayout sysfs;
     private final DeferredProbes deferred;
     private volatile CoreSettings settings; /* replaced whole by configure() */
 
@@ -73,6 +77,7 @@ final class DeviceModel implements DriverCore {
         this.uevents = uevents;
         this.settings = settings;
         this.deferred = new DeferredProbes(nanoClock);
+        this.sysfs = new SysfsLayout(new AttributeTree(settings.drainTimeout()), () -> this.settings.drainTimeout(), log);
     }
 
     /** Applies new settings; what is in progress finishes under the old ones. */
@@ -96,7 +101,13 @@ final class DeviceModel implements DriverCore {
                 throw new DriverModelException(Errno.EEXIST, "/bus/" + name, "a bus of that name is attached");
             }
             BusEntry entry = new BusEntry(this, bus, name, bundleId);
+            sysfs.busAttached(entry, this);
             buses.put(name, entry);
+            for (DriverEntry d : drivers) {
+                if (d.info().bus().equals(name)) {
+                    sysfs.driverAdded(d, this);
+                }
+            }
             log.info("bus {}: attached (bundle {})", name, bundleId);
             return entry;
         } finally {
@@ -124,6 +135,7 @@ final class DeviceModel implements DriverCore {
         for (int i = nodes.size() - 1; i >= 0; i--) {
             removeNode(nodes.get(i));
         }
+        sysfs.busDetached(bus);
         lock.lock();
         try {
             bus.state = BusEntry.State.GONE;
@@ -152,6 +164,10 @@ final class DeviceModel implements DriverCore {
                     throw new DriverModelException(Errno.EEXIST, "/bus/" + info.bus() + "/drivers/" + info.name(),
                             "a driver of that name is registered (bundle " + d.info().bundleId() + ")");
                 }
+            }
+            BusEntry bus = buses.get(info.bus());
+            if (bus != null && bus.state == BusEntry.State.LIVE) {
+                sysfs.driverAdded(entry, this);
             }
             drivers.add(entry);
         } finally {
@@ -187,6 +203,7 @@ final class DeviceModel implements DriverCore {
         } finally {
             lock.unlock();
         }
+        sysfs.driverRemoved(entry);
         List<DeviceNode> claimed = entry.kill();
         for (DeviceNode node : claimed) {
             node.lock.lock();
@@ -214,6 +231,7 @@ final class DeviceModel implements DriverCore {
             parentNode = p;
         }
         DeviceNode node = new DeviceNode(bus, name, properties, parentNode);
+        List<AttributeGroup<Device>> busGroups = busAttributes(bus);
         lock.lock();
         try {
             if (bus.state != BusEntry.State.LIVE) {
@@ -226,6 +244,9 @@ final class DeviceModel implements DriverCore {
                 if (parentNode.busEntry().devices.get(parentNode.name()) != parentNode) {
                     throw new DriverModelException(Errno.ENODEV, parentNode.path(), "parent was removed");
                 }
+            }
+            sysfs.deviceAdded(node, busGroups, this);
+            if (parentNode != null) {
                 parentNode.children.add(node);
             }
             bus.devices.put(name, node);
@@ -279,6 +300,7 @@ final class DeviceModel implements DriverCore {
         for (int i = children.size() - 1; i >= 0; i--) {
             removeNode(children.get(i));
         }
+        sysfs.deviceRemoved(node);
         node.lock.lock();
         try {
             release(node, DeviceState.REMOVED);
@@ -389,6 +411,24 @@ final class DeviceModel implements DriverCore {
             log.warn("device {}: probe of driver {} failed: {}", node, driver, e.toString(), e);
             return ProbeResult.REFUSED;
         }
+        try {
+            List<AttributeGroup<Device>> groups = List.copyOf(driver.driver().deviceAttributes());
+            sysfs.driverBound(node, driver, groups);
+            node.setDriverGroups(groups);
+        } catch (Exception | LinkageError e) {
+            // Linux really_probe: dev_groups that cannot be added fail the probe
+            lastRefusal.set(e);
+            log.warn("device {}: attributes of driver {} refused, unbinding: {}", node, driver, e.toString(), e);
+            node.setState(DeviceState.UNBINDING, driver);
+            callRemove(node, driver);
+            node.setState(DeviceState.UNBOUND, null);
+            ManagedResources bound = node.resources();
+            node.setResources(null);
+            node.clearDriverData();
+            releaseResources(node, bound);
+            driver.unclaim(node);
+            return ProbeResult.REFUSED;
+        }
         node.setState(DeviceState.BOUND, driver);
         deferred.forget(node);
         log.info("device {}: bound to driver {}", node, driver);
@@ -404,11 +444,9 @@ final class DeviceModel implements DriverCore {
         DriverEntry driver = node.driverEntry();
         if (driver != null) {
             node.setState(DeviceState.UNBINDING, driver);
-            try {
-                driver.driver().remove(node);
-            } catch (Exception | LinkageError e) {
-                log.error("device {}: remove of driver {} failed: {}", node, driver, e.toString(), e);
-            }
+            sysfs.driverUnbinding(node, node.driverGroups());
+            node.setDriverGroups(List.of());
+            callRemove(node, driver);
             ManagedResources resources = node.resources();
             node.setResources(null);
             node.clearDriverData();
@@ -418,6 +456,25 @@ final class DeviceModel implements DriverCore {
             uevents.emit(Uevent.UNBIND, node, driver.info().name());
         }
         node.setState(after, null);
+    }
+
+    /** Calls the driver's remove, containing what it throws. Context: the device lock is held. */
+    private void callRemove(DeviceNode node, DriverEntry driver) {
+        try {
+            driver.driver().remove(node);
+        } catch (Exception | LinkageError e) {
+            log.error("device {}: remove of driver {} failed: {}", node, driver, e.toString(), e);
+        }
+    }
+
+    /** @return the bus's device attributes; a bus that fails to give them gets none (logged) */
+    private List<AttributeGroup<Device>> busAttributes(BusEntry bus) {
+        try {
+            return List.copyOf(bus.bus().deviceAttributes());
+        } catch (RuntimeException | LinkageError e) {
+            log.error("bus {}: device attributes failed: {}", bus.name(), e.toString(), e);
+            return List.of();
+        }
     }
 
     /** Releases a binding's managed resources, newest first, logging each failure. */
@@ -637,6 +694,16 @@ final class DeviceModel implements DriverCore {
     public void setAutoprobe(String bus, boolean on) {
         requireBus(bus).autoprobe = on;
         log.info("bus {}: drivers_autoprobe {}", bus, on ? 1 : 0);
+    }
+
+    @Override
+    public AttributeFile open(String path) {
+        return sysfs.tree().open(path);
+    }
+
+    @Override
+    public List<String> list(String path) {
+        return sysfs.tree().list(path);
     }
 
     @Override

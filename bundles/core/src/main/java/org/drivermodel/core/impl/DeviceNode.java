@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 
+import org.drivermodel.api.AttributeGroup;
 import org.drivermodel.api.Device;
 import org.drivermodel.api.DeviceState;
 import org.drivermodel.error.DriverModelException;
@@ -38,6 +39,7 @@ final class DeviceNode implements Device {
     private volatile ManagedResources resources; /* written under lock; the binding's, while PROBING..UNBINDING */
     private volatile String override; /* written under lock; null: the bus matches */
     private volatile Object driverData; /* set by the driver during its binding; cleared under lock at unbind */
+    private List<AttributeGroup<Device>> driverGroups = List.of(); /* guarded by lock; the bound driver's attributes */
 
     final List<DeviceNode> children = new ArrayList<>(); /* guarded by the model lock; in add order */
 
@@ -78,6 +80,18 @@ final class DeviceNode implements Device {
     void setOverride(String override) {
         assert lock.isHeldByCurrentThread();
         this.override = override;
+    }
+
+    /** Context: device lock held. */
+    List<AttributeGroup<Device>> driverGroups() {
+        assert lock.isHeldByCurrentThread();
+        return driverGroups;
+    }
+
+    /** Context: device lock held. */
+    void setDriverGroups(List<AttributeGroup<Device>> groups) {
+        assert lock.isHeldByCurrentThread();
+        driverGroups = groups;
     }
 
     /** Drops the driver's state. Context: device lock held, at unbind or failed probe. */

@@ -20,9 +20,10 @@ class CoreSettingsTest {
 
     @Test
     void valuesComeAsNumbersBooleansOrTheirText() {
-        assertEquals(new CoreSettings(Duration.ofMillis(250), true),
-                CoreSettings.from(Map.of("deferred.probe.timeout.ms", 250L, "test.driver.remove", true)));
-        assertEquals(new CoreSettings(Duration.ofMillis(0), false),
+        assertEquals(new CoreSettings(Duration.ofMillis(250), true, Duration.ofMillis(3)),
+                CoreSettings.from(Map.of("deferred.probe.timeout.ms", 250L, "test.driver.remove", true,
+                        "drain.timeout.ms", 3)));
+        assertEquals(new CoreSettings(Duration.ofMillis(0), false, Duration.ofSeconds(5)),
                 CoreSettings.from(Map.of("deferred.probe.timeout.ms", " 0 ", "test.driver.remove", "FALSE")));
         assertEquals(Duration.ofMillis(7), CoreSettings.from(Map.of("deferred.probe.timeout.ms", 7)).deferredProbeTimeout());
     }
@@ -40,6 +41,9 @@ class CoreSettingsTest {
             {"test.driver.remove", "yes"},
             {"test.driver.remove", 1},
             {"test.driver.remove", "tru\u00e9"},
+            {"drain.timeout.ms", 0L},
+            {"drain.timeout.ms", 600_001L},
+            {"drain.timeout.ms", "5s"},
         };
         for (Object[] kv : bad) {
             DriverModelException e = assertThrows(DriverModelException.class,

@@ -1,0 +1,179 @@
+package org.drivermodel.core.impl;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+import org.drivermodel.api.Attribute;
+import org.drivermodel.api.AttributeGroup;
+import org.drivermodel.api.AttributeValues;
+import org.drivermodel.api.Device;
+import org.drivermodel.api.DriverCore;
+import org.drivermodel.core.impl.sysfs.AttributeTree;
+import org.drivermodel.core.impl.sysfs.RemovalReport;
+import org.drivermodel.error.DriverModelException;
+import org.drivermodel.error.Errno;
+import org.osgi.service.log.Logger;
+
+/**
+ * The driver model's layout of the attribute tree, as Linux lays out sysfs:
+ *
+ * <pre>
+ * /devices/&lt;bus&gt;/&lt;dev&gt;[/&lt;child&gt;...]     a device: driver_override, its bus's and its driver's attributes,
+ *                                       and a link "driver" while bound
+ * /bus/&lt;bus&gt;/drivers_autoprobe          1 or 0
+ * /bus/&lt;bus&gt;/devices/&lt;dev&gt;              a link to the device
+ * /bus/&lt;bus&gt;/drivers/&lt;drv&gt;/bind, unbind  write a device name to bind or unbind it
+ * /class                                (the classes of the upper layers)
+ * </pre>
+ *
+ * <p>Concurrency: creating nodes calls no owner code, so the model may call the create
+ * methods under its own locks. Removing nodes drains the callbacks in flight, which may call
+ * back into the model: the model calls the remove methods with no model lock held (a device
+ * lock may be held: a driver's attributes are removed under it, before its {@code remove},
+ * as Linux removes {@code dev_groups} under {@code device_lock}).
+ */
+final class SysfsLayout {
+    private final AttributeTree tree;
+    private final Supplier<Duration> drainDeadline;
+    private final Logger log;
+
+    SysfsLayout(AttributeTree tree, Supplier<Duration> drainDeadline, Logger log) {
+        this.tree = tree;
+        this.drainDeadline = drainDeadline;
+        this.log = log;
+        for (String root : List.of("/devices", "/bus", "/class")) {
+            tree.createDirectory(root);
+            tree.activate(root);
+        }
+    }
+
+    AttributeTree tree() {
+        return tree;
+    }
+
+    // ------------------------------------------------------------ buses
+
+    /** Context: the model lock may be held. */
+    void busAttached(BusEntry bus, DriverCore core) {
+        String dir = "/bus/" + bus.name();
+        tree.createDirectory(bus.path());
+        tree.createDirectory(dir);
+        tree.createDirectory(dir + "/devices");
+        tree.createDirectory(dir + "/drivers");
+        tree.addGroups(dir, bus, List.of(AttributeGroup.of(Attribute.<BusEntry>rw("drivers_autoprobe",
+                b -> (b.autoprobe ? "1" : "0") + "\n",
+                (b, value, ctx) -> core.setAutoprobe(b.name(), AttributeValues.parseBoolean(value, ctx.path()))))));
+        tree.activate(bus.path());
+        tree.activate(dir);
+    }
+
+    /** Context: no model lock held. */
+    void busDetached(BusEntry bus) {
+        removeQuietly("/bus/" + bus.name());
+        removeQuietly(bus.path());
+    }
+
+    // ------------------------------------------------------------ drivers
+
+    static String driverDir(DriverEntry driver) {
+        return "/bus/" + driver.info().bus() + "/drivers/" + driver.info().name();
+    }
+
+    /** Context: the model lock may be held; the driver's bus is attached. */
+    void driverAdded(DriverEntry driver, DriverCore core) {
+        String dir = driverDir(driver);
+        String bus = driver.info().bus();
+        String name = driver.info().name();
+        tree.createDirectory(dir);
+        tree.addGroups(dir, driver, List.of(AttributeGroup.of(
+                Attribute.<DriverEntry>wo("bind",
+                        (d, value, ctx) -> core.bind(bus, name, AttributeValues.stripNewline(value, ctx.path()))),
+                Attribute.<DriverEntry>wo("unbind",
+                        (d, value, ctx) -> core.unbind(bus, name, AttributeValues.stripNewline(value, ctx.path()))))));
+        tree.activate(dir);
+    }
+
+    /** Context: no model lock held. */
+    void driverRemoved(DriverEntry driver) {
+        removeQuietly(driverDir(driver));
+    }
+
+    // ------------------------------------------------------------ devices
+
+    /**
+     * Creates a device's directory with the core's and its bus's attributes, and its link
+     * under its bus, all visible at once. Context: the model lock is held; the device's
+     * parent directory exists.
+     */
+    void deviceAdded(DeviceNode node, List<AttributeGroup<Device>> busGroups, DriverCore core) {
+        List<AttributeGroup<Device>> groups = new ArrayList<>();
+        groups.add(AttributeGroup.of(Attribute.<Device>rw("driver_override",
+                d -> d.driverOverride().orElse("(null)") + "\n",
+                (d, value, ctx) -> core.setDriverOverride(d.path(), value))));
+        groups.addAll(busGroups);
+        String link = "/bus/" + node.bus() + "/devices/" + node.name();
+        tree.createDirectory(node.path());
+        try {
+            tree.addGroups(node.path(), (Device) node, groups);
+            tree.createLink(link, node.path());
+        } catch (DriverModelException e) {
+            tree.remove(node.path());
+            throw e;
+        }
+        tree.activate(node.path());
+    }
+
+    /** Removes a device's directory and the links to it. Context: no lock held. */
+    void deviceRemoved(DeviceNode node) {
+        removeQuietly(node.path());
+    }
+
+    /**
+     * Adds a newly bound driver's attributes and the "driver" link. Context: the device lock
+     * is held.
+     */
+    void driverBound(DeviceNode node, DriverEntry driver, List<AttributeGroup<Device>> groups) {
+        tree.addGroups(node.path(), (Device) node, groups);
+        try {
+            tree.createLink(node.path() + "/driver", driverDir(driver));
+        } catch (DriverModelException e) {
+            tree.removeGroups(node.path(), groups, drainDeadline.get());
+            throw e;
+        }
+        tree.activate(node.path());
+    }
+
+    /**
+     * Removes a driver's attributes from a device, draining their callbacks, before its
+     * {@code remove} runs. Context: the device lock is held.
+     */
+    void driverUnbinding(DeviceNode node, List<AttributeGroup<Device>> groups) {
+        if (!groups.isEmpty()) {
+            quietly(() -> tree.removeGroups(node.path(), groups, drainDeadline.get()));
+        }
+        removeQuietly(node.path() + "/driver");
+    }
+
+    private void removeQuietly(String path) {
+        quietly(() -> tree.remove(path, drainDeadline.get()));
+    }
+
+    /** Runs a removal; ENOENT means it went with its parent already. A drain past its deadline is logged. */
+    private void quietly(Supplier<RemovalReport> removal) {
+        try {
+            report(removal.get());
+        } catch (DriverModelException e) {
+            if (e.errno() != Errno.ENOENT) {
+                throw e;
+            }
+        }
+    }
+
+    private void report(RemovalReport r) {
+        if (!r.drained()) {
+            log.error("{}", r);
+        }
+    }
+}
