@@ -88,7 +88,7 @@ public class ConfigurationIT {
         org.osgi.service.cm.Configuration c = configAdmin.getConfiguration("org.drivermodel.core", "?");
         if (c.getProperties() != null) {
             c.delete();
-            awaitLog("settings: CoreSettings[deferredProbeTimeout=PT10S, testDriverRemove=false]");
+            awaitLog("settings: CoreSettings[deferredProbeTimeout=PT10S, testDriverRemove=false,");
         }
         logReader.removeLogListener(listener);
         for (String name : vbus.plugged().keySet()) {
@@ -123,7 +123,7 @@ public class ConfigurationIT {
         ServiceRegistration<Driver> reg = RecordingDriver.register(context, recorder, "recorder", "1209:00fe");
         try {
             configure("test.driver.remove", "true", "deferred.probe.timeout.ms", 2000L);
-            awaitLog("settings: CoreSettings[deferredProbeTimeout=PT2S, testDriverRemove=true]");
+            awaitLog("settings: CoreSettings[deferredProbeTimeout=PT2S, testDriverRemove=true,");
             assertEquals("nothing was unbound", java.util.Optional.of("vled"), core.device("vbus/" + name).driver());
             String probed = vbus.plug("1209:00fe");
             assertEquals(List.of("probe " + probed, "remove " + probed, "probe " + probed), recorder.calls());

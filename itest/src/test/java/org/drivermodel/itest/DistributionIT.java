@@ -55,6 +55,9 @@ public class DistributionIT {
         assertContainsLine(out, "vbus\\s+vled\\s+\\d+\\s+-");
         assertContainsLine(out, "plugged 1209:0001\\.1: bound to vled");
         assertContainsLine(out, "1209:0001\\.1\\s+vbus\\s+bound\\s+vled");
+        assertContainsLine(out, "wrote 128 to /bus/vbus/devices/1209:0001\\.1/brightness");
+        assertContainsLine(out, "128");
+        assertContainsLine(out, "max_brightness");
         assertContainsLine(out, "stopped org\\.drivermodel\\.driver-vled \\[\\d+\\]: 1 device\\(s\\) unbound");
         assertContainsLine(out, "1209:0001\\.1\\s+vbus\\s+unbound\\s+-");
         assertContainsLine(out, "  driver vbus/vled: bound 1209:0001\\.1");

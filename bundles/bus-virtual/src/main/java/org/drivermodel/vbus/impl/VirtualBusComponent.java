@@ -6,6 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 
+import org.drivermodel.api.Attribute;
+import org.drivermodel.api.AttributeGroup;
+import org.drivermodel.api.AttributeValues;
 import org.drivermodel.api.Bus;
 import org.drivermodel.api.BusContext;
 import org.drivermodel.api.Device;
@@ -55,6 +58,24 @@ public final class VirtualBusComponent implements Bus, VirtualBus {
         } finally {
             hotplug.unlock();
         }
+    }
+
+    /**
+     * Every vbus device has {@code idVendor} and {@code idProduct} (as USB devices do) and a
+     * {@code remove} file: writing 1 unplugs the device from inside its own store (Linux PCI's
+     * {@code remove}), which the attribute tree lets it do without waiting for itself.
+     */
+    @Override
+    public List<AttributeGroup<Device>> deviceAttributes() {
+        return List.of(AttributeGroup.of(
+                Attribute.<Device>ro("idVendor", d -> d.property(VENDOR) + "\n"),
+                Attribute.<Device>ro("idProduct", d -> d.property(PRODUCT) + "\n"),
+                Attribute.<Device>wo("remove", (d, value, ctx) -> {
+                    if (!AttributeValues.parseBoolean(value, ctx.path())) {
+                        throw new DriverModelException(Errno.EINVAL, ctx.path(), "write 1 to remove the device");
+                    }
+                    ctx.removeSelf(() -> unplug(d.name()));
+                })));
     }
 
     @Override

@@ -1,5 +1,10 @@
 package org.drivermodel.driver.vled;
 
+import java.util.List;
+
+import org.drivermodel.api.Attribute;
+import org.drivermodel.api.AttributeGroup;
+import org.drivermodel.api.AttributeValues;
 import org.drivermodel.api.Device;
 import org.drivermodel.api.Driver;
 import org.drivermodel.api.DriverBinding;
@@ -18,7 +23,12 @@ import org.osgi.service.log.LoggerFactory;
  * <p>{@code probe} follows the recipe: allocate the per-device state, initialise the
  * controller, register it. Everything it sets up is a managed resource of the binding, so
  * there is no {@code remove}: when the LED is unplugged, unbound, or this bundle stops, the
- * core releases it all, newest first, before that returns.
+ * core removes its attribute files (waiting for reads and writes in flight), then releases
+ * the rest, newest first, before that returns.
+ *
+ * <p>Its attribute files, in the device's directory while it is bound, as Linux's LED class:
+ * {@code brightness} (read-write, 0 to {@code max_brightness}; more is clamped) and
+ * {@code max_brightness}.
  */
 @Component(service = Driver.class)
 @DriverBinding(bus = "vbus", driver = "vled")
@@ -30,10 +40,20 @@ public final class VledDriver implements Driver {
 
     @Override
     public void probe(Device device) {
-        Led led = new Led(device.path());                           // alloc
+        Led led = new Led();                                        // alloc
         led.setBrightness(0);                                       // init: start dark
         device.setDriverData(led);                                  // register
         device.resources().add("led", () -> led.setBrightness(0));  // ... and undo: dark again at unbind
         log.info("vled: {} bound, brightness {}", device.path(), led.brightness());
+    }
+
+    @Override
+    public List<AttributeGroup<Device>> deviceAttributes() {
+        return List.of(AttributeGroup.of(
+                Attribute.<Device>rw("brightness",
+                        d -> d.driverData(Led.class).brightness() + "\n",
+                        (d, value, ctx) -> d.driverData(Led.class)
+                                .setBrightness(AttributeValues.parseUnsigned(value, ctx.path(), 0, Long.MAX_VALUE))),
+                Attribute.<Device>ro("max_brightness", d -> Led.MAX_BRIGHTNESS + "\n")));
     }
 }

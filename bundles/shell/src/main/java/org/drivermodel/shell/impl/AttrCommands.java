@@ -1,0 +1,56 @@
+package org.drivermodel.shell.impl;
+
+import java.util.List;
+
+import org.apache.felix.service.command.Descriptor;
+import org.drivermodel.api.AttributeFile;
+import org.drivermodel.api.DriverCore;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/** {@code attr:cat}, {@code attr:write} and {@code attr:ls}: the attribute tree, as {@code /sys} in a shell. */
+@Component(service = AttrCommands.class, property = {
+        "osgi.command.scope=attr",
+        "osgi.command.function=cat",
+        "osgi.command.function=write",
+        "osgi.command.function=ls" })
+public final class AttrCommands {
+
+    @Reference
+    private DriverCore core;
+
+    /**
+     * @param path an attribute file
+     * @return its value
+     */
+    @Descriptor("print an attribute file, e.g. attr:cat /bus/vbus/devices/1209:0001.1/brightness")
+    public String cat(@Descriptor("the file's path") String path) {
+        try (AttributeFile f = core.open(path)) {
+            String value = f.read();
+            return value.endsWith("\n") ? value.substring(0, value.length() - 1) : value;
+        }
+    }
+
+    /**
+     * @param path  an attribute file
+     * @param value what to write
+     * @return a confirmation
+     */
+    @Descriptor("write a value to an attribute file, e.g. attr:write /devices/vbus/1209:0001.1/brightness 128")
+    public String write(@Descriptor("the file's path") String path, @Descriptor("the value") String value) {
+        try (AttributeFile f = core.open(path)) {
+            f.write(value + "\n");
+        }
+        return "wrote " + value + " to " + path;
+    }
+
+    /**
+     * @param path a directory
+     * @return its entries, one a line
+     */
+    @Descriptor("list a directory of the attribute tree, e.g. attr:ls /bus/vbus")
+    public String ls(@Descriptor("the directory's path") String path) {
+        List<String> names = core.list(path);
+        return names.isEmpty() ? "" : String.join("\n", names) + "\n";
+    }
+}
