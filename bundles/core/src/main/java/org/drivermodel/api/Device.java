@@ -16,8 +16,11 @@ public interface Device {
     /** @return the name, unique on its bus, e.g. {@code 1209:0001.1} */
     String name();
 
-    /** @return the name of the bus it sits on */
+    /** @return the name of the bus it sits on; empty for a class device */
     String bus();
+
+    /** @return the class of a class device; empty for a device on a bus */
+    Optional<String> deviceClass();
 
     /** @return its path in the device tree, e.g. {@code /devices/vbus/1209:0001.1} */
     String path();

@@ -21,8 +21,8 @@ public interface DriverCore {
     List<DriverInfo> drivers();
 
     /**
-     * Finds a device by its path ({@code /devices/vbus/1209:0001.1}) or by
-     * {@code <bus>/<name>}.
+     * Finds a device by its path ({@code /devices/vbus/1209:0001.1}), by
+     * {@code /bus/<bus>/devices/<name>}, {@code /class/<class>/<name>} or {@code <bus>/<name>}.
      *
      * @param pathOrName the path or bus-qualified name
      * @return the device
@@ -111,4 +111,19 @@ public interface DriverCore {
      *         EINVAL if it is not a directory
      */
     List<String> list(String path);
+
+    /**
+     * Registers a device class (Linux {@code class_register}).
+     *
+     * @param name       the class name: 1-32 of [a-z0-9_-], starting with a letter
+     * @param attributes the attributes every device of the class has (Linux
+     *                   {@code class->dev_groups})
+     * @return the class; close it to unregister
+     * @throws org.drivermodel.error.DriverModelException EINVAL for a bad name, EEXIST if a
+     *         class of that name is registered
+     */
+    DeviceClass registerClass(String name, List<AttributeGroup<Device>> attributes);
+
+    /** @return the registered classes, by name */
+    List<String> classes();
 }

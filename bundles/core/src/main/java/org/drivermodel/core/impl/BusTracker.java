@@ -15,7 +15,7 @@ import org.osgi.util.tracker.ServiceTracker;
  *
  * <p>Concurrency: the tracker's callbacks call the model and the bus with no core lock held.
  */
-final class BusTracker extends ServiceTracker<Bus, BusEntry> {
+final class BusTracker extends ServiceTracker<Bus, Subsystem> {
     private final DeviceModel model;
     private final Logger log;
 
@@ -26,13 +26,13 @@ final class BusTracker extends ServiceTracker<Bus, BusEntry> {
     }
 
     @Override
-    public BusEntry addingService(ServiceReference<Bus> reference) {
+    public Subsystem addingService(ServiceReference<Bus> reference) {
         Bus bus = context.getService(reference);
         if (bus == null) {
             return null;
         }
         long bundleId = reference.getBundle().getBundleId();
-        BusEntry entry;
+        Subsystem entry;
         try {
             entry = model.attachBus(bus, bundleId);
         } catch (DriverModelException e) {
@@ -53,7 +53,7 @@ final class BusTracker extends ServiceTracker<Bus, BusEntry> {
     }
 
     @Override
-    public void removedService(ServiceReference<Bus> reference, BusEntry entry) {
+    public void removedService(ServiceReference<Bus> reference, Subsystem entry) {
         model.detachBus(entry);
         context.ungetService(reference);
     }

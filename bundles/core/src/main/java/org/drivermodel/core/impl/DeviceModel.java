@@ -1,6 +1,7 @@
 package org.drivermodel.core.impl;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,7 @@ import org.drivermodel.api.AttributeFile;
 import org.drivermodel.api.AttributeGroup;
 import org.drivermodel.api.Bus;
 import org.drivermodel.api.Device;
+import org.drivermodel.api.DeviceClass;
 import org.drivermodel.api.DeviceState;
 import org.drivermodel.api.DriverCore;
 import org.drivermodel.api.DriverInfo;
@@ -61,7 +63,9 @@ final class DeviceModel implements DriverCore {
 
     /** The model lock: registries only, never held across a call out. */
     private final ReentrantLock lock = new ReentrantLock();
-    private final Map<String, BusEntry> buses = new TreeMap<>(); /* guarded by lock */
+    private final Map<String, Subsystem> buses = new TreeMap<>(); /* guarded by lock */
+    private final Map<String, Subsystem> classes = new TreeMap<>(); /* guarded by lock */
+    private final Map<String, DeviceNode> byPath = new HashMap<>(); /* guarded by lock; listed devices */
     private final List<DriverEntry> drivers = new ArrayList<>(); /* guarded by lock; registration order */
 
     /** Deferred-probe retry: one pass at a time, and another if a bind happened during it. */
@@ -93,14 +97,14 @@ final class DeviceModel implements DriverCore {
      *
      * @throws DriverModelException EINVAL for a bad name, EEXIST if a bus of that name is attached
      */
-    BusEntry attachBus(Bus bus, long bundleId) {
+    Subsystem attachBus(Bus bus, long bundleId) {
         String name = Names.checkBusName(bus.name());
         lock.lock();
         try {
             if (buses.containsKey(name)) {
                 throw new DriverModelException(Errno.EEXIST, "/bus/" + name, "a bus of that name is attached");
             }
-            BusEntry entry = new BusEntry(this, bus, name, bundleId);
+            Subsystem entry = Subsystem.bus(this, bus, name, bundleId);
             sysfs.busAttached(entry, this);
             buses.put(name, entry);
             for (DriverEntry d : drivers) {
@@ -120,14 +124,14 @@ final class DeviceModel implements DriverCore {
      * driver unbound first, newest device first; then the bus is gone. Its drivers stay
      * registered and wait for the bus to come back.
      */
-    void detachBus(BusEntry bus) {
+    void detachBus(Subsystem bus) {
         List<DeviceNode> nodes;
         lock.lock();
         try {
-            if (bus.state != BusEntry.State.LIVE) {
+            if (bus.state != Subsystem.State.LIVE) {
                 return;
             }
-            bus.state = BusEntry.State.DYING;
+            bus.state = Subsystem.State.DYING;
             nodes = new ArrayList<>(bus.devices.values());
         } finally {
             lock.unlock();
@@ -138,12 +142,87 @@ final class DeviceModel implements DriverCore {
         sysfs.busDetached(bus);
         lock.lock();
         try {
-            bus.state = BusEntry.State.GONE;
+            bus.state = Subsystem.State.GONE;
             buses.remove(bus.name(), bus);
         } finally {
             lock.unlock();
         }
         log.info("bus {}: detached, {} device(s) removed", bus.name(), nodes.size());
+    }
+
+    // ---------------------------------------------------------------- classes
+
+    @Override
+    public DeviceClass registerClass(String name, List<AttributeGroup<Device>> attributes) {
+        Names.checkBusName(name);
+        Subsystem entry = Subsystem.deviceClass(this, name, attributes == null ? List.of() : attributes);
+        lock.lock();
+        try {
+            if (classes.containsKey(name)) {
+                throw new DriverModelException(Errno.EEXIST, "/class/" + name, "a class of that name is registered");
+            }
+            sysfs.classRegistered(entry);
+            classes.put(name, entry);
+        } finally {
+            lock.unlock();
+        }
+        log.info("class {}: registered", name);
+        return new ClassHandle(this, entry);
+    }
+
+    /** Unregisters a class: its devices are removed, newest first. Idempotent. */
+    void unregisterClass(Subsystem entry) {
+        List<DeviceNode> nodes;
+        lock.lock();
+        try {
+            if (entry.state != Subsystem.State.LIVE) {
+                return;
+            }
+            entry.state = Subsystem.State.DYING;
+            nodes = new ArrayList<>(entry.devices.values());
+        } finally {
+            lock.unlock();
+        }
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            removeNode(nodes.get(i));
+        }
+        sysfs.classUnregistered(entry);
+        lock.lock();
+        try {
+            entry.state = Subsystem.State.GONE;
+            classes.remove(entry.name(), entry);
+        } finally {
+            lock.unlock();
+        }
+        log.info("class {}: unregistered", entry.name());
+    }
+
+    /**
+     * Adds a class device; one whose parent has a binding belongs to that binding.
+     *
+     * @see DeviceClass#addDevice
+     */
+    Device addClassDevice(Subsystem cls, String name, Map<String, String> properties, Device parent) {
+        DeviceNode node = (DeviceNode) addDevice(cls, name, properties, parent);
+        if (parent instanceof DeviceNode p && p.hasBinding()) {
+            try {
+                p.resources().add(cls.name() + "/" + name, () -> removeNode(node));
+            } catch (DriverModelException e) {
+                // the binding ended meanwhile: the resource was released (the device removed) at once
+                throw new DriverModelException(Errno.ENODEV, node.path(), "parent's driver was unbound", e);
+            }
+        }
+        return node;
+    }
+
+    @Override
+    public List<String> classes() {
+        lock.lock();
+        try {
+            return List.copyOf(classes.keySet());
+        } finally {
+            lock.unlock();
+        }
     }
 
     // ---------------------------------------------------------------- drivers
@@ -165,8 +244,8 @@ final class DeviceModel implements DriverCore {
                             "a driver of that name is registered (bundle " + d.info().bundleId() + ")");
                 }
             }
-            BusEntry bus = buses.get(info.bus());
-            if (bus != null && bus.state == BusEntry.State.LIVE) {
+            Subsystem bus = buses.get(info.bus());
+            if (bus != null && bus.state == Subsystem.State.LIVE) {
                 sysfs.driverAdded(entry, this);
             }
             drivers.add(entry);
@@ -174,7 +253,7 @@ final class DeviceModel implements DriverCore {
             lock.unlock();
         }
         log.info("driver {}: registered (bundle {})", entry, info.bundleId());
-        BusEntry bus = busNamed(info.bus());
+        Subsystem bus = busNamed(info.bus());
         if (bus != null && bus.autoprobe) {
             boolean bound = false;
             for (DeviceNode node : devicesOf(info.bus())) {
@@ -221,7 +300,7 @@ final class DeviceModel implements DriverCore {
     // ---------------------------------------------------------------- devices
 
     /** @see org.drivermodel.api.BusContext#addDevice(String, Map, Device) */
-    Device addDevice(BusEntry bus, String name, Map<String, String> properties, Device parent) {
+    Device addDevice(Subsystem bus, String name, Map<String, String> properties, Device parent) {
         Names.checkComponent(bus.path(), name);
         DeviceNode parentNode = null;
         if (parent != null) {
@@ -234,7 +313,7 @@ final class DeviceModel implements DriverCore {
         List<AttributeGroup<Device>> busGroups = busAttributes(bus);
         lock.lock();
         try {
-            if (bus.state != BusEntry.State.LIVE) {
+            if (bus.state != Subsystem.State.LIVE) {
                 throw new DriverModelException(Errno.ENODEV, bus.path(), "bus is " + bus.state.name().toLowerCase());
             }
             if (bus.devices.containsKey(name)) {
@@ -250,23 +329,24 @@ final class DeviceModel implements DriverCore {
                 parentNode.children.add(node);
             }
             bus.devices.put(name, node);
+            byPath.put(node.path(), node);
         } finally {
             lock.unlock();
         }
         log.info("device {}: added", node);
         uevents.emit(Uevent.ADD, node, null);
-        if (bus.autoprobe) {
+        if (bus.isBus() && bus.autoprobe) {
             attach(node);
         }
         return node;
     }
 
     /** @see org.drivermodel.api.BusContext#removeDevice */
-    void removeDevice(BusEntry bus, String name) {
+    void removeDevice(Subsystem bus, String name) {
         DeviceNode node;
         lock.lock();
         try {
-            if (bus.state == BusEntry.State.GONE) {
+            if (bus.state == Subsystem.State.GONE) {
                 throw new DriverModelException(Errno.ENODEV, bus.path(), "bus is gone");
             }
             node = bus.devices.get(name);
@@ -293,6 +373,7 @@ final class DeviceModel implements DriverCore {
             if (!node.busEntry().devices.remove(node.name(), node)) {
                 return false;
             }
+            byPath.remove(node.path(), node);
             children = new ArrayList<>(node.children);
         } finally {
             lock.unlock();
@@ -468,7 +549,10 @@ final class DeviceModel implements DriverCore {
     }
 
     /** @return the bus's device attributes; a bus that fails to give them gets none (logged) */
-    private List<AttributeGroup<Device>> busAttributes(BusEntry bus) {
+    private List<AttributeGroup<Device>> busAttributes(Subsystem bus) {
+        if (!bus.isBus()) {
+            return bus.classAttributes();
+        }
         try {
             return List.copyOf(bus.bus().deviceAttributes());
         } catch (RuntimeException | LinkageError e) {
@@ -510,14 +594,14 @@ final class DeviceModel implements DriverCore {
     private List<DeviceNode> devicesOf(String bus) {
         lock.lock();
         try {
-            BusEntry entry = buses.get(bus);
+            Subsystem entry = buses.get(bus);
             return entry == null ? List.of() : List.copyOf(entry.devices.values());
         } finally {
             lock.unlock();
         }
     }
 
-    private BusEntry busNamed(String name) {
+    private Subsystem busNamed(String name) {
         lock.lock();
         try {
             return buses.get(name);
@@ -526,8 +610,8 @@ final class DeviceModel implements DriverCore {
         }
     }
 
-    private BusEntry requireBus(String name) {
-        BusEntry bus = busNamed(name);
+    private Subsystem requireBus(String name) {
+        Subsystem bus = busNamed(name);
         if (bus == null) {
             throw new DriverModelException(Errno.ENOENT, "/bus/" + Names.printable(String.valueOf(name)), "no such bus");
         }
@@ -552,7 +636,7 @@ final class DeviceModel implements DriverCore {
     private DeviceNode requireDevice(String bus, String device) {
         lock.lock();
         try {
-            BusEntry b = buses.get(bus);
+            Subsystem b = buses.get(bus);
             DeviceNode node = b == null || device == null ? null : b.devices.get(device);
             if (node != null && node.state() != DeviceState.REMOVED) {
                 return node;
@@ -582,6 +666,7 @@ final class DeviceModel implements DriverCore {
         lock.lock();
         try {
             buses.values().forEach(b -> all.addAll(b.devices.values()));
+            classes.values().forEach(c -> all.addAll(c.devices.values()));
         } finally {
             lock.unlock();
         }
@@ -606,15 +691,23 @@ final class DeviceModel implements DriverCore {
         DevicePath p = DevicePath.parse(pathOrName);
         lock.lock();
         try {
-            BusEntry bus = buses.get(p.bus());
-            DeviceNode node = bus == null ? null : bus.devices.get(p.name());
-            if (node != null && node.state() != DeviceState.REMOVED) {
+            DeviceNode node = switch (p.form()) {
+                case TREE -> byPath.get(p.path());
+                case BUS -> devicesIn(buses.get(p.subsystem()), p.name());
+                case CLASS -> devicesIn(classes.get(p.subsystem()), p.name());
+            };
+            if (node != null) {
                 return node;
             }
         } finally {
             lock.unlock();
         }
         throw new DriverModelException(Errno.ENOENT, Names.printable(pathOrName), "no such device");
+    }
+
+    /** Context: the model lock is held. */
+    private static DeviceNode devicesIn(Subsystem s, String name) {
+        return s == null ? null : s.devices.get(name);
     }
 
     @Override

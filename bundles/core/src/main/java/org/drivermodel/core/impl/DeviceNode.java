@@ -25,7 +25,7 @@ import org.drivermodel.lifetime.ManagedResources;
  * guarded by the model lock.
  */
 final class DeviceNode implements Device {
-    private final BusEntry bus;
+    private final Subsystem bus;
     private final String name;
     private final String path;
     private final Map<String, String> properties;
@@ -43,15 +43,15 @@ final class DeviceNode implements Device {
 
     final List<DeviceNode> children = new ArrayList<>(); /* guarded by the model lock; in add order */
 
-    DeviceNode(BusEntry bus, String name, Map<String, String> properties, DeviceNode parent) {
+    DeviceNode(Subsystem bus, String name, Map<String, String> properties, DeviceNode parent) {
         this.bus = bus;
         this.name = name;
         this.parent = parent;
-        this.path = (parent == null ? "/devices/" + bus.name() : parent.path()) + "/" + name;
+        this.path = (parent == null ? bus.path() : parent.path()) + "/" + name;
         this.properties = Map.copyOf(properties);
     }
 
-    BusEntry busEntry() {
+    Subsystem busEntry() {
         return bus;
     }
 
@@ -111,7 +111,12 @@ final class DeviceNode implements Device {
 
     @Override
     public String bus() {
-        return bus.name();
+        return bus.isBus() ? bus.name() : "";
+    }
+
+    @Override
+    public Optional<String> deviceClass() {
+        return bus.isBus() ? Optional.empty() : Optional.of(bus.name());
     }
 
     @Override
@@ -138,6 +143,11 @@ final class DeviceNode implements Device {
     @Override
     public Optional<Device> parent() {
         return Optional.ofNullable(parent);
+    }
+
+    /** @return whether a driver is being probed or bound: its managed resources are open */
+    boolean hasBinding() {
+        return resources != null;
     }
 
     @Override

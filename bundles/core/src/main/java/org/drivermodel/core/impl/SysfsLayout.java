@@ -25,7 +25,8 @@ import org.osgi.service.log.Logger;
  * /bus/&lt;bus&gt;/drivers_autoprobe          1 or 0
  * /bus/&lt;bus&gt;/devices/&lt;dev&gt;              a link to the device
  * /bus/&lt;bus&gt;/drivers/&lt;drv&gt;/bind, unbind  write a device name to bind or unbind it
- * /class                                (the classes of the upper layers)
+ * /class/&lt;class&gt;/&lt;dev&gt;                  a link to a class device (under its parent, or
+ *                                       /devices/virtual/&lt;class&gt;/&lt;dev&gt; without one)
  * </pre>
  *
  * <p>Concurrency: creating nodes calls no owner code, so the model may call the create
@@ -43,7 +44,7 @@ final class SysfsLayout {
         this.tree = tree;
         this.drainDeadline = drainDeadline;
         this.log = log;
-        for (String root : List.of("/devices", "/bus", "/class")) {
+        for (String root : List.of("/devices", "/devices/virtual", "/bus", "/class")) {
             tree.createDirectory(root);
             tree.activate(root);
         }
@@ -56,13 +57,13 @@ final class SysfsLayout {
     // ------------------------------------------------------------ buses
 
     /** Context: the model lock may be held. */
-    void busAttached(BusEntry bus, DriverCore core) {
+    void busAttached(Subsystem bus, DriverCore core) {
         String dir = "/bus/" + bus.name();
         tree.createDirectory(bus.path());
         tree.createDirectory(dir);
         tree.createDirectory(dir + "/devices");
         tree.createDirectory(dir + "/drivers");
-        tree.addGroups(dir, bus, List.of(AttributeGroup.of(Attribute.<BusEntry>rw("drivers_autoprobe",
+        tree.addGroups(dir, bus, List.of(AttributeGroup.of(Attribute.<Subsystem>rw("drivers_autoprobe",
                 b -> (b.autoprobe ? "1" : "0") + "\n",
                 (b, value, ctx) -> core.setAutoprobe(b.name(), AttributeValues.parseBoolean(value, ctx.path()))))));
         tree.activate(bus.path());
@@ -70,9 +71,25 @@ final class SysfsLayout {
     }
 
     /** Context: no model lock held. */
-    void busDetached(BusEntry bus) {
+    void busDetached(Subsystem bus) {
         removeQuietly("/bus/" + bus.name());
         removeQuietly(bus.path());
+    }
+
+    // ------------------------------------------------------------ classes
+
+    /** Context: the model lock may be held. */
+    void classRegistered(Subsystem cls) {
+        tree.createDirectory(cls.linkDir());
+        tree.createDirectory(cls.path());
+        tree.activate(cls.linkDir());
+        tree.activate(cls.path());
+    }
+
+    /** Context: no model lock held. */
+    void classUnregistered(Subsystem cls) {
+        removeQuietly(cls.linkDir());
+        removeQuietly(cls.path());
     }
 
     // ------------------------------------------------------------ drivers
@@ -113,7 +130,7 @@ final class SysfsLayout {
                 d -> d.driverOverride().orElse("(null)") + "\n",
                 (d, value, ctx) -> core.setDriverOverride(d.path(), value))));
         groups.addAll(busGroups);
-        String link = "/bus/" + node.bus() + "/devices/" + node.name();
+        String link = node.busEntry().linkDir() + "/" + node.name();
         tree.createDirectory(node.path());
         try {
             tree.addGroups(node.path(), (Device) node, groups);

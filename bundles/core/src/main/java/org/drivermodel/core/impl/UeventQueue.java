@@ -47,7 +47,7 @@ final class UeventQueue implements UeventSink, AutoCloseable {
         Map<String, Object> props = new HashMap<>();
         device.properties().forEach((k, v) -> props.put(Uevent.PROPERTY_PREFIX + k, v));
         props.put(Uevent.DEVPATH, device.path());
-        props.put(Uevent.SUBSYSTEM, device.bus());
+        props.put(Uevent.SUBSYSTEM, device.deviceClass().orElse(device.bus()));
         props.put(Uevent.DEVICE, device.name());
         if (driver != null) {
             props.put(Uevent.DRIVER, driver);

@@ -30,7 +30,7 @@ class BindingSemanticsTest {
     private final List<String> uevents = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final AtomicLong clock = new AtomicLong();
     private final DeviceModel model = new DeviceModel(log.logger, CoreSettings.DEFAULTS, clock::get, (action, device, driver) -> uevents.add(action + " " + device.name() + (driver == null ? "" : " " + driver)));
-    private final BusEntry ctx = model.attachBus(new FakeBus("fake"), 1);
+    private final Subsystem ctx = model.attachBus(new FakeBus("fake"), 1);
 
     private static DriverModelException assertErrno(Errno errno, Executable call) {
         DriverModelException e = assertThrows(DriverModelException.class, call);

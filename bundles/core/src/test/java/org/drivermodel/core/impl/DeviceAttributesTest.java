@@ -94,7 +94,7 @@ class DeviceAttributesTest {
 
     @Test
     void theTreeIsLaidOutAsSysfs() {
-        BusEntry ctx = model.attachBus(new FakeBus("fake"), 1);
+        Subsystem ctx = model.attachBus(new FakeBus("fake"), 1);
         LevelDriver d = new LevelDriver("lvl");
         model.addDriver(d.info("fake", "x"), d);
         ctx.addDevice("d1", Map.of("id", "x"));
@@ -112,7 +112,7 @@ class DeviceAttributesTest {
 
     @Test
     void aDriversAttributesAppearOnlyAfterProbeAndGoBeforeRemove() throws Exception {
-        BusEntry ctx = model.attachBus(new FakeBus("fake"), 1);
+        Subsystem ctx = model.attachBus(new FakeBus("fake"), 1);
         List<String> seenInProbe = new ArrayList<>();
         LevelDriver d = new LevelDriver("lvl") {
             @Override
@@ -151,7 +151,7 @@ class DeviceAttributesTest {
 
     @Test
     void unbindWaitsForAShowInFlightBeforeCallingRemove() throws Exception {
-        BusEntry ctx = model.attachBus(new FakeBus("fake"), 1);
+        Subsystem ctx = model.attachBus(new FakeBus("fake"), 1);
         CountDownLatch inShow = new CountDownLatch(1);
         CountDownLatch letGo = new CountDownLatch(1);
         List<String> order = new CopyOnWriteArrayList<>();
@@ -188,7 +188,7 @@ class DeviceAttributesTest {
 
     @Test
     void aHandleOpenedBeforeUnplugGivesEnodevAndANewOpenEnoent() {
-        BusEntry ctx = model.attachBus(new FakeBus("fake"), 1);
+        Subsystem ctx = model.attachBus(new FakeBus("fake"), 1);
         ctx.addDevice("d1", Map.of());
         AttributeFile f = model.open("/devices/fake/d1/driver_override");
         ctx.removeDevice("d1");
@@ -200,7 +200,7 @@ class DeviceAttributesTest {
 
     @Test
     void theCoresFilesAnswerAsLinuxDoesAndBadWritesChangeNothing() {
-        BusEntry ctx = model.attachBus(new FakeBus("fake"), 1);
+        Subsystem ctx = model.attachBus(new FakeBus("fake"), 1);
         LevelDriver d = new LevelDriver("lvl");
         model.addDriver(d.info("fake", "x"), d);
         Device dev = ctx.addDevice("d1", Map.of("id", "x"));
@@ -252,7 +252,7 @@ class DeviceAttributesTest {
                 })));
             }
         };
-        BusEntry ctx = model.attachBus(bus, 1);
+        Subsystem ctx = model.attachBus(bus, 1);
         bus.attach(ctx);
         LevelDriver d = new LevelDriver("lvl");
         model.addDriver(d.info("fake", "x"), d);
@@ -288,7 +288,7 @@ class DeviceAttributesTest {
 
     @Test
     void aRemovedDriverIsNotReachableFromTheModel() throws Exception {
-        BusEntry ctx = model.attachBus(new FakeBus("fake"), 1);
+        Subsystem ctx = model.attachBus(new FakeBus("fake"), 1);
         LevelDriver d = new LevelDriver("lvl");
         DriverEntry entry = model.addDriver(d.info("fake", "x"), d);
         ctx.addDevice("d1", Map.of("id", "x"));

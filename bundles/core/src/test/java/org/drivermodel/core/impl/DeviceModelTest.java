@@ -30,7 +30,7 @@ class DeviceModelTest {
     private final TestLog log = new TestLog();
     private final DeviceModel model = new DeviceModel(log.logger);
     private final FakeBus bus = new FakeBus("fake");
-    private final BusEntry ctx = model.attachBus(bus, 1);
+    private final Subsystem ctx = model.attachBus(bus, 1);
     private final ExecutorService pool = Executors.newCachedThreadPool();
 
     @AfterEach
@@ -235,7 +235,7 @@ class DeviceModelTest {
                 throw new IllegalStateException("bus bug");
             }
         };
-        BusEntry badCtx = model.attachBus(bad, 3);
+        Subsystem badCtx = model.attachBus(bad, 3);
         FakeDriver a = new FakeDriver("a");
         model.addDriver(a.info("bad", "x"), a);
         Device d = badCtx.addDevice("d1", Map.of("id", "x"));

@@ -22,11 +22,12 @@ public final class DeviceCommands {
     private DriverCore core;
 
     /** @return every device with its bus, state and driver */
-    @Descriptor("list every device: name, bus, state, bound driver")
+    @Descriptor("list every device: name, bus (or class:<class> for a class device), state, bound driver")
     public String list() {
         Table t = new Table("DEVICE", "BUS", "STATE", "DRIVER");
         for (Device d : core.devices()) {
-            t.row(d.name(), d.bus(), d.state().name().toLowerCase(), d.driver().orElse("-"));
+            t.row(d.name(), d.deviceClass().map(c -> "class:" + c).orElse(d.bus()), d.state().name().toLowerCase(),
+                    d.driver().orElse("-"));
         }
         return t.toString();
     }
@@ -40,7 +41,8 @@ public final class DeviceCommands {
         Device d = core.device(device);
         StringBuilder b = new StringBuilder();
         b.append("path:    ").append(d.path()).append('\n');
-        b.append("bus:     ").append(d.bus()).append('\n');
+        b.append(d.deviceClass().isPresent() ? "class:   " : "bus:     ")
+                .append(d.deviceClass().orElse(d.bus())).append('\n');
         b.append("state:   ").append(d.state().name().toLowerCase()).append('\n');
         b.append("driver:  ").append(d.driver().orElse("-")).append('\n');
         b.append("parent:  ").append(d.parent().map(Device::path).orElse("-")).append('\n');

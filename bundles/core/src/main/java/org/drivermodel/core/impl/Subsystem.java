@@ -1,0 +1,121 @@
+package org.drivermodel.core.impl;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.drivermodel.api.AttributeGroup;
+import org.drivermodel.api.Bus;
+import org.drivermodel.api.BusContext;
+import org.drivermodel.api.Device;
+
+/**
+ * What the core keeps of a subsystem: an attached bus (and then it is also the
+ * {@link BusContext} the bus holds) or a registered device class. Both own a namespace of
+ * devices; only a bus's devices are matched against drivers.
+ *
+ * <p>Concurrency: {@link #state} and {@link #devices} are guarded by the model lock of the
+ * {@link DeviceModel} that owns this entry; see there.
+ */
+final class Subsystem implements BusContext {
+    /** A bus (Linux {@code bus_type}) or a class (Linux {@code class}). */
+    enum Kind {
+        /** Devices on it are matched and bound to drivers; they live under /devices/&lt;bus&gt;. */
+        BUS,
+        /** Class devices: no driver binds them; parentless ones live under /devices/virtual/&lt;class&gt;. */
+        CLASS
+    }
+
+    /** Lifecycle of a bus attachment. */
+    enum State {
+        /** Attached: devices may be added. */
+        LIVE,
+        /** Its service is unregistering: its devices are being removed, none may be added. */
+        DYING,
+        /** Detached: the context is dead. */
+        GONE
+    }
+
+    private final DeviceModel model;
+    private final Kind kind;
+    private final Bus bus; /* null for a class */
+    private final String name;
+    private final long bundleId;
+    private final List<AttributeGroup<Device>> classAttributes; /* a class's default attributes */
+
+    State state = State.LIVE; /* guarded by model.lock */
+    volatile boolean autoprobe = true; /* Linux drivers_autoprobe; a plain flag, read without locks */
+    final Map<String, DeviceNode> devices = new LinkedHashMap<>(); /* guarded by model.lock; in add order */
+
+    private Subsystem(DeviceModel model, Kind kind, Bus bus, String name, long bundleId,
+            List<AttributeGroup<Device>> classAttributes) {
+        this.model = model;
+        this.kind = kind;
+        this.bus = bus;
+        this.name = name;
+        this.bundleId = bundleId;
+        this.classAttributes = classAttributes;
+    }
+
+    static Subsystem bus(DeviceModel model, Bus bus, String name, long bundleId) {
+        return new Subsystem(model, Kind.BUS, bus, name, bundleId, List.of());
+    }
+
+    static Subsystem deviceClass(DeviceModel model, String name, List<AttributeGroup<Device>> attributes) {
+        return new Subsystem(model, Kind.CLASS, null, name, -1, List.copyOf(attributes));
+    }
+
+    Kind kind() {
+        return kind;
+    }
+
+    boolean isBus() {
+        return kind == Kind.BUS;
+    }
+
+    /** @return a class's default device attributes; none for a bus (ask the bus) */
+    List<AttributeGroup<Device>> classAttributes() {
+        return classAttributes;
+    }
+
+    DeviceModel model() {
+        return model;
+    }
+
+    Bus bus() {
+        return bus;
+    }
+
+    String name() {
+        return name;
+    }
+
+    long bundleId() {
+        return bundleId;
+    }
+
+    /** @return the directory of its parentless devices */
+    String path() {
+        return isBus() ? "/devices/" + name : "/devices/virtual/" + name;
+    }
+
+    /** @return where its devices are linked: /bus/&lt;bus&gt;/devices or /class/&lt;class&gt; */
+    String linkDir() {
+        return isBus() ? "/bus/" + name + "/devices" : "/class/" + name;
+    }
+
+    @Override
+    public Device addDevice(String deviceName, Map<String, String> properties, Device parent) {
+        return model.addDevice(this, deviceName, properties == null ? Map.of() : properties, parent);
+    }
+
+    @Override
+    public void removeDevice(String deviceName) {
+        model.removeDevice(this, deviceName);
+    }
+
+    @Override
+    public String toString() {
+        return path();
+    }
+}
