@@ -304,7 +304,7 @@ final class DeviceModel implements DriverCore {
         Names.checkComponent(bus.path(), name);
         DeviceNode parentNode = null;
         if (parent != null) {
-            if (!(parent instanceof DeviceNode p) || p.busEntry().model() != this) {
+            if (!(parent instanceof DeviceNode p) || p.subsystem().model() != this) {
                 throw new DriverModelException(Errno.EINVAL, bus.path() + "/" + name, "parent is not a device of this core");
             }
             parentNode = p;
@@ -320,7 +320,7 @@ final class DeviceModel implements DriverCore {
                 throw new DriverModelException(Errno.EEXIST, bus.path() + "/" + name, "a device of that name exists");
             }
             if (parentNode != null) {
-                if (parentNode.busEntry().devices.get(parentNode.name()) != parentNode) {
+                if (parentNode.subsystem().devices.get(parentNode.name()) != parentNode) {
                     throw new DriverModelException(Errno.ENODEV, parentNode.path(), "parent was removed");
                 }
             }
@@ -370,7 +370,7 @@ final class DeviceModel implements DriverCore {
         try {
             // Unlisting first makes this the one remover, hides the device from lookups and
             // refuses new children, so the snapshot below is every child it will ever have.
-            if (!node.busEntry().devices.remove(node.name(), node)) {
+            if (!node.subsystem().devices.remove(node.name(), node)) {
                 return false;
             }
             byPath.remove(node.path(), node);
@@ -575,7 +575,7 @@ final class DeviceModel implements DriverCore {
             return override.equals(driver.info().name());
         }
         try {
-            return node.busEntry().bus().match(node, driver.info());
+            return node.subsystem().bus().match(node, driver.info());
         } catch (Exception | LinkageError e) {
             log.error("bus {}: match of {} against driver {} failed: {}", node.bus(), node, driver, e.toString(), e);
             return false;

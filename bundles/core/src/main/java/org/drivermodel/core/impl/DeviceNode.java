@@ -51,7 +51,7 @@ final class DeviceNode implements Device {
         this.properties = Map.copyOf(properties);
     }
 
-    Subsystem busEntry() {
+    Subsystem subsystem() {
         return bus;
     }
 

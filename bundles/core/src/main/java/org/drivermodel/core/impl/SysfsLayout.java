@@ -130,7 +130,7 @@ final class SysfsLayout {
                 d -> d.driverOverride().orElse("(null)") + "\n",
                 (d, value, ctx) -> core.setDriverOverride(d.path(), value))));
         groups.addAll(busGroups);
-        String link = node.busEntry().linkDir() + "/" + node.name();
+        String link = node.subsystem().linkDir() + "/" + node.name();
         tree.createDirectory(node.path());
         try {
             tree.addGroups(node.path(), (Device) node, groups);
