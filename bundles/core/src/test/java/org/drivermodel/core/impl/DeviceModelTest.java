@@ -227,6 +227,33 @@ class DeviceModelTest {
         assertEquals(2 * ((rounds + 2) / 3), model.devices().size());
     }
 
+    /**
+     * No core lock is held while a driver runs: from inside a probe, another thread can query
+     * the model, add and remove other devices and register another driver.
+     */
+    @Test
+    void noCoreLockIsHeldWhileADriverProbes() throws Exception {
+        FakeDriver other = new FakeDriver("other");
+        FakeDriver probing = new FakeDriver("probing") {
+            @Override
+            void onProbe(Device device) throws Exception {
+                Future<?> f = pool.submit(() -> {
+                    model.devices();
+                    model.drivers();
+                    ctx.addDevice("side", Map.of("id", "y"));
+                    model.addDriver(other.info("fake", "y"), other);
+                    ctx.removeDevice("side");
+                    return null;
+                });
+                f.get(10, TimeUnit.SECONDS);
+            }
+        };
+        model.addDriver(probing.info("fake", "x"), probing);
+        Device d = ctx.addDevice("d1", Map.of("id", "x"));
+        assertEquals(DeviceState.BOUND, d.state());
+        assertEquals(List.of("probe side", "remove side"), other.calls);
+    }
+
     @Test
     void aThrowingBusMatchIsContainedAndLogged() {
         FakeBus bad = new FakeBus("bad") {
