@@ -229,7 +229,8 @@ class DeviceModelTest {
 
     /**
      * No core lock is held while a driver runs: from inside a probe, another thread can query
-     * the model, add and remove other devices and register another driver.
+     * the model, attach a bus, register a driver on it, add and remove devices. (Only the
+     * probed device's own lock is held, as Linux holds its device_lock.)
      */
     @Test
     void noCoreLockIsHeldWhileADriverProbes() throws Exception {
@@ -240,9 +241,10 @@ class DeviceModelTest {
                 Future<?> f = pool.submit(() -> {
                     model.devices();
                     model.drivers();
-                    ctx.addDevice("side", Map.of("id", "y"));
-                    model.addDriver(other.info("fake", "y"), other);
-                    ctx.removeDevice("side");
+                    Subsystem side = model.attachBus(new FakeBus("side"), 2);
+                    model.addDriver(other.info("side", "y"), other);
+                    side.addDevice("side", Map.of("id", "y"));
+                    side.removeDevice("side");
                     return null;
                 });
                 f.get(10, TimeUnit.SECONDS);
