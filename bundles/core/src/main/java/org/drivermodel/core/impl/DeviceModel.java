@@ -259,7 +259,7 @@ final class DeviceModel implements DriverCore {
             for (DeviceNode node : devicesOf(info.bus())) {
                 node.lock.lock();
                 try {
-                    bound |= node.state() == DeviceState.UNBOUND && tryProbe(node, entry) == ProbeResult.BOUND;
+                    bound |= node.state() == DeviceState.UNBOUND && tryProbe(node, entry).is(ProbeResult.Outcome.BOUND);
                 } finally {
                     node.lock.unlock();
                 }
@@ -404,7 +404,7 @@ final class DeviceModel implements DriverCore {
 
     /** Binds a new device to the first matching driver of its bus (Linux {@code device_attach}). */
     private void attach(DeviceNode node) {
-        if (attachLocked(node) == ProbeResult.BOUND) {
+        if (attachLocked(node).is(ProbeResult.Outcome.BOUND)) {
             retryDeferred();
         }
     }
@@ -419,7 +419,7 @@ final class DeviceModel implements DriverCore {
                     return ProbeResult.NO_MATCH;
                 }
                 ProbeResult r = tryProbe(node, d);
-                if (r == ProbeResult.BOUND || r == ProbeResult.DEFERRED) {
+                if (r.is(ProbeResult.Outcome.BOUND) || r.is(ProbeResult.Outcome.DEFERRED)) {
                     return r;
                 }
             }
@@ -486,11 +486,10 @@ final class DeviceModel implements DriverCore {
             if (e instanceof DriverModelException dme && dme.errno() == Errno.EPROBE_DEFER) {
                 deferred.defer(node, driver + ": " + dme.getMessage());
                 log.info("device {}: driver {} deferred its probe: {}", node, driver, dme.getMessage());
-                return ProbeResult.DEFERRED;
+                return ProbeResult.deferred(e);
             }
-            lastRefusal.set(e);
             log.warn("device {}: probe of driver {} failed: {}", node, driver, e.toString(), e);
-            return ProbeResult.REFUSED;
+            return ProbeResult.refused(e);
         }
         try {
             List<AttributeGroup<Device>> groups = List.copyOf(driver.driver().deviceAttributes());
@@ -498,7 +497,6 @@ final class DeviceModel implements DriverCore {
             node.setDriverGroups(groups);
         } catch (Exception | LinkageError e) {
             // Linux really_probe: dev_groups that cannot be added fail the probe
-            lastRefusal.set(e);
             log.warn("device {}: attributes of driver {} refused, unbinding: {}", node, driver, e.toString(), e);
             node.setState(DeviceState.UNBINDING, driver);
             callRemove(node, driver);
@@ -508,7 +506,7 @@ final class DeviceModel implements DriverCore {
             node.clearDriverData();
             releaseResources(node, bound);
             driver.unclaim(node);
-            return ProbeResult.REFUSED;
+            return ProbeResult.refused(e);
         }
         node.setState(DeviceState.BOUND, driver);
         deferred.forget(node);
@@ -516,9 +514,6 @@ final class DeviceModel implements DriverCore {
         uevents.emit(Uevent.BIND, node, driver.info().name());
         return ProbeResult.BOUND;
     }
-
-    /** The last probe failure on this thread, for a manual bind to report. */
-    private final ThreadLocal<Throwable> lastRefusal = new ThreadLocal<>();
 
     /** Unbinds the device's driver, if any. Context: the device lock is held. */
     private void release(DeviceNode node, DeviceState after) {
@@ -727,20 +722,18 @@ final class DeviceModel implements DriverCore {
                 throw new DriverModelException(Errno.EBUSY, node.path(), node.state() == DeviceState.REMOVED
                         ? "device was removed" : "bound to driver " + node.driverEntry());
             }
-            lastRefusal.remove();
             result = tryProbe(node, entry);
         } finally {
             node.lock.unlock();
         }
-        switch (result) {
+        switch (result.outcome()) {
             case BOUND -> retryDeferred();
             case NO_MATCH -> throw new DriverModelException(Errno.ENODEV, node.path(),
                     "driver " + entry + " does not match the device");
             case DEFERRED -> throw new DriverModelException(Errno.EAGAIN, node.path(),
                     "driver " + entry + " deferred its probe");
             case REFUSED -> {
-                Throwable why = lastRefusal.get();
-                lastRefusal.remove();
+                Throwable why = result.cause();
                 throw new DriverModelException(why instanceof DriverModelException d ? d.errno() : Errno.ENODEV,
                         node.path(), "driver " + entry + " refused the device: " + why, why);
             }
