@@ -144,11 +144,6 @@ public class AttributesIT {
     }
 
     private Bundle bundle(String bsn) {
-        for (Bundle b : context.getBundles()) {
-            if (bsn.equals(b.getSymbolicName())) {
-                return b;
-            }
-        }
-        throw new AssertionError("no bundle " + bsn);
+        return TestRuntime.installed(context, bsn);
     }
 }

@@ -282,11 +282,6 @@ public class SkeletonIT {
     }
 
     private Bundle bundle(String bsn) {
-        for (Bundle b : context.getBundles()) {
-            if (bsn.equals(b.getSymbolicName())) {
-                return b;
-            }
-        }
-        throw new AssertionError("no bundle " + bsn);
+        return TestRuntime.installed(context, bsn);
     }
 }

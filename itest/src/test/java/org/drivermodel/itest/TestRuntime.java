@@ -8,6 +8,8 @@ import static org.ops4j.pax.exam.CoreOptions.options;
 import java.io.File;
 
 import org.ops4j.pax.exam.Option;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
 
 /**
  * The runtime every integration test boots: Declarative Services, the Log Service, Gogo's
@@ -37,6 +39,19 @@ public final class TestRuntime {
                 reactorBundle("driver-vled"),
                 reactorBundle("shell"),
                 junitBundles());
+    }
+
+    /**
+     * @return the installed bundle with that symbolic name
+     * @throws AssertionError if there is none
+     */
+    public static Bundle installed(BundleContext context, String symbolicName) {
+        for (Bundle b : context.getBundles()) {
+            if (symbolicName.equals(b.getSymbolicName())) {
+                return b;
+            }
+        }
+        throw new AssertionError("no bundle " + symbolicName);
     }
 
     private static Option reactorBundle(String name) {

@@ -125,30 +125,40 @@ final class DeviceModel implements DriverCore {
      * registered and wait for the bus to come back.
      */
     void detachBus(Subsystem bus) {
+        retire(bus, buses);
+    }
+
+    /**
+     * Retires a bus or class: no device may be added from now on; every device is removed
+     * (its driver unbound first), newest first; then its directories go. Idempotent.
+     */
+    private void retire(Subsystem subsystem, Map<String, Subsystem> registry) {
         List<DeviceNode> nodes;
         lock.lock();
         try {
-            if (bus.state != Subsystem.State.LIVE) {
+            if (subsystem.state != Subsystem.State.LIVE) {
                 return;
             }
-            bus.state = Subsystem.State.DYING;
-            nodes = new ArrayList<>(bus.devices.values());
+            subsystem.state = Subsystem.State.DYING;
+            nodes = new ArrayList<>(subsystem.devices.values());
         } finally {
             lock.unlock();
         }
         for (int i = nodes.size() - 1; i >= 0; i--) {
             removeNode(nodes.get(i));
         }
-        sysfs.busDetached(bus);
+        sysfs.subsystemRemoved(subsystem);
         lock.lock();
         try {
-            bus.state = Subsystem.State.GONE;
-            buses.remove(bus.name(), bus);
+            subsystem.state = Subsystem.State.GONE;
+            registry.remove(subsystem.name(), subsystem);
         } finally {
             lock.unlock();
         }
-        log.info("bus {}: detached, {} device(s) removed", bus.name(), nodes.size());
+        log.info("{} {}: gone, {} device(s) removed", subsystem.kind().name().toLowerCase(), subsystem.name(),
+                nodes.size());
     }
+
 
     // ---------------------------------------------------------------- classes
 
@@ -172,30 +182,9 @@ final class DeviceModel implements DriverCore {
 
     /** Unregisters a class: its devices are removed, newest first. Idempotent. */
     void unregisterClass(Subsystem entry) {
-        List<DeviceNode> nodes;
-        lock.lock();
-        try {
-            if (entry.state != Subsystem.State.LIVE) {
-                return;
-            }
-            entry.state = Subsystem.State.DYING;
-            nodes = new ArrayList<>(entry.devices.values());
-        } finally {
-            lock.unlock();
-        }
-        for (int i = nodes.size() - 1; i >= 0; i--) {
-            removeNode(nodes.get(i));
-        }
-        sysfs.classUnregistered(entry);
-        lock.lock();
-        try {
-            entry.state = Subsystem.State.GONE;
-            classes.remove(entry.name(), entry);
-        } finally {
-            lock.unlock();
-        }
-        log.info("class {}: unregistered", entry.name());
+        retire(entry, classes);
     }
+
 
     /**
      * Adds a class device; one whose parent has a binding belongs to that binding.

@@ -70,10 +70,10 @@ final class SysfsLayout {
         tree.activate(dir);
     }
 
-    /** Context: no model lock held. */
-    void busDetached(Subsystem bus) {
-        removeQuietly("/bus/" + bus.name());
-        removeQuietly(bus.path());
+    /** Removes a bus's or class's directories. Context: no model lock held. */
+    void subsystemRemoved(Subsystem subsystem) {
+        removeQuietly(subsystem.isBus() ? "/bus/" + subsystem.name() : subsystem.linkDir());
+        removeQuietly(subsystem.path());
     }
 
     // ------------------------------------------------------------ classes
@@ -86,11 +86,6 @@ final class SysfsLayout {
         tree.activate(cls.path());
     }
 
-    /** Context: no model lock held. */
-    void classUnregistered(Subsystem cls) {
-        removeQuietly(cls.linkDir());
-        removeQuietly(cls.path());
-    }
 
     // ------------------------------------------------------------ drivers
 

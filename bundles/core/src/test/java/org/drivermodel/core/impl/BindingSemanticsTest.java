@@ -1,5 +1,6 @@
 package org.drivermodel.core.impl;
 
+import static org.drivermodel.core.impl.Errors.assertErrno;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,7 +19,6 @@ import org.drivermodel.error.Errno;
 import org.drivermodel.lifetime.ManagedResources;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.function.Executable;
 
 /**
  * The binding semantics of Linux dd.c/bus.c: managed resources per binding, deferred probe,
@@ -32,11 +32,6 @@ class BindingSemanticsTest {
     private final DeviceModel model = new DeviceModel(log.logger, CoreSettings.DEFAULTS, clock::get, (action, device, driver) -> uevents.add(action + " " + device.name() + (driver == null ? "" : " " + driver)));
     private final Subsystem ctx = model.attachBus(new FakeBus("fake"), 1);
 
-    private static DriverModelException assertErrno(Errno errno, Executable call) {
-        DriverModelException e = assertThrows(DriverModelException.class, call);
-        assertEquals(errno, e.errno(), e.getMessage());
-        return e;
-    }
 
     private List<String> state() {
         List<String> s = new ArrayList<>();

@@ -1,5 +1,6 @@
 package org.drivermodel.core.impl;
 
+import static org.drivermodel.core.impl.Errors.assertErrno;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -31,7 +32,6 @@ import org.drivermodel.error.Errno;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.function.Executable;
 
 /** The device model's attribute tree: layout, driver attributes' lifetime, the core's files. */
 @Timeout(60)
@@ -46,11 +46,6 @@ class DeviceAttributesTest {
         assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS), "test threads did not end");
     }
 
-    private static DriverModelException assertErrno(Errno errno, Executable call) {
-        DriverModelException e = assertThrows(DriverModelException.class, call);
-        assertEquals(errno, e.errno(), e.getMessage());
-        return e;
-    }
 
     private String read(String path) {
         try (AttributeFile f = model.open(path)) {

@@ -1,5 +1,6 @@
 package org.drivermodel.core.impl;
 
+import static org.drivermodel.core.impl.Errors.assertErrno;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -20,7 +21,6 @@ import org.drivermodel.error.DriverModelException;
 import org.drivermodel.error.Errno;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.function.Executable;
 
 /** Device classes: /class/&lt;class&gt;/&lt;dev&gt;, class attributes, bind-scoped class devices. */
 @Timeout(30)
@@ -33,11 +33,6 @@ class DeviceClassTest {
     private final DeviceClass leds = model.registerClass("leds",
             List.of(AttributeGroup.of(Attribute.<Device>ro("type", d -> "led " + d.name() + "\n"))));
 
-    private static DriverModelException assertErrno(Errno errno, Executable call) {
-        DriverModelException e = assertThrows(DriverModelException.class, call);
-        assertEquals(errno, e.errno(), e.getMessage());
-        return e;
-    }
 
     private String read(String path) {
         try (AttributeFile f = model.open(path)) {

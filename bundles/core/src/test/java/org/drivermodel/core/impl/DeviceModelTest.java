@@ -1,5 +1,6 @@
 package org.drivermodel.core.impl;
 
+import static org.drivermodel.core.impl.Errors.assertErrno;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,7 +23,6 @@ import org.drivermodel.error.Errno;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.function.Executable;
 
 /** Binding semantics of the device model, without OSGi. */
 @Timeout(30)
@@ -39,11 +39,6 @@ class DeviceModelTest {
         assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS), "test threads did not end");
     }
 
-    private static DriverModelException assertErrno(Errno errno, Executable call) {
-        DriverModelException e = assertThrows(DriverModelException.class, call);
-        assertEquals(errno, e.errno(), e.getMessage());
-        return e;
-    }
 
     @Test
     void addedDeviceIsBoundToTheFirstMatchingDriverBeforeAddReturns() {
