@@ -31,14 +31,14 @@ public final class AttributeValues {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (c < '0' || c > '9') {
-                throw new DriverModelException(Errno.EINVAL, object, "not a decimal number: '" + shown(s) + "'");
+                throw new DriverModelException(Errno.EINVAL, object, "not a decimal number: '" + DriverModelException.quote(s) + "'");
             }
         }
         long v;
         try {
             v = Long.parseLong(s);
         } catch (NumberFormatException e) {
-            throw new DriverModelException(Errno.ERANGE, object, "out of range: '" + shown(s) + "'");
+            throw new DriverModelException(Errno.ERANGE, object, "out of range: '" + DriverModelException.quote(s) + "'");
         }
         if (v < min || v > max) {
             throw new DriverModelException(Errno.EINVAL, object, v + " is not in " + min + ".." + max);
@@ -56,7 +56,7 @@ public final class AttributeValues {
             case "1", "y", "Y", "on", "ON", "On" -> true;
             case "0", "n", "N", "off", "OFF", "Off" -> false;
             default -> throw new DriverModelException(Errno.EINVAL, object,
-                    "expected 1/0, y/n or on/off, got '" + shown(value) + "'");
+                    "expected 1/0, y/n or on/off, got '" + DriverModelException.quote(value) + "'");
         };
     }
 
@@ -71,16 +71,4 @@ public final class AttributeValues {
         return value.endsWith("\n") ? value.substring(0, value.length() - 1) : value;
     }
 
-    private static String shown(String s) {
-        String t = s.length() > 40 ? s.substring(0, 40) + "..." : s;
-        StringBuilder b = new StringBuilder();
-        t.codePoints().forEach(c -> {
-            if (Character.isISOControl(c)) {
-                b.append(String.format("\\x%02x", c));
-            } else {
-                b.appendCodePoint(c);
-            }
-        });
-        return b.toString();
-    }
 }

@@ -37,6 +37,35 @@ public class DriverModelException extends RuntimeException {
         this.object = Objects.requireNonNull(object, "object");
     }
 
+    /** At most this much of an input is shown in a message: enough to recognise it. */
+    private static final int QUOTE_MAX = 80;
+
+    /**
+     * Renders untrusted input for a message: control characters as {@code \xNN}, at most
+     * {@value #QUOTE_MAX} characters (then {@code ...}), {@code null} as {@code null}; so that a
+     * message always stays one printable line.
+     *
+     * @param input what the caller gave
+     * @return the text to show
+     */
+    public static String quote(String input) {
+        if (input == null) {
+            return "null";
+        }
+        StringBuilder b = new StringBuilder(Math.min(input.length(), QUOTE_MAX) + 8);
+        input.codePoints().limit(QUOTE_MAX).forEach(c -> {
+            if (Character.isISOControl(c)) {
+                b.append(String.format("\\x%02x", c));
+            } else {
+                b.appendCodePoint(c);
+            }
+        });
+        if (input.codePointCount(0, input.length()) > QUOTE_MAX) {
+            b.append("...");
+        }
+        return b.toString();
+    }
+
     /** @return the Linux-style code */
     public Errno errno() {
         return errno;

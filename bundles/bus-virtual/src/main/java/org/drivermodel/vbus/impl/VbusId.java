@@ -26,7 +26,7 @@ record VbusId(int vendor, int product) {
         Matcher m = s == null ? null : ID.matcher(s);
         if (m == null || !m.matches()) {
             throw new DriverModelException(Errno.EINVAL, "vbus",
-                    "malformed id '" + printable(s) + "': expected VVVV:PPPP, four hex digits each");
+                    "malformed id '" + DriverModelException.quote(s) + "': expected VVVV:PPPP, four hex digits each");
         }
         return new VbusId(Integer.parseInt(m.group(1), 16), Integer.parseInt(m.group(2), 16));
     }
@@ -58,12 +58,4 @@ record VbusId(int vendor, int product) {
         return vendorHex() + ":" + (product == ANY ? "*" : productHex());
     }
 
-    private static String printable(String s) {
-        if (s == null) {
-            return "null";
-        }
-        String t = s.length() > 64 ? s.substring(0, 64) + "..." : s;
-        return t.codePoints().mapToObj(c -> Character.isISOControl(c) ? String.format("\\x%02x", c)
-                : new String(Character.toChars(c))).reduce("", String::concat);
-    }
 }

@@ -92,6 +92,6 @@ record CoreSettings(Duration deferredProbeTimeout, boolean testDriverRemove, Dur
 
     private static DriverModelException invalid(String key, Object value, String why) {
         return new DriverModelException(Errno.EINVAL, "configuration " + PID + ": " + key,
-                "'" + Names.printable(String.valueOf(value)) + "' " + why);
+                "'" + DriverModelException.quote(String.valueOf(value)) + "' " + why);
     }
 }

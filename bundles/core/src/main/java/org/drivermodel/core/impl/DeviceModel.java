@@ -343,7 +343,7 @@ final class DeviceModel implements DriverCore {
             lock.unlock();
         }
         if (node == null || !removeNode(node)) {
-            throw new DriverModelException(Errno.ENOENT, bus.path() + "/" + Names.printable(String.valueOf(name)),
+            throw new DriverModelException(Errno.ENOENT, bus.path() + "/" + DriverModelException.quote(String.valueOf(name)),
                     "no such device");
         }
     }
@@ -597,7 +597,7 @@ final class DeviceModel implements DriverCore {
     private Subsystem requireBus(String name) {
         Subsystem bus = busNamed(name);
         if (bus == null) {
-            throw new DriverModelException(Errno.ENOENT, "/bus/" + Names.printable(String.valueOf(name)), "no such bus");
+            throw new DriverModelException(Errno.ENOENT, "/bus/" + DriverModelException.quote(String.valueOf(name)), "no such bus");
         }
         return bus;
     }
@@ -613,8 +613,8 @@ final class DeviceModel implements DriverCore {
         } finally {
             lock.unlock();
         }
-        throw new DriverModelException(Errno.ENOENT, "/bus/" + Names.printable(String.valueOf(bus)) + "/drivers/"
-                + Names.printable(String.valueOf(driver)), "no such driver");
+        throw new DriverModelException(Errno.ENOENT, "/bus/" + DriverModelException.quote(String.valueOf(bus)) + "/drivers/"
+                + DriverModelException.quote(String.valueOf(driver)), "no such driver");
     }
 
     private DeviceNode requireDevice(String bus, String device) {
@@ -628,8 +628,8 @@ final class DeviceModel implements DriverCore {
         } finally {
             lock.unlock();
         }
-        throw new DriverModelException(Errno.ENOENT, "/bus/" + Names.printable(String.valueOf(bus)) + "/devices/"
-                + Names.printable(String.valueOf(device)), "no such device");
+        throw new DriverModelException(Errno.ENOENT, "/bus/" + DriverModelException.quote(String.valueOf(bus)) + "/devices/"
+                + DriverModelException.quote(String.valueOf(device)), "no such device");
     }
 
     // ---------------------------------------------------------------- DriverCore
@@ -686,7 +686,7 @@ final class DeviceModel implements DriverCore {
         } finally {
             lock.unlock();
         }
-        throw new DriverModelException(Errno.ENOENT, Names.printable(pathOrName), "no such device");
+        throw new DriverModelException(Errno.ENOENT, DriverModelException.quote(pathOrName), "no such device");
     }
 
     /** Context: the model lock is held. */

@@ -35,9 +35,9 @@ record DevicePath(Form form, String path, String subsystem, String name) {
         if (s == null || s.isBlank()) {
             throw new DriverModelException(Errno.EINVAL, "device path", "empty");
         }
-        String shown = Names.printable(s);
+        String shown = DriverModelException.quote(s);
         if (s.length() > PATH_MAX) {
-            throw new DriverModelException(Errno.ENAMETOOLONG, shown.substring(0, 64) + "...",
+            throw new DriverModelException(Errno.ENAMETOOLONG, shown,
                     "path of " + s.length() + " characters, at most " + PATH_MAX);
         }
         String[] parts = s.split("/", -1);

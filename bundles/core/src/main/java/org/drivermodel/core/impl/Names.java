@@ -47,22 +47,9 @@ final class Names {
             char c = name.charAt(i);
             if (c == '/' || Character.isISOControl(c)) {
                 throw new DriverModelException(Errno.EINVAL, owner,
-                        "invalid character in name '" + printable(name) + "'");
+                        "invalid character in name '" + DriverModelException.quote(name) + "'");
             }
         }
         return name;
-    }
-
-    /** @return the name with control characters escaped, safe to put in a message */
-    static String printable(String s) {
-        StringBuilder b = new StringBuilder(s.length());
-        s.codePoints().forEach(c -> {
-            if (Character.isISOControl(c)) {
-                b.append(String.format("\\x%02x", c));
-            } else {
-                b.appendCodePoint(c);
-            }
-        });
-        return b.toString();
     }
 }

@@ -23,8 +23,6 @@ final class SysfsPath {
     /** Longest component, as Linux {@code NAME_MAX}. */
     static final int NAME_MAX = 255;
 
-    /** Characters of an offending path quoted in an error: enough to recognise it, short enough for a log. */
-    private static final int QUOTED = 80;
 
     private SysfsPath() {
     }
@@ -93,16 +91,9 @@ final class SysfsPath {
 
     /** @return the path made safe and short for an error message */
     static String quote(String path) {
-        StringBuilder sb = new StringBuilder(Math.min(path.length(), QUOTED) + 3);
-        for (int i = 0; i < path.length() && i < QUOTED; i++) {
-            char c = path.charAt(i);
-            sb.append(Character.isISOControl(c) ? '?' : c);
-        }
-        if (path.length() > QUOTED) {
-            sb.append("...");
-        }
-        return sb.toString();
+        return DriverModelException.quote(path);
     }
+
 
     /** @return the path made of components 0..n-1 */
     static String join(List<String> components, int n) {
