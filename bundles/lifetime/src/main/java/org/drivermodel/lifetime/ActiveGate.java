@@ -6,7 +6,10 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.HashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.LockSupport;
 
@@ -28,28 +31,39 @@ import org.drivermodel.error.Errno;
  *
  * <h2>Design</h2>
  *
- * <p><b>The fast path shares nothing.</b> An entry is a {@link Guard} object that occupies one
- * slot of a slot table; the slot <em>is</em> the count. The table is cut into stripes of
- * {@link #STRIDE} slots (two cache lines each); a thread starts probing at the stripe of its
+ * <p><b>The fast path shares nothing.</b> An entry occupies one slot of
+ * a slot table with its <em>stamp</em>, a {@code long} naming the entering thread (its id, high
+ * half) and the entry (a per-thread sequence number, low half); the slot <em>is</em> the
+ * count. The table is cut into stripes of {@link #STRIDE} slots (two cache lines each); a thread starts probing at the stripe of its
  * <em>probe</em> (a per-thread hash in a thread-local shared by all gates) and claims the first
- * free slot with one CAS. Exit is one CAS of that slot from the guard back to {@code null}.
+ * free slot with one CAS. Exit is one CAS of that slot from the stamp back to zero.
  * There is no shared counter, no lock and no waiting on either path; threads on different
  * stripes never write the same cache line. A gate that is never entered has no table; its
  * first table has one stripe. When an entering thread finds other threads' entries in its way,
  * its probe is rehashed and the table is replaced by one with twice the stripes (up to
  * {@link #MAX_STRIPES}), as {@code LongAdder} moves its threads and grows its cells on
- * contention, so threads that collided on a stripe soon stop sharing it. Guards sitting in an
+ * contention, so threads that collided on a stripe soon stop sharing it. Entries sitting in an
  * older table stay there until they exit; each table links the one it replaced, so a scan sees
  * them all. If every slot of the biggest table is taken, the entry is counted in that table's
- * overflow counter instead (exact, only not attributable to a thread). The price is one small
- * allocation per entry (the guard), which the young generation absorbs.
+ * overflow counter instead (exact, only not attributable to a thread). The slots hold no
+ * references, so entering and leaving store nothing the garbage collector must track (no
+ * card-marking barrier on the fast path), and the {@link Guard} returned to the caller, the one
+ * allocation per entry, is referenced from no table: it dies young, and the guard is built
+ * only after its slot is taken and passed to no method, so a caller whose code the JIT inlines
+ * whole may have it scalar-replaced. (The first version stored the guard itself in the slot:
+ * that reference store cost about 13% of the throughput at two threads; see
+ * {@code benchmarks/RESULTS.md}.) Each slot also has an owner cell holding the last thread
+ * that used it, written only when a different thread takes the slot, which is how reports
+ * name threads.
  *
- * <p>Because a guard occupies exactly one slot from its entry until its exit, and a guard is
- * never reused, exit is a CAS from <em>this guard</em> to {@code null}: a second
- * {@code close()} of the same guard, from whatever thread, finds the slot no longer holding it
- * and does nothing. Double closes therefore cannot corrupt the count. A slot holding a guard
- * also names the thread that entered, which is how a timed-out {@link #kill} reports who is
- * still inside, at no cost to the fast path.
+ * <p>Because an entry occupies exactly one slot from its entry until its exit, and no two
+ * entries of a thread get the same stamp (until its sequence wraps after 2<sup>32</sup>
+ * entries), exit is a CAS from <em>this entry's stamp</em> to zero: a second {@code close()}
+ * of the same guard, from whatever thread, finds the slot no longer holding that stamp and does
+ * nothing. Double closes therefore cannot corrupt the count. The stamp's thread id tells
+ * {@link #kill} whether the caller is inside, and a timed-out kill reports who is still inside
+ * from the slot's owner cell (checked against the stamp's id; a thread that died inside is
+ * counted as unattributed), at no cost to the fast path.
  *
  * <p><b>Increment, then check.</b> {@code enter} first occupies a slot, then reads the state;
  * if the gate is no longer {@link GateState#LIVE} it vacates the slot again and fails. {@code
@@ -59,7 +73,7 @@ import org.drivermodel.error.Errno;
  * if an entering thread read {@code LIVE}, its read came before the killer's write of
  * {@code DYING}, hence its slot CAS (and its read of the table reference) came before the
  * killer's reads of the table and the slots. The killer therefore reaches that table (the
- * chain from any later table includes it) and sees the guard in its slot, or the {@code null}
+ * chain from any later table includes it) and sees the entry's stamp in its slot, or the zero
  * of its exit. Conversely an entry that read {@code DYING} never runs the owner's code. So a
  * scan after {@code DYING} that finds every slot empty proves that every entry admitted while
  * live has left, and none can be admitted again: the drain is exact, even though the scan is
@@ -89,9 +103,9 @@ import org.drivermodel.error.Errno;
  */
 public final class ActiveGate {
 
-    /** Slots per stripe: 32 references are 128 bytes with compressed oops, two cache lines, so
-     *  that stripes do not share a line even with the adjacent-line prefetcher. */
-    static final int STRIDE = 32;
+    /** Slots per stripe: 16 longs are 128 bytes, two cache lines, so that stripes do not share
+     *  a line even with the adjacent-line prefetcher. */
+    static final int STRIDE = 16;
     private static final int STRIDE_SHIFT = Integer.numberOfTrailingZeros(STRIDE);
 
     /** Largest number of stripes a gate grows to: two per CPU (a power of two) leaves room for
@@ -109,22 +123,23 @@ public final class ActiveGate {
     private static final int OVERFLOW = -1;
 
     /**
-     * Each thread's preferred stripe (shared by all gates), rehashed when the thread finds other
-     * threads' entries in its way, as LongAdder's per-thread probe. The value is an {@code int[]}
-     * so that threads outliving this bundle pin none of its classes.
+     * Each thread's entry state, shared by all gates: {@code [PROBE]} its preferred stripe,
+     * rehashed when the thread finds other threads' entries in its way, as LongAdder's per-thread
+     * probe; {@code [KEY]} its id in the high half of a stamp; {@code [SEQ]} its last entry
+     * sequence number; {@code [INDEX]} where {@link #occupy} put the last entry (a return value).
+     * The value is a {@code long[]} so that threads outliving this bundle pin none of its classes.
      */
-    private static final ThreadLocal<int[]> PROBE = new ThreadLocal<>();
+    private static final ThreadLocal<long[]> SELF = new ThreadLocal<>();
+    private static final int PROBE = 0, KEY = 1, SEQ = 2, INDEX = 3;
 
     private static final VarHandle STATE;
     private static final VarHandle TABLE;
-    private static final VarHandle GUARD_TABLE;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             STATE = l.findVarHandle(ActiveGate.class, "state", GateState.class);
             TABLE = l.findVarHandle(ActiveGate.class, "table", Table.class);
-            GUARD_TABLE = l.findVarHandle(Guard.class, "table", Table.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -168,12 +183,19 @@ public final class ActiveGate {
      * @throws DriverModelException {@code ENODEV} once the gate is dying or dead
      */
     public Guard enter() {
-        Guard g = tryEnter();
-        if (g == null) {
-            throw new DriverModelException(Errno.ENODEV, name,
-                    state == GateState.DEAD ? "was removed" : "is being removed");
+        // Each entry point builds its own guard after the slot is taken: a guard that met null
+        // at a shared return would defeat C2's escape analysis (JDK 17) in the caller.
+        if (state == GateState.LIVE) {
+            long[] self = self();
+            long stamp = nextStamp(self);
+            Table t = admit(self, stamp);
+            if (t != null) {
+                int index = (int) self[INDEX];
+                return new Guard(this, t, index, stamp, index == OVERFLOW ? new AtomicBoolean() : null);
+            }
         }
-        return g;
+        throw new DriverModelException(Errno.ENODEV, name,
+                state == GateState.DEAD ? "was removed" : "is being removed");
     }
 
     /**
@@ -185,8 +207,14 @@ public final class ActiveGate {
         if (state != GateState.LIVE) {
             return null; // early refusal; the check that makes the drain exact is in admit()
         }
-        Guard g = new Guard(this, Thread.currentThread());
-        return admit(g) ? g : null;
+        long[] self = self();
+        long stamp = nextStamp(self);
+        Table t = admit(self, stamp);
+        if (t == null) {
+            return null;
+        }
+        int index = (int) self[INDEX];
+        return new Guard(this, t, index, stamp, index == OVERFLOW ? new AtomicBoolean() : null);
     }
 
     /**
@@ -198,7 +226,7 @@ public final class ActiveGate {
         for (Table t = table; t != null; t = t.previous) {
             n += t.overflow.get();
             for (int i = t.base, end = t.base + t.capacity; i < end; i++) {
-                if (t.slots.get(i) != null) {
+                if (t.slots.get(i) != 0L) {
                     n++;
                 }
             }
@@ -269,72 +297,90 @@ public final class ActiveGate {
 
     // ---- the slot protocol ------------------------------------------------------------------
 
-    /** Occupies a slot for g, then checks the state; backs out if the gate is not live. */
-    private boolean admit(Guard g) {
-        occupy(g);
+    /**
+     * Occupies a slot with the stamp, then checks the state; backs out if the gate is not live.
+     * The guard is built by the caller, after this returns, so that it is passed to no method.
+     *
+     * @return the table counting the entry (its index left in {@code self[INDEX]}), or
+     *         {@code null} if the gate is not live and the entry was backed out
+     */
+    private Table admit(long[] self, long stamp) {
+        Table t = occupy(self, stamp);
         if (state == GateState.LIVE) {
-            return true;
+            return t;
         }
-        if (vacate(g)) {
+        if (vacate(t, (int) self[INDEX], stamp, null)) {
             exited();
         }
-        return false;
+        return null;
     }
 
-    private void occupy(Guard g) {
+    /**
+     * Counts an entry with the given stamp: in a free slot, else in the biggest table's overflow
+     * counter. Returns the table; the slot index (or {@link #OVERFLOW}) is left in
+     * {@code self[INDEX]}.
+     */
+    private Table occupy(long[] self, long stamp) {
         Table t = table;
         if (t == null) {
             t = firstTable();
         }
-        int[] probe = probe();
-        int home = probe[0];
+        int home = (int) self[PROBE];
         for (;;) {
             int mask = t.capacity - 1;
             int start = (home & (t.stripes - 1)) << STRIDE_SHIFT;
             boolean crowded = false;
             for (int i = 0; i < t.capacity; i++) {
                 int index = t.base + ((start + i) & mask);
-                Guard other = t.slots.getPlain(index); // a hint only; the CAS decides
-                if (other == null) {
-                    g.table = t;   // written before the publishing CAS
-                    g.index = index;
-                    if (t.slots.compareAndSet(index, null, g)) {
+                long other = t.slots.getPlain(index); // a hint only; the CAS decides
+                if (other == 0L) {
+                    if (t.slots.compareAndSet(index, 0L, stamp)) {
+                        Thread me = Thread.currentThread();
+                        if (t.owners.getPlain(index) != me) { // rare: the slot changes hands
+                            t.owners.setRelease(index, me);
+                        }
                         if (crowded) { // others in our way: try another stripe next time, and more stripes
-                            probe[0] = rehash(home);
+                            self[PROBE] = rehash(home);
                             grow(t);
                         }
-                        return;
+                        self[INDEX] = index;
+                        return t;
                     }
                     crowded = true;
-                } else if (other.thread != g.thread) {
+                } else if ((other ^ stamp) >>> 32 != 0) { // another thread's entry
                     crowded = true;
                 }
             }
             Table bigger = grow(t);
             if (bigger == t) {
-                g.table = t;
-                g.index = OVERFLOW;
                 t.overflow.incrementAndGet();
-                return;
+                self[INDEX] = OVERFLOW;
+                return t;
             }
             t = bigger;
         }
     }
 
-    /** Releases g's count if g still holds it; true for the one call that released it. */
-    private boolean vacate(Guard g) {
-        Table t = g.table;
-        if (t == null) {
-            return false;
+    /**
+     * Releases an entry's count if it still holds it; true for the one call that released it.
+     * {@code claim} is the overflow entry's guard's claim, or {@code null} when no guard exists yet.
+     */
+    private static boolean vacate(Table t, int index, long stamp, AtomicBoolean claim) {
+        if (index != OVERFLOW) {
+            return t.slots.compareAndSet(index, stamp, 0L);
         }
-        if (g.index != OVERFLOW) {
-            return t.slots.compareAndSet(g.index, g, null);
-        }
-        if (GUARD_TABLE.compareAndSet(g, t, null)) {
+        if (claim == null || claim.compareAndSet(false, true)) {
             t.overflow.decrementAndGet();
             return true;
         }
         return false;
+    }
+
+    /** Releases an entry (see {@link #vacate}) and, if this call released it, wakes killers. */
+    private static void leave(Table t, int index, long stamp, AtomicBoolean claim) {
+        if (vacate(t, index, stamp, claim)) {
+            t.gate.exited();
+        }
     }
 
     /** After a vacate: wakes killers if the gate is going. */
@@ -348,7 +394,7 @@ public final class ActiveGate {
     }
 
     private Table firstTable() {
-        Table t = new Table(1, null);
+        Table t = new Table(this, 1, null);
         return TABLE.compareAndSet(this, null, t) ? t : table;
     }
 
@@ -357,15 +403,16 @@ public final class ActiveGate {
         if (t.stripes >= MAX_STRIPES) {
             return t;
         }
-        Table bigger = new Table(t.stripes << 1, t);
+        Table bigger = new Table(this, t.stripes << 1, t);
         return TABLE.compareAndSet(this, t, bigger) ? bigger : table;
     }
 
     private boolean holdsEntry(Thread thread) {
+        long key = key(thread);
         for (Table t = table; t != null; t = t.previous) {
             for (int i = t.base, end = t.base + t.capacity; i < end; i++) {
-                Guard g = t.slots.get(i);
-                if (g != null && g.thread == thread) {
+                long stamp = t.slots.get(i);
+                if (stamp != 0L && (stamp >>> 32) == key) {
                     return true;
                 }
             }
@@ -375,13 +422,29 @@ public final class ActiveGate {
 
     private DrainReport timedOut(boolean initiator, long start, ClassLoader owner) {
         Map<Thread, Integer> byThread = new LinkedHashMap<>();
+        Map<Long, Thread> live = null; // by key, built only if an owner cell is stale
         long unattributed = 0;
         for (Table t = table; t != null; t = t.previous) {
             unattributed += t.overflow.get();
             for (int i = t.base, end = t.base + t.capacity; i < end; i++) {
-                Guard g = t.slots.get(i);
-                if (g != null) {
-                    byThread.merge(g.thread, 1, Integer::sum);
+                long stamp = t.slots.get(i);
+                if (stamp == 0L) {
+                    continue;
+                }
+                Thread thread = t.owners.getAcquire(i);
+                if (thread == null || key(thread) != stamp >>> 32) { // raced with the slot changing hands
+                    if (live == null) {
+                        live = new HashMap<>();
+                        for (Thread l : Thread.getAllStackTraces().keySet()) {
+                            live.put(key(l), l);
+                        }
+                    }
+                    thread = live.get(stamp >>> 32);
+                }
+                if (thread == null) { // died inside the gate
+                    unattributed++;
+                } else {
+                    byThread.merge(thread, 1, Integer::sum);
                 }
             }
         }
@@ -393,20 +456,38 @@ public final class ActiveGate {
         return DrainReport.timedOut(name, initiator, waited, byThread, unattributed, owner);
     }
 
-    /** @return the calling thread's probe: a one-element array holding its preferred stripe hash */
-    private static int[] probe() {
-        int[] p = PROBE.get();
+    /** @return the calling thread's entry state (see {@link #SELF}) */
+    private static long[] self() {
+        long[] p = SELF.get();
         if (p == null) {
-            long h = Thread.currentThread().getId(); // MurmurHash3's finalizer spreads sequential ids
+            Thread me = Thread.currentThread();
+            long h = me.getId(); // MurmurHash3's finalizer spreads sequential ids
             h ^= h >>> 33;
             h *= 0xff51afd7ed558ccdL;
             h ^= h >>> 33;
             h *= 0xc4ceb9fe1a85ec53L;
             h ^= h >>> 33;
-            p = new int[] { (int) h == 0 ? 1 : (int) h };
-            PROBE.set(p);
+            p = new long[4];
+            p[PROBE] = (int) h == 0 ? 1 : (int) h;
+            p[KEY] = key(me) << 32;
+            SELF.set(p);
         }
         return p;
+    }
+
+    /** @return a stamp no open entry of the calling thread has: its key and a new, non-zero sequence number */
+    private static long nextStamp(long[] self) {
+        long seq = (self[SEQ] + 1) & 0xFFFF_FFFFL;
+        if (seq == 0) {
+            seq = 1; // keeps every stamp non-zero, even for a thread whose key is zero
+        }
+        self[SEQ] = seq;
+        return self[KEY] | seq;
+    }
+
+    /** @return the thread's key: the low half of its id (ids are sequential; aliasing needs 2^32 threads) */
+    private static long key(Thread thread) {
+        return thread.getId() & 0xFFFF_FFFFL;
     }
 
     /** Moves a probe to another stripe (xorshift, as LongAdder's advanceProbe); never yields zero. */
@@ -429,21 +510,26 @@ public final class ActiveGate {
         }
     }
 
-    /** One generation of the slot table. Immutable but for its slots and overflow counter. */
+    /** One generation of the slot table. Immutable but for its slots, owners and overflow counter. */
     private static final class Table {
-        final AtomicReferenceArray<Guard> slots; /* slot i: the guard occupying it; CAS null->guard on entry, guard->null on exit */
+        final AtomicLongArray slots; /* slot i: the stamp of the entry occupying it, or 0; CAS 0->stamp on entry, stamp->0 on exit */
+        final AtomicReferenceArray<Thread> owners; /* owner i: the last thread that took slot i; written (release) after the CAS when it changes; may lag the slot */
         final AtomicLong overflow = new AtomicLong(); /* entries that found every slot taken */
         final int stripes;   // a power of two
         final int capacity;  // usable slots: stripes * STRIDE
         final int base;      // first usable slot: one stripe of padding keeps the array header
                              // (read by every bounds check) off stripe 0's lines when striped
-        final Table previous; // the table this one replaced; guards may still sit in it
+        final Table previous; // the table this one replaced; entries may still sit in it
+        final ActiveGate gate; // whose table this is: lets a guard's exit name the gate in one field
 
-        Table(int stripes, Table previous) {
+        Table(ActiveGate gate, int stripes, Table previous) {
+            this.gate = gate;
             this.stripes = stripes;
             this.capacity = stripes << STRIDE_SHIFT;
             this.base = stripes == 1 ? 0 : STRIDE;
-            this.slots = new AtomicReferenceArray<>(stripes == 1 ? capacity : capacity + 2 * STRIDE);
+            int length = stripes == 1 ? capacity : capacity + 2 * STRIDE;
+            this.slots = new AtomicLongArray(length);
+            this.owners = new AtomicReferenceArray<>(length);
             this.previous = previous;
         }
     }
@@ -456,17 +542,27 @@ public final class ActiveGate {
      */
     public static final class Guard implements AutoCloseable {
 
-        private enum Phase { INSIDE, BROKEN, CLOSED }
+        // the phase is a byte, not an enum, to keep close() within the JIT's inlining size for
+        // cold call sites (35 bytecodes, e.g. try-with-resources' exception path): a close()
+        // left as a call makes the guard escape
+        private static final byte INSIDE = 0, BROKEN = 1, CLOSED = 2;
+        private static final String[] PHASES = { "INSIDE", "BROKEN", "CLOSED" };
 
         private final ActiveGate gate;
         private final Thread thread;
-        private Table table;        /* written by the entering thread before the slot CAS; CAS'd to null (GUARD_TABLE) when an overflow entry exits */
-        private int index;          /* written by the entering thread before the slot CAS */
-        private Phase phase = Phase.INSIDE; /* confined to the thread using the guard */
+        private Table table;        /* where the entry is counted; these four are rewritten only by unbreakProtection */
+        private int index;          /* its slot, or OVERFLOW */
+        private long stamp;         /* the stamp in its slot */
+        private AtomicBoolean claim; /* overflow entries only: set by the one exit that counts */
+        private byte phase = INSIDE; /* confined to the thread using the guard */
 
-        private Guard(ActiveGate gate, Thread thread) {
+        private Guard(ActiveGate gate, Table table, int index, long stamp, AtomicBoolean claim) {
             this.gate = gate;
-            this.thread = thread;
+            this.thread = Thread.currentThread();
+            this.table = table;
+            this.index = index;
+            this.stamp = stamp;
+            this.claim = claim;
         }
 
         /** @return the gate this guard entered */
@@ -480,10 +576,10 @@ public final class ActiveGate {
          */
         @Override
         public void close() {
-            if (phase == Phase.INSIDE && gate.vacate(this)) {
-                gate.exited();
+            if (phase == INSIDE) {
+                leave(table, index, stamp, claim);
             }
-            phase = Phase.CLOSED;
+            phase = CLOSED;
         }
 
         /**
@@ -495,13 +591,11 @@ public final class ActiveGate {
          * @throws DriverModelException {@code EINVAL} if this guard is not inside
          */
         public void breakProtection() {
-            if (phase != Phase.INSIDE) {
-                throw new DriverModelException(Errno.EINVAL, gate.name, "breakProtection() on a guard that is " + phase);
+            if (phase != INSIDE) {
+                throw new DriverModelException(Errno.EINVAL, gate.name, "breakProtection() on a guard that is " + PHASES[phase]);
             }
-            if (gate.vacate(this)) {
-                gate.exited();
-            }
-            phase = Phase.BROKEN;
+            leave(table, index, stamp, claim);
+            phase = BROKEN;
         }
 
         /**
@@ -513,19 +607,26 @@ public final class ActiveGate {
          * @throws DriverModelException {@code EINVAL} if protection is not broken
          */
         public boolean unbreakProtection() {
-            if (phase != Phase.BROKEN) {
-                throw new DriverModelException(Errno.EINVAL, gate.name, "unbreakProtection() on a guard that is " + phase);
+            if (phase != BROKEN) {
+                throw new DriverModelException(Errno.EINVAL, gate.name, "unbreakProtection() on a guard that is " + PHASES[phase]);
             }
-            if (gate.admit(this)) {
-                phase = Phase.INSIDE;
-                return true;
+            long[] self = self();
+            long s = nextStamp(self);
+            Table t = gate.admit(self, s);
+            if (t == null) {
+                return false;
             }
-            return false;
+            table = t;
+            index = (int) self[INDEX];
+            stamp = s;
+            claim = index == OVERFLOW ? new AtomicBoolean() : null;
+            phase = INSIDE;
+            return true;
         }
 
         @Override
         public String toString() {
-            return "Guard[" + gate.name + ", " + phase + ", " + thread.getName() + "]";
+            return "Guard[" + gate.name + ", " + PHASES[phase] + ", " + thread.getName() + "]";
         }
     }
 }

@@ -319,11 +319,12 @@ final class DeviceModel implements DriverCore {
             }
             bus.devices.put(name, node);
             byPath.put(node.path(), node);
+            // under the lock: no driver can bind the device (and post BIND) before ADD is queued
+            uevents.emit(Uevent.ADD, node, null);
         } finally {
             lock.unlock();
         }
         log.info("device {}: added", node);
-        uevents.emit(Uevent.ADD, node, null);
         if (bus.isBus() && bus.autoprobe) {
             attach(node);
         }

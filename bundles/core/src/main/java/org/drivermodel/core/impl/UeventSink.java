@@ -4,8 +4,9 @@ import org.drivermodel.api.Device;
 import org.drivermodel.api.Uevent;
 
 /**
- * Where the model reports what happened to devices. Called with the device lock held, so an
- * implementation must only record the event and return: no call out, no blocking.
+ * Where the model reports what happened to devices. Called with the model lock or a device
+ * lock held, so an implementation must only record the event and return: no call out, no
+ * blocking.
  */
 @FunctionalInterface
 interface UeventSink {
