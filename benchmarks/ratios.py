@@ -30,34 +30,35 @@ def rng(s, e):
     return (s - e, s + e)
 
 rows = []
-# 1. gate cost at 1 thread <= 2x AtomicInteger pair: net cost over the unprotected call (avgt)
-g, a, n = get("e_gate_1t", "avgt"), get("b_atomic_1t", "avgt"), get("a_none_1t", "avgt")
-net = lambda x: x[0] - n[0]
-ratio = (g[0] - n[0]) / (a[0] - n[0])
-worst = (g[0] + g[1] - (n[0] - n[1])) / (a[0] - a[1] - (n[0] + n[1]))
-best = (g[0] - g[1] - (n[0] + n[1])) / (a[0] + a[1] - (n[0] - n[1]))
-med = (g[2] - n[2]) / (a[2] - n[2])
-rows.append(("gate cost at 1 thread / AtomicInteger pair's (net of the unprotected call, avgt)", "≤ 2.0",
-             ratio, best, worst, med, ratio <= 2.0))
-raw = g[0] / a[0]
-rows.append(("  same, gross (whole call incl. critical section)", "≤ 2.0", raw,
-             (g[0] - g[1]) / (a[0] + a[1]), (g[0] + g[1]) / (a[0] - a[1]), g[2] / a[2], raw <= 2.0))
-# 2. scaling 1 -> 2 threads (thrpt)
-g1, g2 = get("e_gate_1t", "thrpt"), get("e_gate_2t", "thrpt")
-s = g2[0] / g1[0]
-rows.append(("gate throughput 2 threads / 1 thread", "≥ 1.8", s,
-             (g2[0] + g2[1]) / (g1[0] - g1[1]), (g2[0] - g2[1]) / (g1[0] + g1[1]), g2[2] / g1[2], s >= 1.8))
-# 3. gate vs RRWL read lock at 2 threads (thrpt)
-w2 = get("c_rwlock_2t", "thrpt")
-x = g2[0] / w2[0]
-rows.append(("gate throughput / ReentrantReadWriteLock read lock's, 2 threads", "≥ 20", x,
-             (g2[0] + g2[1]) / (w2[0] - w2[1]), (g2[0] - g2[1]) / (w2[0] + w2[1]), g2[2] / w2[2], x >= 20))
+for gate, label in (("f_token", "gate (token)"), ("e_gate", "gate (guard)")):
+    # 1. gate cost at 1 thread <= 2x AtomicInteger pair: net cost over the unprotected call (avgt)
+    g, a, n = get(gate + "_1t", "avgt"), get("b_atomic_1t", "avgt"), get("a_none_1t", "avgt")
+    ratio = (g[0] - n[0]) / (a[0] - n[0])
+    worst = (g[0] + g[1] - (n[0] - n[1])) / (a[0] - a[1] - (n[0] + n[1]))
+    best = (g[0] - g[1] - (n[0] + n[1])) / (a[0] + a[1] - (n[0] - n[1]))
+    med = (g[2] - n[2]) / (a[2] - n[2])
+    rows.append((f"{label} cost at 1 thread / AtomicInteger pair's (net of the unprotected call, avgt)", "≤ 2.0",
+                 ratio, best, worst, med, ratio <= 2.0))
+    raw = g[0] / a[0]
+    rows.append(("  same, gross (whole call incl. critical section)", "≤ 2.0", raw,
+                 (g[0] - g[1]) / (a[0] + a[1]), (g[0] + g[1]) / (a[0] - a[1]), g[2] / a[2], raw <= 2.0))
+    # 2. scaling 1 -> 2 threads (thrpt)
+    g1, g2 = get(gate + "_1t", "thrpt"), get(gate + "_2t", "thrpt")
+    s = g2[0] / g1[0]
+    rows.append((f"{label} throughput 2 threads / 1 thread", "≥ 1.8", s,
+                 (g2[0] + g2[1]) / (g1[0] - g1[1]), (g2[0] - g2[1]) / (g1[0] + g1[1]), g2[2] / g1[2], s >= 1.8))
+    # 3. gate vs RRWL read lock at 2 threads (thrpt)
+    w2 = get("c_rwlock_2t", "thrpt")
+    x = g2[0] / w2[0]
+    rows.append((f"{label} throughput / ReentrantReadWriteLock read lock's, 2 threads", "≥ 20", x,
+                 (g2[0] + g2[1]) / (w2[0] - w2[1]), (g2[0] - g2[1]) / (w2[0] + w2[1]), g2[2] / w2[2], x >= 20))
 print("| target | required | ratio | 99.9% CI (best … worst) | from medians | verdict |")
 print("|---|---|---|---|---|---|")
 for name, req, v, best, worst, med, ok in rows:
     print(f"| {name} | {req} | {v:.2f} | {best:.2f} … {worst:.2f} | {med:.2f} | {'PASS' if ok else 'MISS'} |")
 print()
 # context: the other primitives
-for prim in ("a_none", "b_atomic", "c_rwlock", "d_stamped", "e_gate"):
+g2 = get("f_token_2t", "thrpt")
+for prim in ("a_none", "b_atomic", "c_rwlock", "d_stamped", "e_gate", "f_token"):
     t1, t2 = get(prim + "_1t", "thrpt"), get(prim + "_2t", "thrpt")
-    print(f"- {prim}: 2t/1t throughput scaling {t2[0]/t1[0]:.2f}×; gate_2t / {prim}_2t = {g2[0]/t2[0]:.2f}×")
+    print(f"- {prim}: 2t/1t throughput scaling {t2[0]/t1[0]:.2f}×; f_token_2t / {prim}_2t = {g2[0]/t2[0]:.2f}×")

@@ -9,6 +9,8 @@ public enum Errno {
     EPERM(1, "Operation not permitted"),
     /** No such file or directory: a lookup of something that is not there (any more). */
     ENOENT(2, "No such file or directory"),
+    /** Interrupted system call: a wait was interrupted. */
+    EINTR(4, "Interrupted system call"),
     /** I/O error. */
     EIO(5, "Input/output error"),
     /** No such device or address. */

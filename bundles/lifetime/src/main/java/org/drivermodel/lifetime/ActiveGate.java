@@ -33,10 +33,11 @@ import org.drivermodel.error.Errno;
  *
  * <p><b>The fast path shares nothing.</b> An entry occupies one slot of
  * a slot table with its <em>stamp</em>, a {@code long} naming the entering thread (its id, high
- * half) and the entry (a per-thread sequence number, low half); the slot <em>is</em> the
+ * half) and the entry (its table, its slot and a per-thread sequence number, low half); the slot <em>is</em> the
  * count. The table is cut into stripes of {@link #STRIDE} slots (two cache lines each); a thread starts probing at the stripe of its
  * <em>probe</em> (a per-thread hash in a thread-local shared by all gates) and claims the first
- * free slot with one CAS. Exit is one CAS of that slot from the stamp back to zero.
+ * free slot with one CAS. Exit is one CAS of that slot from the stamp back to zero (for a
+ * token, which is exited exactly once, a release store of zero).
  * There is no shared counter, no lock and no waiting on either path; threads on different
  * stripes never write the same cache line. A gate that is never entered has no table; its
  * first table has one stripe. When an entering thread finds other threads' entries in its way,
@@ -47,18 +48,20 @@ import org.drivermodel.error.Errno;
  * them all. If every slot of the biggest table is taken, the entry is counted in that table's
  * overflow counter instead (exact, only not attributable to a thread). The slots hold no
  * references, so entering and leaving store nothing the garbage collector must track (no
- * card-marking barrier on the fast path), and the {@link Guard} returned to the caller, the one
- * allocation per entry, is referenced from no table: it dies young, and the guard is built
- * only after its slot is taken and passed to no method, so a caller whose code the JIT inlines
- * whole may have it scalar-replaced. (The first version stored the guard itself in the slot:
- * that reference store cost about 13% of the throughput at two threads; see
- * {@code benchmarks/RESULTS.md}.) Each slot also has an owner cell holding the last thread
+ * card-marking barrier on the fast path). The stamp also names the table and the slot it sits in,
+ * so an exit needs nothing but the stamp: {@link #enterToken()} returns it and {@link #exit(long)}
+ * takes it back, with no allocation at all. The {@link Guard} returned by {@link #enter()}
+ * wraps the stamp for try-with-resources and forgiving double closes; it is referenced from
+ * no table, dies young, and is built only after its slot is taken and passed to no method, so
+ * a caller whose code the JIT inlines whole may have it scalar-replaced. (The first version
+ * stored the guard itself in the slot: that reference store cost about 13% of the throughput
+ * at two threads; see {@code benchmarks/RESULTS.md}.) Each slot also has an owner cell holding the last thread
  * that used it, written only when a different thread takes the slot, which is how reports
  * name threads.
  *
- * <p>Because an entry occupies exactly one slot from its entry until its exit, and no two
- * entries of a thread get the same stamp (until its sequence wraps after 2<sup>32</sup>
- * entries), exit is a CAS from <em>this entry's stamp</em> to zero: a second {@code close()}
+ * <p>Because an entry occupies exactly one slot from its entry until its exit, and a slot is
+ * taken again by the same thread with the same stamp only after its sequence number wraps
+ * (2<sup>18</sup> entries later), exit is a CAS from <em>this entry's stamp</em> to zero: a second {@code close()}
  * of the same guard, from whatever thread, finds the slot no longer holding that stamp and does
  * nothing. Double closes therefore cannot corrupt the count. The stamp's thread id tells
  * {@link #kill} whether the caller is inside, and a timed-out kill reports who is still inside
@@ -81,12 +84,13 @@ import org.drivermodel.error.Errno;
  * only delays the verdict, never falsifies it.)
  *
  * <p><b>Waiting belongs to removal.</b> {@code kill} registers itself in a copy-on-write array
- * of waiters before scanning. An exit vacates its slot (a volatile write) and then reads the
+ * of waiters before scanning. A guard's exit vacates its slot (a CAS) and then reads the
  * state; if the gate is not live it unparks every registered waiter. By the same ordering
  * argument, an exit that the killer's scan missed sees the killer registered, so its wake-up
- * cannot be lost; the killer additionally parks with a bounded backoff
- * ({@link #MIN_PARK_NANOS} doubling to {@link #MAX_PARK_NANOS}), so even a wake-up that never
- * came would only cost latency, and it gives up at its deadline with a {@link DrainReport}.
+ * cannot be lost. A token's exit vacates with a release store instead (see {@link #exit(long)}),
+ * which may let its wake-up be missed; the killer therefore also parks with a bounded backoff
+ * ({@link #MIN_PARK_NANOS} doubling to {@link #MAX_PARK_NANOS}), so a wake-up that never
+ * came only costs latency, and it gives up at its deadline with a {@link DrainReport}.
  * A late exit after a timed-out kill with no waiter left re-scans and moves the gate to
  * {@link GateState#DEAD} itself.
  *
@@ -119,18 +123,31 @@ public final class ActiveGate {
      *  wake-up that never came would be noticed, at no more than 100 wake-ups a second. */
     private static final long MAX_PARK_NANOS = 10_000_000L;
 
-    /** Marks a guard counted in its table's overflow counter rather than in a slot. */
-    private static final int OVERFLOW = -1;
+    /*
+     * A stamp (what a slot holds, and the token returned by enterToken) packs where the entry is
+     * counted together with who made it, so that an exit needs nothing but the stamp:
+     *   bits 63..32  the entering thread's key (low half of its id)
+     *   bits 31..29  the table generation: log2 of its stripe count (MAX_STRIPES <= 64)
+     *   bits 28..18  the slot index, or OVERFLOW
+     *   bits 17..0   the thread's entry sequence number, never zero
+     * Two open entries of a thread differ in their slot, or, when an entry is overflowed, in their
+     * sequence number (it wraps after 2^18 entries).
+     */
+    private static final int GEN_SHIFT = 29, INDEX_SHIFT = 18;
+    private static final long INDEX_MASK = 0x7FFL, SEQ_MASK = (1L << INDEX_SHIFT) - 1;
+
+    /** The index field of an entry counted in its table's overflow counter rather than in a slot. */
+    private static final int OVERFLOW = (int) INDEX_MASK;
 
     /**
      * Each thread's entry state, shared by all gates: {@code [PROBE]} its preferred stripe,
      * rehashed when the thread finds other threads' entries in its way, as LongAdder's per-thread
      * probe; {@code [KEY]} its id in the high half of a stamp; {@code [SEQ]} its last entry
-     * sequence number; {@code [INDEX]} where {@link #occupy} put the last entry (a return value).
+     * sequence number.
      * The value is a {@code long[]} so that threads outliving this bundle pin none of its classes.
      */
     private static final ThreadLocal<long[]> SELF = new ThreadLocal<>();
-    private static final int PROBE = 0, KEY = 1, SEQ = 2, INDEX = 3;
+    private static final int PROBE = 0, KEY = 1, SEQ = 2;
 
     private static final VarHandle STATE;
     private static final VarHandle TABLE;
@@ -185,16 +202,68 @@ public final class ActiveGate {
     public Guard enter() {
         // Each entry point builds its own guard after the slot is taken: a guard that met null
         // at a shared return would defeat C2's escape analysis (JDK 17) in the caller.
-        if (state == GateState.LIVE) {
-            long[] self = self();
-            long stamp = nextStamp(self);
-            Table t = admit(self, stamp);
-            if (t != null) {
-                int index = (int) self[INDEX];
-                return new Guard(this, t, index, stamp, index == OVERFLOW ? new AtomicBoolean() : null);
-            }
+        long stamp = state == GateState.LIVE ? admit(self()) : 0L;
+        if (stamp == 0L) {
+            throw refused();
         }
-        throw new DriverModelException(Errno.ENODEV, name,
+        return new Guard(this, stamp, isOverflow(stamp) ? new AtomicBoolean() : null);
+    }
+
+    /**
+     * Enters the gate without allocating: the fast path for callers that pair entry and exit in
+     * one method, as the core's own dispatch does.
+     *
+     * <pre>
+     * long token = gate.enterToken();   // ENODEV once the gate is dying
+     * try {
+     *     driver.show(...);
+     * } finally {
+     *     gate.exit(token);
+     * }
+     * </pre>
+     *
+     * <p>Context: any thread, any depth of nesting. Never blocks. The token must be passed to
+     * {@link #exit(long)} of this gate exactly once (a {@link Guard} is the forgiving form: its
+     * close may be repeated). There is no {@code breakProtection} for a token.
+     *
+     * @return an opaque, non-zero token naming this entry
+     * @throws DriverModelException {@code ENODEV} once the gate is dying or dead
+     */
+    public long enterToken() {
+        long stamp = state == GateState.LIVE ? admit(self()) : 0L;
+        if (stamp == 0L) {
+            throw refused();
+        }
+        return stamp;
+    }
+
+    /**
+     * Leaves the gate entered by {@link #enterToken()}. Never throws, never blocks.
+     *
+     * @param token what {@code enterToken()} of this gate returned; exactly once
+     */
+    public void exit(long token) {
+        int generation = (int) (token >>> GEN_SHIFT) & 0x7;
+        Table t = table;
+        while (t.generation != generation) {
+            t = t.previous;
+        }
+        if (isOverflow(token)) {
+            t.overflow.decrementAndGet();
+        } else {
+            // The slot holds this token until this exit (no one else writes an occupied slot),
+            // so a release store vacates it: it orders the caller's critical section before the
+            // slot reads zero, which is all a drain needs. It may be reordered with the state
+            // read below (no StoreLoad fence), so a killer that scanned just before may not be
+            // unparked: it then sees the slot empty at its next bounded park, MAX_PARK_NANOS at
+            // most. That rare latency in removal buys the per-call path a locked instruction.
+            t.slots.setRelease((int) (token >>> INDEX_SHIFT & INDEX_MASK), 0L);
+        }
+        exited();
+    }
+
+    private DriverModelException refused() {
+        return new DriverModelException(Errno.ENODEV, name,
                 state == GateState.DEAD ? "was removed" : "is being removed");
     }
 
@@ -207,14 +276,11 @@ public final class ActiveGate {
         if (state != GateState.LIVE) {
             return null; // early refusal; the check that makes the drain exact is in admit()
         }
-        long[] self = self();
-        long stamp = nextStamp(self);
-        Table t = admit(self, stamp);
-        if (t == null) {
+        long stamp = admit(self());
+        if (stamp == 0L) {
             return null;
         }
-        int index = (int) self[INDEX];
-        return new Guard(this, t, index, stamp, index == OVERFLOW ? new AtomicBoolean() : null);
+        return new Guard(this, stamp, isOverflow(stamp) ? new AtomicBoolean() : null);
     }
 
     /**
@@ -298,29 +364,30 @@ public final class ActiveGate {
     // ---- the slot protocol ------------------------------------------------------------------
 
     /**
-     * Occupies a slot with the stamp, then checks the state; backs out if the gate is not live.
-     * The guard is built by the caller, after this returns, so that it is passed to no method.
+     * Occupies a slot with a new stamp of the calling thread, then checks the state; backs out if
+     * the gate is not live. The guard, if any, is built by the caller after this returns, so that
+     * it is passed to no method.
      *
-     * @return the table counting the entry (its index left in {@code self[INDEX]}), or
-     *         {@code null} if the gate is not live and the entry was backed out
+     * @return the stamp counting the entry, or {@code 0} if the gate is not live and the entry
+     *         was backed out
      */
-    private Table admit(long[] self, long stamp) {
-        Table t = occupy(self, stamp);
+    private long admit(long[] self) {
+        long stamp = occupy(self, nextIdentity(self));
         if (state == GateState.LIVE) {
-            return t;
+            return stamp;
         }
-        if (vacate(t, (int) self[INDEX], stamp, null)) {
+        if (vacate(stamp, null)) {
             exited();
         }
-        return null;
+        return 0L;
     }
 
     /**
-     * Counts an entry with the given stamp: in a free slot, else in the biggest table's overflow
-     * counter. Returns the table; the slot index (or {@link #OVERFLOW}) is left in
-     * {@code self[INDEX]}.
+     * Counts an entry of the given identity (thread key and sequence number): in a free slot,
+     * else in the biggest table's overflow counter. Returns its stamp: the identity plus where
+     * it is counted.
      */
-    private Table occupy(long[] self, long stamp) {
+    private long occupy(long[] self, long identity) {
         Table t = table;
         if (t == null) {
             t = firstTable();
@@ -329,11 +396,13 @@ public final class ActiveGate {
         for (;;) {
             int mask = t.capacity - 1;
             int start = (home & (t.stripes - 1)) << STRIDE_SHIFT;
+            long generation = identity | (long) t.generation << GEN_SHIFT;
             boolean crowded = false;
             for (int i = 0; i < t.capacity; i++) {
                 int index = t.base + ((start + i) & mask);
                 long other = t.slots.getPlain(index); // a hint only; the CAS decides
                 if (other == 0L) {
+                    long stamp = generation | (long) index << INDEX_SHIFT;
                     if (t.slots.compareAndSet(index, 0L, stamp)) {
                         Thread me = Thread.currentThread();
                         if (t.owners.getPlain(index) != me) { // rare: the slot changes hands
@@ -343,19 +412,17 @@ public final class ActiveGate {
                             self[PROBE] = rehash(home);
                             grow(t);
                         }
-                        self[INDEX] = index;
-                        return t;
+                        return stamp;
                     }
                     crowded = true;
-                } else if ((other ^ stamp) >>> 32 != 0) { // another thread's entry
+                } else if ((other ^ identity) >>> 32 != 0) { // another thread's entry
                     crowded = true;
                 }
             }
             Table bigger = grow(t);
             if (bigger == t) {
                 t.overflow.incrementAndGet();
-                self[INDEX] = OVERFLOW;
-                return t;
+                return generation | (long) OVERFLOW << INDEX_SHIFT;
             }
             t = bigger;
         }
@@ -363,11 +430,17 @@ public final class ActiveGate {
 
     /**
      * Releases an entry's count if it still holds it; true for the one call that released it.
-     * {@code claim} is the overflow entry's guard's claim, or {@code null} when no guard exists yet.
+     * {@code claim} is an overflowed entry's guard's claim, or {@code null} for a token (whose
+     * exit happens exactly once by contract) or an entry backing out.
      */
-    private static boolean vacate(Table t, int index, long stamp, AtomicBoolean claim) {
-        if (index != OVERFLOW) {
-            return t.slots.compareAndSet(index, stamp, 0L);
+    private boolean vacate(long stamp, AtomicBoolean claim) {
+        int generation = (int) (stamp >>> GEN_SHIFT) & 0x7;
+        Table t = table;
+        while (t.generation != generation) { // nearly always the current table
+            t = t.previous;
+        }
+        if (!isOverflow(stamp)) {
+            return t.slots.compareAndSet((int) (stamp >>> INDEX_SHIFT & INDEX_MASK), stamp, 0L);
         }
         if (claim == null || claim.compareAndSet(false, true)) {
             t.overflow.decrementAndGet();
@@ -376,10 +449,14 @@ public final class ActiveGate {
         return false;
     }
 
-    /** Releases an entry (see {@link #vacate}) and, if this call released it, wakes killers. */
-    private static void leave(Table t, int index, long stamp, AtomicBoolean claim) {
-        if (vacate(t, index, stamp, claim)) {
-            t.gate.exited();
+    private static boolean isOverflow(long stamp) {
+        return (stamp >>> INDEX_SHIFT & INDEX_MASK) == OVERFLOW;
+    }
+
+    /** Releases a guard's entry (see {@link #vacate}) and, if this call released it, wakes killers. */
+    private void leave(long stamp, AtomicBoolean claim) {
+        if (vacate(stamp, claim)) {
+            exited();
         }
     }
 
@@ -394,7 +471,7 @@ public final class ActiveGate {
     }
 
     private Table firstTable() {
-        Table t = new Table(this, 1, null);
+        Table t = new Table(1, null);
         return TABLE.compareAndSet(this, null, t) ? t : table;
     }
 
@@ -403,7 +480,7 @@ public final class ActiveGate {
         if (t.stripes >= MAX_STRIPES) {
             return t;
         }
-        Table bigger = new Table(this, t.stripes << 1, t);
+        Table bigger = new Table(t.stripes << 1, t);
         return TABLE.compareAndSet(this, t, bigger) ? bigger : table;
     }
 
@@ -467,7 +544,7 @@ public final class ActiveGate {
             h ^= h >>> 33;
             h *= 0xc4ceb9fe1a85ec53L;
             h ^= h >>> 33;
-            p = new long[4];
+            p = new long[3];
             p[PROBE] = (int) h == 0 ? 1 : (int) h;
             p[KEY] = key(me) << 32;
             SELF.set(p);
@@ -475,9 +552,9 @@ public final class ActiveGate {
         return p;
     }
 
-    /** @return a stamp no open entry of the calling thread has: its key and a new, non-zero sequence number */
-    private static long nextStamp(long[] self) {
-        long seq = (self[SEQ] + 1) & 0xFFFF_FFFFL;
+    /** @return the calling thread's key and a new, non-zero sequence number: a stamp without its place */
+    private static long nextIdentity(long[] self) {
+        long seq = (self[SEQ] + 1) & SEQ_MASK;
         if (seq == 0) {
             seq = 1; // keeps every stamp non-zero, even for a thread whose key is zero
         }
@@ -516,15 +593,15 @@ public final class ActiveGate {
         final AtomicReferenceArray<Thread> owners; /* owner i: the last thread that took slot i; written (release) after the CAS when it changes; may lag the slot */
         final AtomicLong overflow = new AtomicLong(); /* entries that found every slot taken */
         final int stripes;   // a power of two
+        final int generation; // log2(stripes): names this table in a stamp
         final int capacity;  // usable slots: stripes * STRIDE
         final int base;      // first usable slot: one stripe of padding keeps the array header
                              // (read by every bounds check) off stripe 0's lines when striped
         final Table previous; // the table this one replaced; entries may still sit in it
-        final ActiveGate gate; // whose table this is: lets a guard's exit name the gate in one field
 
-        Table(ActiveGate gate, int stripes, Table previous) {
-            this.gate = gate;
+        Table(int stripes, Table previous) {
             this.stripes = stripes;
+            this.generation = Integer.numberOfTrailingZeros(stripes);
             this.capacity = stripes << STRIDE_SHIFT;
             this.base = stripes == 1 ? 0 : STRIDE;
             int length = stripes == 1 ? capacity : capacity + 2 * STRIDE;
@@ -550,17 +627,13 @@ public final class ActiveGate {
 
         private final ActiveGate gate;
         private final Thread thread;
-        private Table table;        /* where the entry is counted; these four are rewritten only by unbreakProtection */
-        private int index;          /* its slot, or OVERFLOW */
-        private long stamp;         /* the stamp in its slot */
-        private AtomicBoolean claim; /* overflow entries only: set by the one exit that counts */
+        private long stamp;          /* the entry's stamp (names its table and slot); these two are rewritten only by unbreakProtection */
+        private AtomicBoolean claim; /* overflowed entries only: set by the one exit that counts */
         private byte phase = INSIDE; /* confined to the thread using the guard */
 
-        private Guard(ActiveGate gate, Table table, int index, long stamp, AtomicBoolean claim) {
+        private Guard(ActiveGate gate, long stamp, AtomicBoolean claim) {
             this.gate = gate;
             this.thread = Thread.currentThread();
-            this.table = table;
-            this.index = index;
             this.stamp = stamp;
             this.claim = claim;
         }
@@ -577,7 +650,7 @@ public final class ActiveGate {
         @Override
         public void close() {
             if (phase == INSIDE) {
-                leave(table, index, stamp, claim);
+                gate.leave(stamp, claim);
             }
             phase = CLOSED;
         }
@@ -594,7 +667,7 @@ public final class ActiveGate {
             if (phase != INSIDE) {
                 throw new DriverModelException(Errno.EINVAL, gate.name, "breakProtection() on a guard that is " + PHASES[phase]);
             }
-            leave(table, index, stamp, claim);
+            gate.leave(stamp, claim);
             phase = BROKEN;
         }
 
@@ -610,16 +683,12 @@ public final class ActiveGate {
             if (phase != BROKEN) {
                 throw new DriverModelException(Errno.EINVAL, gate.name, "unbreakProtection() on a guard that is " + PHASES[phase]);
             }
-            long[] self = self();
-            long s = nextStamp(self);
-            Table t = gate.admit(self, s);
-            if (t == null) {
+            long s = gate.admit(self());
+            if (s == 0L) {
                 return false;
             }
-            table = t;
-            index = (int) self[INDEX];
             stamp = s;
-            claim = index == OVERFLOW ? new AtomicBoolean() : null;
+            claim = isOverflow(s) ? new AtomicBoolean() : null;
             phase = INSIDE;
             return true;
         }

@@ -181,6 +181,16 @@ class ActiveGateTest {
 
     @Test
     void afterADrainedKillNoThreadIsInsideAndNoEntrySucceeds() throws Exception {
+        hammerThenKill(false);
+    }
+
+    @Test
+    void afterADrainedKillNoThreadIsInsideAndNoTokenEntrySucceeds() throws Exception {
+        hammerThenKill(true);
+    }
+
+    /** Threads enter and exit in a loop, by guard or by token, until a kill refuses them. */
+    private void hammerThenKill(boolean tokens) throws Exception {
         int threads = 8;
         AtomicInteger inside = new AtomicInteger();
         AtomicInteger violations = new AtomicInteger();
@@ -192,11 +202,19 @@ class ActiveGateTest {
             workers.add(TestThread.start("worker-" + i, () -> {
                 go.await(Await.SECONDS, TimeUnit.SECONDS);
                 for (;;) {
-                    Guard g = gate.tryEnter();
-                    if (g == null) {
+                    Guard g = null;
+                    long token = 0L;
+                    try {
+                        if (tokens) {
+                            token = gate.enterToken();
+                        } else {
+                            g = gate.enter();
+                        }
+                    } catch (DriverModelException refused) {
+                        assertEquals(Errno.ENODEV, refused.errno());
                         break;
                     }
-                    try (g) {
+                    try {
                         inside.incrementAndGet();
                         try {
                             if (killReturned.get()) {
@@ -211,6 +229,12 @@ class ActiveGateTest {
                             admitted.incrementAndGet();
                         } finally {
                             inside.decrementAndGet();
+                        }
+                    } finally {
+                        if (tokens) {
+                            gate.exit(token);
+                        } else {
+                            g.close();
                         }
                     }
                 }
@@ -464,6 +488,54 @@ class ActiveGateTest {
         assertTrue(stillInterrupted.get());
         leave.countDown();
         reader.finish();
+    }
+
+    @Test
+    void aTokenEntryKeepsKillWaitingUntilItsExit() {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch leave = new CountDownLatch(1);
+        TestThread reader = TestThread.start("reader", () -> {
+            long token = gate.enterToken();
+            try {
+                entered.countDown();
+                Await.await(leave);
+            } finally {
+                gate.exit(token);
+            }
+        });
+        Await.await(entered);
+        assertEquals(1, gate.inFlight());
+        DrainReport early = gate.kill(SHORT, null);
+        assertFalse(early.drained());
+        assertEquals("reader", early.occupants().get(0).thread().getName());
+        DriverModelException x = assertThrows(DriverModelException.class, gate::enterToken);
+        assertEquals(Errno.ENODEV, x.errno());
+        assertEquals("ENODEV: /devices/vbus0/0001:0002.3: is being removed", x.getMessage());
+
+        leave.countDown();
+        reader.finish();
+        assertTrue(gate.kill(LONG, null).drained());
+        assertEquals(GateState.DEAD, gate.state());
+    }
+
+    @Test
+    void tokensTakenAcrossTableGrowthAndOverflowExitExactly() {
+        // first in the one-stripe table, then past every table into the overflow counter
+        int entries = 2 * ActiveGate.MAX_STRIPES * ActiveGate.STRIDE + 100;
+        List<Long> tokens = new ArrayList<>();
+        for (int i = 0; i < entries; i++) {
+            long token = gate.enterToken();
+            assertTrue(token != 0L);
+            tokens.add(token);
+        }
+        assertEquals(entries, tokens.stream().distinct().count(), "tokens of open entries are distinct");
+        assertEquals(entries, gate.inFlight());
+        java.util.Collections.shuffle(tokens, new java.util.Random(42));
+        for (int i = 0; i < entries; i++) {
+            gate.exit(tokens.get(i));
+            assertEquals(entries - i - 1, gate.inFlight());
+        }
+        assertTrue(gate.kill(Duration.ZERO, null).drained());
     }
 
     @Test
