@@ -7,6 +7,11 @@ import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * The driver core as a service: what management tools (the shell, a test) see of it.
+ *
+ * <p>The service is bundle-scoped: each bundle gets its own view, and what a bundle takes or
+ * registers through it (references, pins, classes, open attribute files) is attributed to that
+ * bundle, and released and {@linkplain LifetimeReport.Leak.Kind#BUNDLE reported} if the bundle
+ * still holds it when it goes.
  */
 @ProviderType
 public interface DriverCore {
@@ -126,4 +131,48 @@ public interface DriverCore {
 
     /** @return the registered classes, by name */
     List<String> classes();
+
+    /**
+     * Takes a tracked reference to a device, attributed to the calling bundle (Linux
+     * {@code get_device}). It pins no driver; see {@link DeviceRef}.
+     *
+     * @param device a device path or {@code <bus>/<name>}
+     * @return the reference; close it
+     * @throws org.drivermodel.error.DriverModelException ENOENT for an unknown device, EINVAL
+     *         for a malformed name
+     */
+    DeviceRef hold(String device);
+
+    /**
+     * Pins the current binding of a device, attributed to the calling bundle; see
+     * {@link UsagePin}.
+     *
+     * @param device a device path or {@code <bus>/<name>}
+     * @param reason why, for whoever is refused (1-200 printable characters)
+     * @return the pin; close it
+     * @throws org.drivermodel.error.DriverModelException ENOENT for an unknown device, ENODEV
+     *         if no driver is bound to it, EBUSY if its driver's bundle is being stopped by
+     *         {@link #manage}, EINVAL for a bad reason
+     */
+    UsagePin pin(String device, String reason);
+
+    /**
+     * Stops, updates or uninstalls the bundle of a driver, honouring usage pins: the
+     * management command behind {@code driver:stop}. Returns when the bundle operation
+     * returned, so for STOP and UPDATE after every device bound to the bundle's drivers was
+     * unbound and drained.
+     *
+     * @param bus    the driver's bus
+     * @param driver the driver's name
+     * @param action what to do with its bundle
+     * @param force  proceed although pins are held; the pins are revoked
+     * @throws org.drivermodel.error.DriverModelException ENOENT for an unknown bus or driver;
+     *         EBUSY naming a pin if a binding of any driver of that bundle is pinned and
+     *         {@code force} is false (nothing is done); EPERM for the core's own bundle or the
+     *         system bundle; EIO if the framework refused the operation
+     */
+    void manage(String bus, String driver, BundleAction action, boolean force);
+
+    /** @return the references and pins held now and the recent leaks */
+    LifetimeReport report();
 }

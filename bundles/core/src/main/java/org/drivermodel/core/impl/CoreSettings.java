@@ -17,22 +17,30 @@ import org.drivermodel.error.Errno;
  * probe again, to flush out drivers that cannot be unbound cleanly (Linux
  * {@code CONFIG_DEBUG_TEST_DRIVER_REMOVE}); default false;</li>
  * <li>{@code drain.timeout.ms} — how long a removal waits for attribute callbacks in flight
- * before it reports the threads still inside and goes on; default 5000, 1 to 600000.</li>
+ * before it reports the threads still inside and goes on; default 5000, 1 to 600000;</li>
+ * <li>{@code release.timeout.ms} — how long a device's removal waits for the holders of
+ * references to it to let go, re-announcing the removal and warning from half of it on
+ * (netdev's "waiting for X to become free"), before it reclaims them and reports their
+ * holders; default 5000, 1 to 600000.</li>
  * </ul>
  *
  * @param deferredProbeTimeout how long a deferred device is retried
  * @param testDriverRemove     whether every probe is followed by remove and a second probe
  * @param drainTimeout         how long a removal waits for callbacks in flight
+ * @param releaseTimeout       how long a device's removal waits for references to be put
  */
-record CoreSettings(Duration deferredProbeTimeout, boolean testDriverRemove, Duration drainTimeout) {
+record CoreSettings(Duration deferredProbeTimeout, boolean testDriverRemove, Duration drainTimeout,
+        Duration releaseTimeout) {
     /** The configuration PID. */
     static final String PID = "org.drivermodel.core";
     static final String DEFERRED_PROBE_TIMEOUT_MS = "deferred.probe.timeout.ms";
     static final String TEST_DRIVER_REMOVE = "test.driver.remove";
     static final String DRAIN_TIMEOUT_MS = "drain.timeout.ms";
+    static final String RELEASE_TIMEOUT_MS = "release.timeout.ms";
 
     /** Linux's default deferred_probe_timeout; SCR's own lock timeout for drains. */
-    static final CoreSettings DEFAULTS = new CoreSettings(Duration.ofSeconds(10), false, Duration.ofSeconds(5));
+    static final CoreSettings DEFAULTS = new CoreSettings(Duration.ofSeconds(10), false, Duration.ofSeconds(5),
+            Duration.ofSeconds(5));
 
     /** Ten minutes: a drain longer than that is a hang, whatever the driver. */
     private static final long MAX_DRAIN_MS = Duration.ofMinutes(10).toMillis();
@@ -55,7 +63,12 @@ record CoreSettings(Duration deferredProbeTimeout, boolean testDriverRemove, Dur
         if (drain < 1 || drain > MAX_DRAIN_MS) {
             throw invalid(DRAIN_TIMEOUT_MS, drain, "must be 1 to " + MAX_DRAIN_MS + " ms");
         }
-        return new CoreSettings(Duration.ofMillis(timeout), testRemove, Duration.ofMillis(drain));
+        long release = longValue(properties, RELEASE_TIMEOUT_MS, DEFAULTS.releaseTimeout().toMillis());
+        if (release < 1 || release > MAX_DRAIN_MS) {
+            throw invalid(RELEASE_TIMEOUT_MS, release, "must be 1 to " + MAX_DRAIN_MS + " ms");
+        }
+        return new CoreSettings(Duration.ofMillis(timeout), testRemove, Duration.ofMillis(drain),
+                Duration.ofMillis(release));
     }
 
     private static long longValue(Map<String, ?> properties, String key, long dflt) {

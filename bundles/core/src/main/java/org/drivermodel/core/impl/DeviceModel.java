@@ -1,5 +1,6 @@
 package org.drivermodel.core.impl;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Comparator;
@@ -11,6 +12,10 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 
 import org.drivermodel.api.AttributeFile;
+import org.drivermodel.api.BundleAction;
+import org.drivermodel.api.DeviceRef;
+import org.drivermodel.api.LifetimeReport;
+import org.drivermodel.api.UsagePin;
 import org.drivermodel.api.AttributeGroup;
 import org.drivermodel.api.Bus;
 import org.drivermodel.api.Device;
@@ -59,6 +64,7 @@ final class DeviceModel implements DriverCore {
     private final UeventSink uevents;
     private final SysfsLayout sysfs;
     private final DeferredProbes deferred;
+    private final Usage usage;
     private volatile CoreSettings settings; /* replaced whole by configure() */
 
     /** The model lock: registries only, never held across a call out. */
@@ -81,7 +87,14 @@ final class DeviceModel implements DriverCore {
         this.uevents = uevents;
         this.settings = settings;
         this.deferred = new DeferredProbes(nanoClock);
-        this.sysfs = new SysfsLayout(new AttributeTree(settings.drainTimeout()), () -> this.settings.drainTimeout(), log);
+        LeakHistory leaks = new LeakHistory(log, Clock.systemUTC());
+        this.sysfs = new SysfsLayout(new AttributeTree(settings.drainTimeout()), () -> this.settings.drainTimeout(), leaks);
+        this.usage = new Usage(this, log, leaks, uevents, () -> this.settings);
+    }
+
+    /** @return who uses what: references, pins, management, the lifetime report */
+    Usage usage() {
+        return usage;
     }
 
     /** Applies new settings; what is in progress finishes under the old ones. */
@@ -389,6 +402,7 @@ final class DeviceModel implements DriverCore {
         }
         log.info("device {}: removed", node);
         uevents.emit(Uevent.REMOVE, node, null);
+        usage.awaitReferences(node);
         return true;
     }
 
@@ -510,6 +524,7 @@ final class DeviceModel implements DriverCore {
         DriverEntry driver = node.driverEntry();
         if (driver != null) {
             node.setState(DeviceState.UNBINDING, driver);
+            usage.bindingEnding(node);
             sysfs.driverUnbinding(node, node.driverGroups());
             node.setDriverGroups(List.of());
             callRemove(node, driver);
@@ -786,5 +801,50 @@ final class DeviceModel implements DriverCore {
     public Map<String, String> deferredDevices() {
         expireDeferred();
         return deferred.describe();
+    }
+
+    @Override
+    public DeviceRef hold(String device) {
+        return usage.hold(device, "driver core", r -> { });
+    }
+
+    @Override
+    public UsagePin pin(String device, String reason) {
+        return usage.pin(device, reason, "driver core", p -> { });
+    }
+
+    @Override
+    public void manage(String bus, String driver, BundleAction action, boolean force) {
+        usage.manage(requireDriver(bus, driver), action, force, "driver core");
+    }
+
+    @Override
+    public LifetimeReport report() {
+        return usage.report();
+    }
+
+    /** @return the registered drivers of a bundle */
+    List<DriverEntry> driversOfBundle(long bundleId) {
+        lock.lock();
+        try {
+            return drivers.stream().filter(d -> d.info().bundleId() == bundleId).toList();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** @return every listed device node, ordered by path */
+    List<DeviceNode> nodes() {
+        lock.lock();
+        try {
+            return byPath.values().stream().sorted(BY_PATH).toList();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** @see DriverCore#manage; the driver looked up as the public method does */
+    DriverEntry driver(String bus, String driver) {
+        return requireDriver(bus, driver);
     }
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.drivermodel.api.AttributeGroup;
@@ -12,6 +13,8 @@ import org.drivermodel.api.DeviceState;
 import org.drivermodel.error.DriverModelException;
 import org.drivermodel.error.Errno;
 import org.drivermodel.lifetime.ManagedResources;
+import org.drivermodel.lifetime.Ref;
+import org.drivermodel.lifetime.RefCounted;
 
 /**
  * A device node: core-owned, held by anyone, pinning no driver.
@@ -22,7 +25,9 @@ import org.drivermodel.lifetime.ManagedResources;
  * model takes a {@link DriverEntry}'s monitor or the model lock briefly, never the other way
  * round. {@link #state}, {@link #driver}, {@link #resources} and {@link #override} are
  * written under it and volatile so that queries read them without it. {@link #children} is
- * guarded by the model lock.
+ * guarded by the model lock. {@link #pins} is written under the device lock and read without
+ * it. {@link #refs} counts the tracked references to the node (its kobject count): the core holds
+ * one while the device is registered, and removal revokes the rest and waits for them.
  */
 final class DeviceNode implements Device {
     private final Subsystem bus;
@@ -43,12 +48,30 @@ final class DeviceNode implements Device {
 
     final List<DeviceNode> children = new ArrayList<>(); /* guarded by the model lock; in add order */
 
+    /** The tracked references to this node; lives as long as the node object, pins no driver. */
+    final RefCounted refs;
+    private final Ref registered; /* the core's own reference while the device is registered */
+
+    /** The usage pins on the current binding; added and revoked under the device lock. */
+    final List<BindingPin> pins = new CopyOnWriteArrayList<>();
+
     DeviceNode(Subsystem bus, String name, Map<String, String> properties, DeviceNode parent) {
         this.bus = bus;
         this.name = name;
         this.parent = parent;
         this.path = (parent == null ? bus.path() : parent.path()) + "/" + name;
         this.properties = Map.copyOf(properties);
+        this.refs = new RefCounted(path, () -> { });
+        this.registered = refs.get(REGISTERED_HOLDER);
+    }
+
+    /** How reports name the core's own reference to a registered device (left out of them). */
+    static final String REGISTERED_HOLDER = "driver core (registered)";
+
+    /** Revokes every reference and drops the core's own: the start of the removal's wait. */
+    void unregisterReferences() {
+        refs.revoke();
+        registered.put();
     }
 
     Subsystem subsystem() {

@@ -21,7 +21,9 @@ import org.osgi.service.log.LoggerFactory;
  * The driver core as a Declarative Services component: it creates the model, opens the bus
  * and driver trackers, and registers the {@link DriverCore} service.
  *
- * <p>On deactivation (the core bundle stopping) it unregisters the service, then closes the
+ * <p>The service is a {@link CoreServiceFactory}: what each bundle acquires through it is
+ * accounted to that bundle. On deactivation (the core bundle stopping) it unregisters the
+ * service (releasing what client bundles still held), then closes the
  * driver tracker (every device unbound) and then the bus tracker (every device removed):
  * drivers go before their buses, as in Linux.
  */
@@ -49,7 +51,9 @@ public final class DriverCoreComponent {
         drivers = new DriverTracker(context, model, log);
         buses.open();
         drivers.open();
-        registration = context.registerService(DriverCore.class, model, null);
+        model.usage().useBundles(new FrameworkBundles(context));
+        // bundle-scoped: each client bundle gets its own facade, accounted to it
+        registration = context.registerService(DriverCore.class, new CoreServiceFactory(model), null);
         log.info("driver core started");
     }
 

@@ -32,6 +32,7 @@ final class DriverEntry {
 
     private State state = State.LIVE; /* guarded by this */
     private final Set<DeviceNode> claimed = new LinkedHashSet<>(); /* guarded by this */
+    private volatile boolean leaving; /* set while a management command stops, updates or uninstalls its bundle: pins are refused */
 
     DriverEntry(DriverInfo info, Driver driver) {
         this.info = info;
@@ -77,6 +78,20 @@ final class DriverEntry {
     /** @return the devices claimed now, in claim order */
     synchronized List<DeviceNode> claimed() {
         return List.copyOf(claimed);
+    }
+
+    /** @return its directory in the attribute tree */
+    String path() {
+        return "/bus/" + info.bus() + "/drivers/" + info.name();
+    }
+
+    /** @return true while a management command is taking its bundle away */
+    boolean leaving() {
+        return leaving;
+    }
+
+    void setLeaving(boolean leaving) {
+        this.leaving = leaving;
     }
 
     @Override

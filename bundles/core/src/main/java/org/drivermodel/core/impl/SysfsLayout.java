@@ -10,11 +10,11 @@ import org.drivermodel.api.AttributeGroup;
 import org.drivermodel.api.AttributeValues;
 import org.drivermodel.api.Device;
 import org.drivermodel.api.DriverCore;
+import org.drivermodel.api.LifetimeReport.Leak;
 import org.drivermodel.core.impl.sysfs.AttributeTree;
 import org.drivermodel.core.impl.sysfs.RemovalReport;
 import org.drivermodel.error.DriverModelException;
 import org.drivermodel.error.Errno;
-import org.osgi.service.log.Logger;
 
 /**
  * The driver model's layout of the attribute tree, as Linux lays out sysfs:
@@ -38,12 +38,12 @@ import org.osgi.service.log.Logger;
 final class SysfsLayout {
     private final AttributeTree tree;
     private final Supplier<Duration> drainDeadline;
-    private final Logger log;
+    private final LeakHistory leaks;
 
-    SysfsLayout(AttributeTree tree, Supplier<Duration> drainDeadline, Logger log) {
+    SysfsLayout(AttributeTree tree, Supplier<Duration> drainDeadline, LeakHistory leaks) {
         this.tree = tree;
         this.drainDeadline = drainDeadline;
-        this.log = log;
+        this.leaks = leaks;
         for (String root : List.of("/devices", "/devices/virtual", "/bus", "/class")) {
             tree.createDirectory(root);
             tree.activate(root);
@@ -183,9 +183,12 @@ final class SysfsLayout {
         }
     }
 
+    /** A removal that did not drain is a leak: the threads still inside driver code are named. */
     private void report(RemovalReport r) {
         if (!r.drained()) {
-            log.error("{}", r);
+            List<String> threads = r.undrained().stream().flatMap(d -> d.occupants().stream())
+                    .map(o -> o.thread().getName()).distinct().toList();
+            leaks.record(Leak.Kind.DRAIN, r.path(), threads, r.toString());
         }
     }
 }

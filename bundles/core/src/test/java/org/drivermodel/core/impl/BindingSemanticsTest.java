@@ -291,7 +291,7 @@ class BindingSemanticsTest {
                 device.resources().add("res", () -> events.add("release"));
             }
         };
-        model.configure(new CoreSettings(Duration.ofSeconds(10), true, Duration.ofSeconds(5)));
+        model.configure(new CoreSettings(Duration.ofSeconds(10), true, Duration.ofSeconds(5), Duration.ofSeconds(5)));
         model.addDriver(d.info("fake", "x"), d);
         Device dev = ctx.addDevice("d1", Map.of("id", "x"));
         assertEquals(List.of("probe d1", "remove d1", "probe d1"), d.calls);

@@ -20,10 +20,10 @@ class CoreSettingsTest {
 
     @Test
     void valuesComeAsNumbersBooleansOrTheirText() {
-        assertEquals(new CoreSettings(Duration.ofMillis(250), true, Duration.ofMillis(3)),
+        assertEquals(new CoreSettings(Duration.ofMillis(250), true, Duration.ofMillis(3), Duration.ofMillis(40)),
                 CoreSettings.from(Map.of("deferred.probe.timeout.ms", 250L, "test.driver.remove", true,
-                        "drain.timeout.ms", 3)));
-        assertEquals(new CoreSettings(Duration.ofMillis(0), false, Duration.ofSeconds(5)),
+                        "drain.timeout.ms", 3, "release.timeout.ms", "40")));
+        assertEquals(new CoreSettings(Duration.ofMillis(0), false, Duration.ofSeconds(5), Duration.ofSeconds(5)),
                 CoreSettings.from(Map.of("deferred.probe.timeout.ms", " 0 ", "test.driver.remove", "FALSE")));
         assertEquals(Duration.ofMillis(7), CoreSettings.from(Map.of("deferred.probe.timeout.ms", 7)).deferredProbeTimeout());
     }
@@ -44,6 +44,10 @@ class CoreSettingsTest {
             {"drain.timeout.ms", 0L},
             {"drain.timeout.ms", 600_001L},
             {"drain.timeout.ms", "5s"},
+            {"release.timeout.ms", 0},
+            {"release.timeout.ms", 600_001L},
+            {"release.timeout.ms", "-5"},
+            {"release.timeout.ms", true},
         };
         for (Object[] kv : bad) {
             DriverModelException e = assertThrows(DriverModelException.class,

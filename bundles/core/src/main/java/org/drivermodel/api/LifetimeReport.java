@@ -1,0 +1,75 @@
+package org.drivermodel.api;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The lifetime report ({@link DriverCore#report()}): the tracked references held now, the usage
+ * pins held now, and the recent leaks — references that outlived their object's removal, drains
+ * that passed their deadline, and what bundles left behind when they went.
+ *
+ * @param references the references held now, by object and holder
+ * @param pins       the pins held now
+ * @param leaks      the most recent leaks, oldest first (a bounded history)
+ */
+public record LifetimeReport(List<Reference> references, List<Pin> pins, List<Leak> leaks) {
+
+    /** Copies the lists. */
+    public LifetimeReport {
+        references = List.copyOf(references);
+        pins = List.copyOf(pins);
+        leaks = List.copyOf(leaks);
+    }
+
+    /**
+     * References to one object held by one holder.
+     *
+     * @param object  the device path
+     * @param holder  who holds them
+     * @param count   how many
+     * @param takenAt where each was taken, when tracking is on (stack traces as text); else empty
+     */
+    public record Reference(String object, String holder, int count, List<String> takenAt) {
+        /** Copies the list. */
+        public Reference {
+            takenAt = List.copyOf(takenAt);
+        }
+    }
+
+    /**
+     * A usage pin.
+     *
+     * @param device the pinned device's path
+     * @param driver the driver whose binding is pinned
+     * @param holder who holds it
+     * @param reason why
+     */
+    public record Pin(String device, String driver, String holder, String reason) {
+    }
+
+    /**
+     * Something that was not let go in time, and what the core did about it.
+     *
+     * @param when    when it was found
+     * @param kind    what kind of leak
+     * @param object  the object concerned (a device, a path of the attribute tree, a bundle)
+     * @param holders who held on: bundles holding references, threads still inside driver code
+     * @param detail  the full text, with stacks or driver frames where known
+     */
+    public record Leak(Instant when, Kind kind, String object, List<String> holders, String detail) {
+        /** Copies the list. */
+        public Leak {
+            holders = List.copyOf(holders);
+        }
+
+        /** Kinds of leak. */
+        public enum Kind {
+            /** References still held when their device was removed: revoked and reclaimed. */
+            REFERENCE,
+            /** Threads still inside driver callbacks when a drain's deadline passed. */
+            DRAIN,
+            /** What a bundle still held or had registered through the core when it went: released. */
+            BUNDLE
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package org.drivermodel.core.impl;
+
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+import org.drivermodel.api.Device;
+import org.drivermodel.api.LifetimeReport;
+import org.drivermodel.api.UsagePin;
+import org.drivermodel.error.DriverModelException;
+import org.drivermodel.error.Errno;
+
+/**
+ * A {@link UsagePin} on one binding of a device: held in {@link DeviceNode#pins} from
+ * {@link DeviceModel#pin} until it is closed or the binding ends.
+ *
+ * <p>Concurrency: {@link #state} moves forward only, by CAS; a pin is added to and revoked from
+ * its node under the device lock, so a pin is never added to a binding that already ended.
+ */
+final class BindingPin implements UsagePin {
+    /** Lifecycle of a pin. */
+    enum State {
+        /** Pins its binding. */
+        HELD,
+        /** Its binding ended: {@link #device()} gives ENODEV. */
+        REVOKED,
+        /** Its holder let it go. */
+        CLOSED
+    }
+
+    private final DeviceNode node;
+    private final DriverEntry driver;
+    private final String holder;
+    private final String reason;
+    private final Consumer<AutoCloseable> onClose; /* tells the holder's accounting that it was closed */
+    private final AtomicReference<State> state = new AtomicReference<>(State.HELD);
+
+    BindingPin(DeviceNode node, DriverEntry driver, String holder, String reason, Consumer<AutoCloseable> onClose) {
+        this.node = node;
+        this.driver = driver;
+        this.holder = holder;
+        this.reason = reason;
+        this.onClose = onClose;
+    }
+
+    @Override
+    public Device device() {
+        return switch (state.get()) {
+            case HELD -> node;
+            case REVOKED -> throw new DriverModelException(Errno.ENODEV, node.path(),
+                    "pinned binding of driver " + driver + " ended");
+            case CLOSED -> throw new DriverModelException(Errno.EINVAL, node.path(), "pin was closed");
+        };
+    }
+
+    @Override
+    public String path() {
+        return node.path();
+    }
+
+    @Override
+    public String driver() {
+        return driver.info().name();
+    }
+
+    @Override
+    public String reason() {
+        return reason;
+    }
+
+    @Override
+    public String holder() {
+        return holder;
+    }
+
+    @Override
+    public boolean isValid() {
+        return state.get() == State.HELD;
+    }
+
+    DriverEntry driverEntry() {
+        return driver;
+    }
+
+    /** Ends the pin because its binding ended. Context: the device lock is held. */
+    boolean revoke() {
+        return state.compareAndSet(State.HELD, State.REVOKED);
+    }
+
+    @Override
+    public void close() {
+        for (State s = state.get(); s != State.CLOSED; s = state.get()) {
+            if (state.compareAndSet(s, State.CLOSED)) {
+                node.pins.remove(this);
+                onClose.accept(this);
+                return;
+            }
+        }
+    }
+
+    LifetimeReport.Pin describe() {
+        return new LifetimeReport.Pin(node.path(), driver.info().name(), holder, reason);
+    }
+
+    @Override
+    public String toString() {
+        return "pin of " + holder + " on " + node.path() + " (" + reason + ")";
+    }
+}

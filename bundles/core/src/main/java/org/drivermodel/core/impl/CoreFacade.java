@@ -1,0 +1,269 @@
+package org.drivermodel.core.impl;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+import org.drivermodel.api.AttributeFile;
+import org.drivermodel.api.AttributeGroup;
+import org.drivermodel.api.BundleAction;
+import org.drivermodel.api.Device;
+import org.drivermodel.api.DeviceClass;
+import org.drivermodel.api.DeviceRef;
+import org.drivermodel.api.DriverCore;
+import org.drivermodel.api.DriverInfo;
+import org.drivermodel.api.LifetimeReport;
+import org.drivermodel.api.LifetimeReport.Leak;
+import org.drivermodel.api.UsagePin;
+import org.drivermodel.error.DriverModelException;
+import org.drivermodel.error.Errno;
+
+/**
+ * One bundle's view of the driver core (the service is bundle-scoped, see
+ * {@link CoreServiceFactory}): everything the bundle takes or registers through it — references,
+ * pins, open attribute files, classes — is attributed to the bundle, and whatever it still holds
+ * when it ungets the service (it stops) is released and reported as a
+ * {@linkplain Leak.Kind#BUNDLE bundle leak}. Queries go straight to the model.
+ *
+ * <p>Concurrency: {@link #held} is a concurrent set. Each object is added before it is returned
+ * to the bundle, so its close (which removes it) always comes after; {@link #released} refuses
+ * new acquisitions once the bundle let go of the service.
+ */
+final class CoreFacade implements DriverCore {
+    private final DeviceModel model;
+    private final String holder;
+    private final Set<AutoCloseable> held = ConcurrentHashMap.newKeySet(); /* what the bundle holds now */
+    private final Consumer<AutoCloseable> closed = held::remove;
+    private volatile boolean released;
+
+    CoreFacade(DeviceModel model, String holder) {
+        this.model = model;
+        this.holder = holder;
+    }
+
+    String holder() {
+        return holder;
+    }
+
+    /**
+     * The bundle let go of the service (it is stopping): releases what it still holds and
+     * reports it. Context: the framework's unget, no core lock held.
+     */
+    void release() {
+        released = true;
+        List<String> left = new ArrayList<>();
+        for (AutoCloseable thing : List.copyOf(held)) {
+            left.add(thing.toString());
+            try {
+                thing.close();
+            } catch (Exception e) { // a double put reported by the reference: the release goes on
+                left.add("  (closing it failed: " + e.getMessage() + ")");
+            }
+        }
+        held.clear();
+        if (!left.isEmpty()) {
+            model.usage().leaks().record(Leak.Kind.BUNDLE, holder, List.of(holder),
+                    holder + " went without releasing " + left.size() + " object(s), released now: " + String.join("; ", left));
+        }
+    }
+
+    private <T extends AutoCloseable> T account(T thing) {
+        held.add(thing);
+        return thing;
+    }
+
+    private void checkLive() {
+        if (released) {
+            throw new DriverModelException(Errno.ENODEV, holder, "its view of the driver core was released");
+        }
+    }
+
+    @Override
+    public DeviceRef hold(String device) {
+        checkLive();
+        return account(model.usage().hold(device, holder, closed));
+    }
+
+    @Override
+    public UsagePin pin(String device, String reason) {
+        checkLive();
+        return account(model.usage().pin(device, reason, holder, closed));
+    }
+
+    @Override
+    public AttributeFile open(String path) {
+        checkLive();
+        return account(new AccountedFile(model.open(path), closed));
+    }
+
+    @Override
+    public DeviceClass registerClass(String name, List<AttributeGroup<Device>> attributes) {
+        checkLive();
+        return account(new AccountedClass(model.registerClass(name, attributes), closed));
+    }
+
+    @Override
+    public void manage(String bus, String driver, BundleAction action, boolean force) {
+        model.usage().manage(model.driver(bus, driver), action, force, holder);
+    }
+
+    // ---- queries and commands that acquire nothing --------------------------------------------
+
+    @Override
+    public List<String> buses() {
+        return model.buses();
+    }
+
+    @Override
+    public List<Device> devices() {
+        return model.devices();
+    }
+
+    @Override
+    public List<DriverInfo> drivers() {
+        return model.drivers();
+    }
+
+    @Override
+    public Device device(String pathOrName) {
+        return model.device(pathOrName);
+    }
+
+    @Override
+    public List<Device> boundDevices(String bus, String driver) {
+        return model.boundDevices(bus, driver);
+    }
+
+    @Override
+    public void bind(String bus, String driver, String device) {
+        model.bind(bus, driver, device);
+    }
+
+    @Override
+    public void unbind(String bus, String driver, String device) {
+        model.unbind(bus, driver, device);
+    }
+
+    @Override
+    public void setDriverOverride(String device, String driver) {
+        model.setDriverOverride(device, driver);
+    }
+
+    @Override
+    public boolean autoprobe(String bus) {
+        return model.autoprobe(bus);
+    }
+
+    @Override
+    public void setAutoprobe(String bus, boolean on) {
+        model.setAutoprobe(bus, on);
+    }
+
+    @Override
+    public List<String> list(String path) {
+        return model.list(path);
+    }
+
+    @Override
+    public Map<String, String> deferredDevices() {
+        return model.deferredDevices();
+    }
+
+    @Override
+    public List<String> classes() {
+        return model.classes();
+    }
+
+    @Override
+    public LifetimeReport report() {
+        return model.report();
+    }
+
+    @Override
+    public String toString() {
+        return "DriverCore[" + holder + "]";
+    }
+
+    /** An attribute file opened through a bundle's view: its close is accounted. */
+    private static final class AccountedFile implements AttributeFile {
+        private final AttributeFile file;
+        private final Consumer<AutoCloseable> closed;
+
+        AccountedFile(AttributeFile file, Consumer<AutoCloseable> closed) {
+            this.file = file;
+            this.closed = closed;
+        }
+
+        @Override
+        public String path() {
+            return file.path();
+        }
+
+        @Override
+        public String read() {
+            return file.read();
+        }
+
+        @Override
+        public void write(String value) {
+            file.write(value);
+        }
+
+        @Override
+        public void close() {
+            try {
+                file.close();
+            } finally {
+                closed.accept(this);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "open file " + file.path();
+        }
+    }
+
+    /** A class registered through a bundle's view: its unregistration is accounted. */
+    private static final class AccountedClass implements DeviceClass {
+        private final DeviceClass cls;
+        private final Consumer<AutoCloseable> closed;
+
+        AccountedClass(DeviceClass cls, Consumer<AutoCloseable> closed) {
+            this.cls = cls;
+            this.closed = closed;
+        }
+
+        @Override
+        public String name() {
+            return cls.name();
+        }
+
+        @Override
+        public Device addDevice(String name, Map<String, String> properties, Device parent) {
+            return cls.addDevice(name, properties, parent);
+        }
+
+        @Override
+        public void removeDevice(String name) {
+            cls.removeDevice(name);
+        }
+
+        @Override
+        public void close() {
+            try {
+                cls.close();
+            } finally {
+                closed.accept(this);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "class " + cls.name() + " (registered)";
+        }
+    }
+}

@@ -1,0 +1,192 @@
+package org.drivermodel.core.impl;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+import org.drivermodel.api.BundleAction;
+import org.drivermodel.api.DeviceRef;
+import org.drivermodel.api.DeviceState;
+import org.drivermodel.api.LifetimeReport;
+import org.drivermodel.api.LifetimeReport.Leak;
+import org.drivermodel.api.Uevent;
+import org.drivermodel.api.UsagePin;
+import org.drivermodel.error.DriverModelException;
+import org.drivermodel.error.Errno;
+import org.drivermodel.lifetime.LeakReport;
+import org.drivermodel.lifetime.Ref;
+import org.osgi.service.log.Logger;
+
+/**
+ * Who uses what (Linux {@code get_device} with {@code ref_tracker}, and the module busy count):
+ * tracked references to devices, usage pins on bindings, the management commands that honour
+ * the pins, the wait for references at a device's removal, and the lifetime report.
+ *
+ * <p>Concurrency: no state of its own but {@link #leaks} (thread-safe) and
+ * {@link #bundles} (volatile). A pin is taken and revoked under its device's lock;
+ * {@link #manage} marks the drivers of the bundle leaving <em>before</em> it collects their pins
+ * under each device lock, so a pin is either seen by it or refused. No lock is held while
+ * waiting for references or calling the framework.
+ */
+final class Usage {
+    /** Longest pin reason. */
+    static final int MAX_REASON = 200;
+
+    private final DeviceModel model;
+    private final Logger log;
+    private final LeakHistory leaks;
+    private final UeventSink uevents;
+    private final Supplier<CoreSettings> settings;
+    private volatile BundleOps bundles = BundleOps.NONE;
+
+    Usage(DeviceModel model, Logger log, LeakHistory leaks, UeventSink uevents, Supplier<CoreSettings> settings) {
+        this.model = model;
+        this.log = log;
+        this.leaks = leaks;
+        this.uevents = uevents;
+        this.settings = settings;
+    }
+
+    void useBundles(BundleOps ops) {
+        bundles = ops;
+    }
+
+    BundleOps bundles() {
+        return bundles;
+    }
+
+    LeakHistory leaks() {
+        return leaks;
+    }
+
+    /** Takes a tracked reference to a device for {@code holder}. */
+    DeviceRef hold(String device, String holder, Consumer<AutoCloseable> onClose) {
+        DeviceNode node = (DeviceNode) model.device(device);
+        Ref ref = node.refs.get(holder); // ENODEV if it was removed since the lookup
+        return new TrackedDeviceRef(node, ref, onClose);
+    }
+
+    /** Pins the current binding of a device for {@code holder}. */
+    UsagePin pin(String device, String reason, String holder, Consumer<AutoCloseable> onClose) {
+        DeviceNode node = (DeviceNode) model.device(device);
+        checkReason(node.path(), reason);
+        node.lock.lock();
+        try {
+            DriverEntry driver = node.driverEntry();
+            if (node.state() != DeviceState.BOUND || driver == null) {
+                throw new DriverModelException(Errno.ENODEV, node.path(), "no driver is bound");
+            }
+            if (driver.leaving()) {
+                throw new DriverModelException(Errno.EBUSY, node.path(),
+                        "the bundle of driver " + driver + " is being stopped, updated or uninstalled");
+            }
+            BindingPin pin = new BindingPin(node, driver, holder, reason, onClose);
+            node.pins.add(pin);
+            log.info("device {}: pinned by {} ({})", node, holder, reason);
+            return pin;
+        } finally {
+            node.lock.unlock();
+        }
+    }
+
+    private static void checkReason(String object, String reason) {
+        if (reason == null || reason.isBlank() || reason.length() > MAX_REASON
+                || !reason.chars().allMatch(c -> c >= 0x20 && c != 0x7f)) {
+            throw new DriverModelException(Errno.EINVAL, object, "pin reason must be 1-" + MAX_REASON
+                    + " printable characters, is " + (reason == null ? "missing" : DriverModelException.quote(reason)));
+        }
+    }
+
+    /** Revokes the pins of a binding that is ending. Context: the device lock is held. */
+    void bindingEnding(DeviceNode node) {
+        for (BindingPin pin : node.pins) {
+            if (pin.revoke()) {
+                log.warn("device {}: {} revoked: the binding of driver {} ended", node, pin, pin.driverEntry());
+            }
+        }
+        node.pins.clear();
+    }
+
+    /** @see org.drivermodel.api.DriverCore#manage */
+    void manage(DriverEntry entry, BundleAction action, boolean force, String requester) {
+        if (action == null) {
+            throw new DriverModelException(Errno.EINVAL, entry.path(), "no action given");
+        }
+        long bundleId = entry.info().bundleId();
+        BundleOps ops = bundles;
+        String bundle = ops.describe(bundleId);
+        List<DriverEntry> siblings = model.driversOfBundle(bundleId);
+        siblings.forEach(d -> d.setLeaving(true));
+        try {
+            List<BindingPin> pins = new ArrayList<>();
+            for (DriverEntry d : siblings) {
+                for (DeviceNode node : d.claimed()) {
+                    node.lock.lock(); // waits out a pin being taken
+                    try {
+                        pins.addAll(node.pins);
+                    } finally {
+                        node.lock.unlock();
+                    }
+                }
+            }
+            if (!pins.isEmpty() && !force) {
+                BindingPin first = pins.get(0);
+                throw new DriverModelException(Errno.EBUSY, entry.path(), "pinned by " + first.holder() + " on "
+                        + first.path() + " (" + first.reason() + ")"
+                        + (pins.size() > 1 ? " and " + (pins.size() - 1) + " more pin(s)" : "")
+                        + "; " + action.name().toLowerCase() + " of " + bundle + " refused, force it to override");
+            }
+            if (!pins.isEmpty()) {
+                log.warn("driver {}: {} of {} forced by {} past {} pin(s): {}", entry, action, bundle, requester,
+                        pins.size(), pins);
+            } else {
+                log.info("driver {}: {} of {} requested by {}", entry, action, bundle, requester);
+            }
+            ops.apply(bundleId, action);
+        } finally {
+            siblings.forEach(d -> d.setLeaving(false)); // an updated bundle registers new entries
+        }
+    }
+
+    /**
+     * The end of a device's removal: revokes the references to it, waits for their holders to
+     * put them (re-announcing REMOVE, warning from half the deadline on), and reclaims and
+     * reports those still held at the deadline. Context: no model lock held; the caller may
+     * hold the device lock of a parent (a class device going with its parent's binding).
+     */
+    void awaitReferences(DeviceNode node) {
+        node.unregisterReferences();
+        if (node.refs.count() == 0) {
+            return;
+        }
+        CoreSettings s = settings.get();
+        LeakReport held = node.refs.awaitRelease(s.releaseTimeout(), s.releaseTimeout().dividedBy(2),
+                line -> log.warn("{}", line), () -> uevents.emit(Uevent.REMOVE, node, null));
+        if (held.isEmpty()) {
+            return;
+        }
+        LeakReport reclaimed = node.refs.reclaim();
+        if (!reclaimed.isEmpty()) {
+            leaks.record(Leak.Kind.REFERENCE, node.path(),
+                    reclaimed.holders().stream().map(LeakReport.HolderLeak::holder).toList(),
+                    "revoked and reclaimed after " + s.releaseTimeout().toMillis() + " ms: " + reclaimed);
+        }
+    }
+
+    /** @return the references and pins held now, and the recent leaks */
+    LifetimeReport report() {
+        List<LifetimeReport.Reference> references = new ArrayList<>();
+        List<LifetimeReport.Pin> pins = new ArrayList<>();
+        for (DeviceNode node : model.nodes()) {
+            for (LeakReport.HolderLeak h : node.refs.verifyNoneHeld().holders()) {
+                if (!h.holder().equals(DeviceNode.REGISTERED_HOLDER)) {
+                    references.add(new LifetimeReport.Reference(node.path(), h.holder(), h.count(),
+                            h.takenAt().stream().map(LeakHistory::stackText).toList()));
+                }
+            }
+            node.pins.forEach(p -> pins.add(p.describe()));
+        }
+        return new LifetimeReport(references, pins, leaks.snapshot());
+    }
+}
