@@ -3,6 +3,8 @@ package org.drivermodel.shell.impl;
 import java.util.List;
 
 import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.Parameter;
+import org.drivermodel.api.BundleAction;
 import org.drivermodel.api.Device;
 import org.drivermodel.api.DriverCore;
 import org.drivermodel.api.DriverInfo;
@@ -16,14 +18,17 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /**
- * {@code driver:list}, {@code driver:stop} and {@code driver:start}: drivers, and their
- * bundles as the modules they are. Stopping a driver bundle is unloading a module: its
- * devices are unbound before the stop returns.
+ * {@code driver:list}, {@code driver:stop}, {@code driver:update}, {@code driver:uninstall} and
+ * {@code driver:start}: drivers, and their bundles as the modules they are. Stopping a driver
+ * bundle is unloading a module: its devices are unbound before the stop returns. Stop, update
+ * and uninstall honour usage pins (EBUSY naming the pin) unless forced.
  */
 @Component(service = DriverCommands.class, property = {
         "osgi.command.scope=driver",
         "osgi.command.function=list",
         "osgi.command.function=stop",
+        "osgi.command.function=update",
+        "osgi.command.function=uninstall",
         "osgi.command.function=start",
         "osgi.command.function=bind",
         "osgi.command.function=unbind" })
@@ -50,31 +55,63 @@ public final class DriverCommands {
     }
 
     /**
+     * @param force  go on although pins are held
      * @param driver a driver name
      * @return what was stopped and unbound
      */
-    @Descriptor("stop the bundle of a driver (unload the module): its devices are unbound before this returns")
-    public String stop(@Descriptor("the driver name, e.g. vled") String driver) {
+    @Descriptor("stop the bundle of a driver (unload the module): its devices are unbound before this returns;"
+            + " refused with EBUSY while a binding is pinned, unless forced")
+    public String stop(
+            @Descriptor("stop although bindings are pinned (their pins are revoked)")
+            @Parameter(names = { "-f", "--force" }, presentValue = "true", absentValue = "false") boolean force,
+            @Descriptor("the driver name, e.g. vled") String driver) {
+        return manage(driver, BundleAction.STOP, force, "stopped");
+    }
+
+    /**
+     * @param force  go on although pins are held
+     * @param driver a driver name
+     * @return what was updated
+     */
+    @Descriptor("update the bundle of a driver and refresh it: the old generation is unbound and drained,"
+            + " the new one binds; refused with EBUSY while a binding is pinned, unless forced")
+    public String update(
+            @Descriptor("update although bindings are pinned (their pins are revoked)")
+            @Parameter(names = { "-f", "--force" }, presentValue = "true", absentValue = "false") boolean force,
+            @Descriptor("the driver name, e.g. vled") String driver) {
+        return manage(driver, BundleAction.UPDATE, force, "updated");
+    }
+
+    /**
+     * @param force  go on although pins are held
+     * @param driver a driver name
+     * @return what was uninstalled
+     */
+    @Descriptor("uninstall the bundle of a driver and refresh: its devices are unbound first;"
+            + " refused with EBUSY while a binding is pinned, unless forced")
+    public String uninstall(
+            @Descriptor("uninstall although bindings are pinned (their pins are revoked)")
+            @Parameter(names = { "-f", "--force" }, presentValue = "true", absentValue = "false") boolean force,
+            @Descriptor("the driver name, e.g. vled") String driver) {
+        return manage(driver, BundleAction.UNINSTALL, force, "uninstalled");
+    }
+
+    private String manage(String driver, BundleAction action, boolean force, String done) {
         List<DriverInfo> found = core.drivers().stream().filter(d -> d.name().equals(driver)).toList();
         if (found.isEmpty()) {
-            throw new DriverModelException(Errno.ENOENT, "driver '" + driver + "'", "no such driver");
+            throw new DriverModelException(Errno.ENOENT, "driver " + DriverModelException.quote(String.valueOf(driver)),
+                    "no such driver");
         }
         if (found.stream().map(DriverInfo::bundleId).distinct().count() > 1) {
-            throw new DriverModelException(Errno.EINVAL, "driver '" + driver + "'",
+            throw new DriverModelException(Errno.EINVAL, "driver " + DriverModelException.quote(driver),
                     "ambiguous: registered by bundles " + found.stream().map(DriverInfo::bundleId).toList());
         }
-        Bundle bundle = context.getBundle(found.get(0).bundleId());
-        if (bundle == null) {
-            throw new DriverModelException(Errno.ENODEV, "driver '" + driver + "'", "its bundle is gone");
-        }
-        long bound = found.stream().mapToLong(d -> core.boundDevices(d.bus(), d.name()).size()).sum();
-        try {
-            bundle.stop();
-        } catch (BundleException e) {
-            throw new DriverModelException(Errno.EIO, bundle.getSymbolicName(), "stop failed: " + e.getMessage(), e);
-        }
-        return "stopped " + bundle.getSymbolicName() + " [" + bundle.getBundleId() + "]: " + bound
-                + " device(s) unbound";
+        DriverInfo d = found.get(0);
+        Bundle bundle = context.getBundle(d.bundleId());
+        String name = bundle == null ? "bundle " + d.bundleId() : bundle.getSymbolicName() + " [" + d.bundleId() + "]";
+        long bound = found.stream().mapToLong(x -> core.boundDevices(x.bus(), x.name()).size()).sum();
+        core.manage(d.bus(), d.name(), action, force);
+        return done + " " + name + ": " + bound + " device(s) unbound" + (force ? " (forced)" : "");
     }
 
     /**
