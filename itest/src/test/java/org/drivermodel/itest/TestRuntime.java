@@ -2,6 +2,7 @@ package org.drivermodel.itest;
 
 import static org.ops4j.pax.exam.CoreOptions.bundle;
 import static org.ops4j.pax.exam.CoreOptions.cleanCaches;
+import static org.ops4j.pax.exam.CoreOptions.composite;
 import static org.ops4j.pax.exam.CoreOptions.junitBundles;
 import static org.ops4j.pax.exam.CoreOptions.options;
 
@@ -39,6 +40,15 @@ public final class TestRuntime {
                 reactorBundle("driver-vled"),
                 reactorBundle("shell"),
                 junitBundles());
+    }
+
+    /**
+     * @return the options of {@link #driverModel()} plus the test kit and the test driver
+     *         (testdrv, on vbus vendor 7e57), which tests stop, update and steer through
+     *         {@link org.drivermodel.testkit.TestHooks}
+     */
+    public static Option[] withTestDriver() {
+        return options(composite(driverModel()), reactorBundle("testkit"), reactorBundle("driver-test"));
     }
 
     /**
