@@ -61,6 +61,11 @@ public class DistributionIT {
         assertContainsLine(out, "stopped org\\.drivermodel\\.driver-vled \\[\\d+\\]: 1 device\\(s\\) unbound");
         assertContainsLine(out, "1209:0001\\.1\\s+vbus\\s+unbound\\s+-");
         assertContainsLine(out, "  driver vbus/vled: bound 1209:0001\\.1");
+        assertContainsLine(out, "pinned /devices/vbus/1209:0001\\.1 \\(driver vled\\): in use by the tour");
+        assertContainsLine(out, "/devices/vbus/1209:0001\\.1\\s+vled\\s+bundle \\d+ \\(org\\.drivermodel\\.shell\\)\\s+in use by the tour");
+        assertContainsLine(out, "stopped org\\.drivermodel\\.driver-vled \\[\\d+\\]: 1 device\\(s\\) unbound \\(forced\\)");
+        assertContainsLine(out, "unpinned /devices/vbus/1209:0001\\.1 \\(its binding had ended already\\)");
+        assertContainsLine(out, "leaks: none");
         assertContainsLine(out, "unplugged 1209:0001\\.1");
         assertContainsLine(out, "tour done");
         for (String name : List.of("drivermodel lifetime primitives", "drivermodel core", "drivermodel virtual bus",

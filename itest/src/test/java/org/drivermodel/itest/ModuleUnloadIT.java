@@ -4,7 +4,11 @@ import static org.drivermodel.itest.Errors.assertErrno;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
+import static org.ops4j.pax.exam.CoreOptions.composite;
+import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
+import static org.ops4j.pax.exam.CoreOptions.options;
 
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.Dictionary;
 import java.util.Hashtable;
@@ -50,6 +54,7 @@ import org.ops4j.pax.exam.spi.reactors.PerMethod;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
+import org.osgi.framework.wiring.BundleWiring;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.log.LogLevel;
 import org.osgi.service.log.LogListener;
@@ -102,9 +107,10 @@ public class ModuleUnloadIT {
     };
     private final List<Thread> threads = new ArrayList<>();
 
+    /** The Log Service's history is kept at one entry, as in {@link UnloadIT}: on Equinox a kept entry pins its bundle's class loader. */
     @Configuration
     public Option[] config() {
-        return TestRuntime.withTestDriver();
+        return options(composite(TestRuntime.withTestDriver()), frameworkProperty("org.apache.felix.log.maxSize").value("1"));
     }
 
     /** The test driver calls these; a test can make {@code show} block and sees calls into dead code. */
@@ -276,6 +282,8 @@ public class ModuleUnloadIT {
         }
         awaitTrue("reads of the first generation", () -> reads.get() > 200);
         assertEquals(1, hooks.generations.size());
+        WeakReference<ClassLoader> oldLoader = new WeakReference<>(
+                bundle(TESTDRV).adapt(BundleWiring.class).getClassLoader());
 
         core.manage("vbus", "testdrv", BundleAction.UPDATE, false); // update and refresh
 
@@ -291,6 +299,11 @@ public class ModuleUnloadIT {
         for (String dev : devices) {
             assertEquals(Optional.of("testdrv"), core.device(dev).driver());
         }
+        for (int attempt = 0; attempt < 50 && oldLoader.get() != null; attempt++) {
+            System.gc();
+            Thread.sleep(20); // reference processing runs on its own thread
+        }
+        assertEquals("the old generation's class loader was collected after the refresh", null, oldLoader.get());
     }
 
     // ---- usage pins ---------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import java.util.Map;
 
 import org.drivermodel.error.DriverModelException;
 import org.drivermodel.error.Errno;
+import org.drivermodel.lifetime.RefTracking;
 
 /**
  * The core's tunables, from the Configuration Admin configuration {@code org.drivermodel.core}
@@ -21,26 +22,33 @@ import org.drivermodel.error.Errno;
  * <li>{@code release.timeout.ms} — how long a device's removal waits for the holders of
  * references to it to let go, re-announcing the removal and warning from half of it on
  * (netdev's "waiting for X to become free"), before it reclaims them and reports their
- * holders; default 5000, 1 to 600000.</li>
+ * holders; default 5000, 1 to 600000;</li>
+ * <li>{@code ref.tracking} — {@code stacks} records where every device reference was taken
+ * (and first put), for the lifetime report and double-put errors (Linux
+ * {@code CONFIG_REF_TRACKER}); {@code off} records only the holders; default: the system
+ * property {@code org.drivermodel.lifetime.refTracking}, else off. It applies to references
+ * taken from then on.</li>
  * </ul>
  *
  * @param deferredProbeTimeout how long a deferred device is retried
  * @param testDriverRemove     whether every probe is followed by remove and a second probe
  * @param drainTimeout         how long a removal waits for callbacks in flight
  * @param releaseTimeout       how long a device's removal waits for references to be put
+ * @param refTracking          whether references record stacks
  */
 record CoreSettings(Duration deferredProbeTimeout, boolean testDriverRemove, Duration drainTimeout,
-        Duration releaseTimeout) {
+        Duration releaseTimeout, RefTracking refTracking) {
     /** The configuration PID. */
     static final String PID = "org.drivermodel.core";
     static final String DEFERRED_PROBE_TIMEOUT_MS = "deferred.probe.timeout.ms";
     static final String TEST_DRIVER_REMOVE = "test.driver.remove";
     static final String DRAIN_TIMEOUT_MS = "drain.timeout.ms";
     static final String RELEASE_TIMEOUT_MS = "release.timeout.ms";
+    static final String REF_TRACKING = "ref.tracking";
 
     /** Linux's default deferred_probe_timeout; SCR's own lock timeout for drains. */
     static final CoreSettings DEFAULTS = new CoreSettings(Duration.ofSeconds(10), false, Duration.ofSeconds(5),
-            Duration.ofSeconds(5));
+            Duration.ofSeconds(5), RefTracking.global());
 
     /** Ten minutes: a drain longer than that is a hang, whatever the driver. */
     private static final long MAX_DRAIN_MS = Duration.ofMinutes(10).toMillis();
@@ -67,8 +75,9 @@ record CoreSettings(Duration deferredProbeTimeout, boolean testDriverRemove, Dur
         if (release < 1 || release > MAX_DRAIN_MS) {
             throw invalid(RELEASE_TIMEOUT_MS, release, "must be 1 to " + MAX_DRAIN_MS + " ms");
         }
+        RefTracking tracking = trackingValue(properties.get(REF_TRACKING), DEFAULTS.refTracking());
         return new CoreSettings(Duration.ofMillis(timeout), testRemove, Duration.ofMillis(drain),
-                Duration.ofMillis(release));
+                Duration.ofMillis(release), tracking);
     }
 
     private static long longValue(Map<String, ?> properties, String key, long dflt) {
@@ -101,6 +110,20 @@ record CoreSettings(Duration deferredProbeTimeout, boolean testDriverRemove, Dur
             return Boolean.parseBoolean(s.strip());
         }
         throw invalid(key, v, "expected true or false");
+    }
+
+    private static RefTracking trackingValue(Object v, RefTracking dflt) {
+        if (v == null) {
+            return dflt;
+        }
+        if (v instanceof String s) {
+            for (RefTracking t : RefTracking.values()) {
+                if (t.name().equalsIgnoreCase(s.strip())) {
+                    return t;
+                }
+            }
+        }
+        throw invalid(REF_TRACKING, v, "expected off or stacks");
     }
 
     private static DriverModelException invalid(String key, Object value, String why) {

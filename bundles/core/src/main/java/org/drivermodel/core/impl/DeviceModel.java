@@ -28,6 +28,7 @@ import org.drivermodel.core.impl.sysfs.AttributeTree;
 import org.drivermodel.error.DriverModelException;
 import org.drivermodel.error.Errno;
 import org.drivermodel.lifetime.ManagedResources;
+import org.drivermodel.lifetime.RefTracking;
 import org.drivermodel.lifetime.ReleaseFailure;
 import org.osgi.service.log.Logger;
 
@@ -86,6 +87,7 @@ final class DeviceModel implements DriverCore {
         this.log = log;
         this.uevents = uevents;
         this.settings = settings;
+        RefTracking.setGlobal(settings.refTracking());
         this.deferred = new DeferredProbes(nanoClock);
         LeakHistory leaks = new LeakHistory(log, Clock.systemUTC());
         this.sysfs = new SysfsLayout(new AttributeTree(settings.drainTimeout()), () -> this.settings.drainTimeout(), leaks);
@@ -100,6 +102,7 @@ final class DeviceModel implements DriverCore {
     /** Applies new settings; what is in progress finishes under the old ones. */
     void configure(CoreSettings newSettings) {
         settings = newSettings;
+        RefTracking.setGlobal(newSettings.refTracking());
         log.info("settings: {}", newSettings);
     }
 

@@ -17,6 +17,7 @@ import org.drivermodel.api.DeviceState;
 import org.drivermodel.error.DriverModelException;
 import org.drivermodel.error.Errno;
 import org.drivermodel.lifetime.ManagedResources;
+import org.drivermodel.lifetime.RefTracking;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -291,7 +292,7 @@ class BindingSemanticsTest {
                 device.resources().add("res", () -> events.add("release"));
             }
         };
-        model.configure(new CoreSettings(Duration.ofSeconds(10), true, Duration.ofSeconds(5), Duration.ofSeconds(5)));
+        model.configure(new CoreSettings(Duration.ofSeconds(10), true, Duration.ofSeconds(5), Duration.ofSeconds(5), RefTracking.OFF));
         model.addDriver(d.info("fake", "x"), d);
         Device dev = ctx.addDevice("d1", Map.of("id", "x"));
         assertEquals(List.of("probe d1", "remove d1", "probe d1"), d.calls);

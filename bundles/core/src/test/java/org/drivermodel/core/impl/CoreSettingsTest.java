@@ -9,6 +9,7 @@ import java.util.Map;
 
 import org.drivermodel.error.DriverModelException;
 import org.drivermodel.error.Errno;
+import org.drivermodel.lifetime.RefTracking;
 import org.junit.jupiter.api.Test;
 
 class CoreSettingsTest {
@@ -20,10 +21,12 @@ class CoreSettingsTest {
 
     @Test
     void valuesComeAsNumbersBooleansOrTheirText() {
-        assertEquals(new CoreSettings(Duration.ofMillis(250), true, Duration.ofMillis(3), Duration.ofMillis(40)),
+        assertEquals(new CoreSettings(Duration.ofMillis(250), true, Duration.ofMillis(3), Duration.ofMillis(40),
+                RefTracking.STACKS),
                 CoreSettings.from(Map.of("deferred.probe.timeout.ms", 250L, "test.driver.remove", true,
-                        "drain.timeout.ms", 3, "release.timeout.ms", "40")));
-        assertEquals(new CoreSettings(Duration.ofMillis(0), false, Duration.ofSeconds(5), Duration.ofSeconds(5)),
+                        "drain.timeout.ms", 3, "release.timeout.ms", "40", "ref.tracking", " Stacks ")));
+        assertEquals(new CoreSettings(Duration.ofMillis(0), false, Duration.ofSeconds(5), Duration.ofSeconds(5),
+                CoreSettings.DEFAULTS.refTracking()),
                 CoreSettings.from(Map.of("deferred.probe.timeout.ms", " 0 ", "test.driver.remove", "FALSE")));
         assertEquals(Duration.ofMillis(7), CoreSettings.from(Map.of("deferred.probe.timeout.ms", 7)).deferredProbeTimeout());
     }
@@ -48,6 +51,9 @@ class CoreSettingsTest {
             {"release.timeout.ms", 600_001L},
             {"release.timeout.ms", "-5"},
             {"release.timeout.ms", true},
+            {"ref.tracking", "on"},
+            {"ref.tracking", true},
+            {"ref.tracking", ""},
         };
         for (Object[] kv : bad) {
             DriverModelException e = assertThrows(DriverModelException.class,

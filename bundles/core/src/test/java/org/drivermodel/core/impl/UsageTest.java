@@ -21,6 +21,8 @@ import org.drivermodel.api.LifetimeReport.Leak;
 import org.drivermodel.api.UsagePin;
 import org.drivermodel.error.DriverModelException;
 import org.drivermodel.error.Errno;
+import org.drivermodel.lifetime.RefTracking;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -60,9 +62,18 @@ class UsageTest {
         }
     }
 
-    private void releaseTimeout(Duration d) {
+    private void configure(Duration releaseTimeout, RefTracking tracking) {
         CoreSettings s = CoreSettings.DEFAULTS;
-        model.configure(new CoreSettings(s.deferredProbeTimeout(), false, s.drainTimeout(), d));
+        model.configure(new CoreSettings(s.deferredProbeTimeout(), false, s.drainTimeout(), releaseTimeout, tracking));
+    }
+
+    private void releaseTimeout(Duration d) {
+        configure(d, CoreSettings.DEFAULTS.refTracking());
+    }
+
+    @AfterEach
+    void trackingOff() {
+        RefTracking.setGlobal(RefTracking.OFF); // a static of the lifetime library: leave it as found
     }
 
     // ---- references ---------------------------------------------------------------------------
@@ -116,6 +127,23 @@ class UsageTest {
         assertTrue(log.lines.stream().anyMatch(l -> l.startsWith("error leak (REFERENCE) of " + dev)), log.lines::toString);
         ref.close(); // accepted after the reclaim
         assertEquals(List.of(), model.report().references());
+    }
+
+    @Test
+    void withTrackingOnTheReportAndTheLeakShowWhereAReferenceWasTaken() {
+        configure(Duration.ofMillis(20), RefTracking.STACKS);
+        DeviceRef ref = takeReferenceHere();
+        List<String> stacks = model.report().references().get(0).takenAt();
+        assertEquals(1, stacks.size());
+        assertTrue(stacks.get(0).contains("UsageTest.takeReferenceHere"), stacks.get(0));
+        bus.removeDevice("d1");
+        Leak leak = model.report().leaks().get(0);
+        assertTrue(leak.detail().contains("UsageTest.takeReferenceHere"), leak.detail());
+        ref.close();
+    }
+
+    private DeviceRef takeReferenceHere() {
+        return model.usage().hold(dev, HOLDER, r -> { });
     }
 
     @Test
