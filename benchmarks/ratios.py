@@ -22,8 +22,10 @@ def get(name, mode):
 print("| benchmark | thrpt ops/µs (±99.9%) | median | avgt ns/op (±99.9%) | median |")
 print("|---|---|---|---|---|")
 for name in sorted({k[0] for k in r}):
-    t, a = get(name, "thrpt"), get(name, "avgt")
-    print(f"| {name} | {t[0]:.2f} ± {t[1]:.2f} | {t[2]:.2f} | {a[0]*1000:.2f} ± {a[1]*1000:.2f} | {a[2]*1000:.2f} |")
+    t, a = r.get((name, "thrpt")), r.get((name, "avgt"))
+    tt = f"{t[0]:.2f} ± {t[1]:.2f} | {t[2]:.2f}" if t else "– | –"
+    aa = f"{a[0]*1000:.2f} ± {a[1]*1000:.2f} | {a[2]*1000:.2f}" if a else "– | –"
+    print(f"| {name} | {tt} | {aa} |")
 print()
 
 def rng(s, e):
@@ -31,6 +33,8 @@ def rng(s, e):
 
 rows = []
 for gate, label in (("f_token", "gate (token)"), ("e_gate", "gate (guard)")):
+    if (gate + "_1t", "avgt") not in r or (gate + "_2t", "thrpt") not in r:
+        continue  # a focused run (a regex of benchmarks) may leave a form out
     # 1. gate cost at 1 thread <= 2x AtomicInteger pair: net cost over the unprotected call (avgt)
     g, a, n = get(gate + "_1t", "avgt"), get("b_atomic_1t", "avgt"), get("a_none_1t", "avgt")
     ratio = (g[0] - n[0]) / (a[0] - n[0])
@@ -60,5 +64,7 @@ print()
 # context: the other primitives
 g2 = get("f_token_2t", "thrpt")
 for prim in ("a_none", "b_atomic", "c_rwlock", "d_stamped", "e_gate", "f_token"):
+    if (prim + "_1t", "thrpt") not in r or (prim + "_2t", "thrpt") not in r:
+        continue
     t1, t2 = get(prim + "_1t", "thrpt"), get(prim + "_2t", "thrpt")
     print(f"- {prim}: 2t/1t throughput scaling {t2[0]/t1[0]:.2f}×; f_token_2t / {prim}_2t = {g2[0]/t2[0]:.2f}×")
