@@ -29,7 +29,8 @@ public class DistributionIT {
 
     private Run launch(String... args) throws IOException, InterruptedException {
         assertTrue("no distribution at " + home + ": build it with mvn package", new File(home, "bin/felix.jar").isFile());
-        List<String> command = new java.util.ArrayList<>(List.of("bash", new File(home, "bin/drivermodel").getPath()));
+        // run as a user runs it, which needs it to be executable
+        List<String> command = new java.util.ArrayList<>(List.of(new File(home, "bin/drivermodel").getPath()));
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.PIPE)
                 .start();
