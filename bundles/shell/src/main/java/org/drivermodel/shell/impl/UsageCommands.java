@@ -50,11 +50,11 @@ public final class UsageCommands {
         StringBuilder b = new StringBuilder();
         Table refTable = new Table("DEVICE", "HOLDER", "COUNT");
         r.references().forEach(x -> refTable.row(x.object(), x.holder(), x.count()));
-        b.append("references: ").append(r.references().isEmpty() ? "none\n" : "\n" + refTable);
+        b.append("references:").append(r.references().isEmpty() ? " none\n" : "\n" + refTable);
         Table pinTable = new Table("DEVICE", "DRIVER", "HOLDER", "REASON");
         r.pins().forEach(p -> pinTable.row(p.device(), p.driver(), p.holder(), p.reason()));
-        b.append("pins: ").append(r.pins().isEmpty() ? "none\n" : "\n" + pinTable);
-        b.append("leaks: ").append(r.leaks().isEmpty() ? "none" : "");
+        b.append("pins:").append(r.pins().isEmpty() ? " none\n" : "\n" + pinTable);
+        b.append("leaks:").append(r.leaks().isEmpty() ? " none" : "");
         for (LifetimeReport.Leak l : r.leaks()) {
             b.append("\n  ").append(l.when()).append(' ').append(l.kind()).append(' ').append(l.object())
                     .append(": ").append(l.detail().replace("\n", "\n    "));
