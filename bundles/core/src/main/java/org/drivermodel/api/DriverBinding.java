@@ -18,6 +18,10 @@ import org.osgi.service.component.annotations.ComponentPropertyType;
  * </pre>
  *
  * gives the properties {@code drivermodel.bus=vbus} and {@code drivermodel.driver=vled}.
+ * {@code asyncProbe = true} (Linux {@code PROBE_PREFER_ASYNCHRONOUS}) lets the core probe
+ * new devices for the driver on its probe threads rather than in the thread that added the
+ * device, so that a slow probe does not hold up a bus's enumeration;
+ * {@link DriverCore#awaitProbes} waits for them (Linux {@code wait_for_device_probe}).
  */
 @ComponentPropertyType
 @Retention(RetentionPolicy.CLASS)
@@ -32,9 +36,15 @@ public @interface DriverBinding {
     /** Property name of the driver. */
     String DRIVER = "drivermodel.driver";
 
+    /** Property name of the asynchronous-probe preference. */
+    String ASYNC_PROBE = "drivermodel.asyncProbe";
+
     /** @return the name of the bus the driver drives devices of */
     String bus();
 
     /** @return the driver's name, unique on its bus */
     String driver();
+
+    /** @return true if new devices may be probed for this driver asynchronously */
+    boolean asyncProbe() default false;
 }

@@ -175,4 +175,15 @@ public interface DriverCore {
 
     /** @return the references and pins held now and the recent leaks */
     LifetimeReport report();
+
+    /**
+     * Waits until no asynchronous probe is queued or running (Linux
+     * {@code wait_for_device_probe}): drivers that prefer asynchronous probing
+     * ({@link DriverBinding#asyncProbe()}) are probed on the core's probe threads, so a device
+     * added by a bus may still be unbound when the bus's call returns.
+     *
+     * @param timeout how long to wait at most
+     * @return true if every asynchronous probe had finished, false at the timeout
+     */
+    boolean awaitProbes(java.time.Duration timeout);
 }

@@ -183,6 +183,11 @@ final class CoreFacade implements DriverCore {
     }
 
     @Override
+    public boolean awaitProbes(java.time.Duration timeout) {
+        return model.awaitProbes(timeout);
+    }
+
+    @Override
     public String toString() {
         return "DriverCore[" + holder + "]";
     }

@@ -66,6 +66,7 @@ final class DeviceModel implements DriverCore {
     private final SysfsLayout sysfs;
     private final DeferredProbes deferred;
     private final Usage usage;
+    private final AsyncProbes async;
     private volatile CoreSettings settings; /* replaced whole by configure() */
 
     /** The model lock: registries only, never held across a call out. */
@@ -92,6 +93,12 @@ final class DeviceModel implements DriverCore {
         LeakHistory leaks = new LeakHistory(log, Clock.systemUTC());
         this.sysfs = new SysfsLayout(new AttributeTree(settings.drainTimeout()), () -> this.settings.drainTimeout(), leaks);
         this.usage = new Usage(this, log, leaks, uevents, () -> this.settings);
+        this.async = new AsyncProbes(log, Math.max(2, Runtime.getRuntime().availableProcessors()));
+    }
+
+    /** Stops the probe threads (queued probes still run). Context: the core stopping, after its trackers closed. */
+    void close() {
+        async.shutdown();
     }
 
     /** @return who uses what: references, pins, management, the lifetime report */
@@ -262,11 +269,14 @@ final class DeviceModel implements DriverCore {
         if (bus != null && bus.autoprobe) {
             boolean bound = false;
             for (DeviceNode node : devicesOf(info.bus())) {
-                node.lock.lock();
-                try {
-                    bound |= node.state() == DeviceState.UNBOUND && tryProbe(node, entry).is(ProbeResult.Outcome.BOUND);
-                } finally {
-                    node.lock.unlock();
+                if (entry.asyncProbe()) {
+                    async.submit(() -> {
+                        if (probeIfUnbound(node, entry)) {
+                            retryDeferred();
+                        }
+                    });
+                } else {
+                    bound |= probeIfUnbound(node, entry);
                 }
             }
             if (bound) {
@@ -409,10 +419,34 @@ final class DeviceModel implements DriverCore {
         return true;
     }
 
-    /** Binds a new device to the first matching driver of its bus (Linux {@code device_attach}). */
+    /** Probes one driver for a device if the device is unbound; true if it bound. */
+    private boolean probeIfUnbound(DeviceNode node, DriverEntry driver) {
+        node.lock.lock();
+        try {
+            return node.state() == DeviceState.UNBOUND && tryProbe(node, driver).is(ProbeResult.Outcome.BOUND);
+        } finally {
+            node.lock.unlock();
+        }
+    }
+
+    /**
+     * Binds a new device to the first matching driver of its bus (Linux {@code device_attach});
+     * on a probe thread if a matching driver prefers asynchronous probing.
+     */
     private void attach(DeviceNode node) {
-        if (attachLocked(node).is(ProbeResult.Outcome.BOUND)) {
-            retryDeferred();
+        boolean preferAsync = false;
+        for (DriverEntry d : driversOf(node.bus())) {
+            preferAsync |= d.asyncProbe() && matches(node, d);
+        }
+        Runnable attach = () -> {
+            if (attachLocked(node).is(ProbeResult.Outcome.BOUND)) {
+                retryDeferred();
+            }
+        };
+        if (preferAsync) {
+            async.submit(attach);
+        } else {
+            attach.run();
         }
     }
 
@@ -849,5 +883,10 @@ final class DeviceModel implements DriverCore {
     /** @see DriverCore#manage; the driver looked up as the public method does */
     DriverEntry driver(String bus, String driver) {
         return requireDriver(bus, driver);
+    }
+
+    @Override
+    public boolean awaitProbes(java.time.Duration timeout) {
+        return async.await(timeout);
     }
 }

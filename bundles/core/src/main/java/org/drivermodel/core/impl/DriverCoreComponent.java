@@ -81,6 +81,7 @@ public final class DriverCoreComponent {
         registration.unregister();
         drivers.close();
         buses.close();
+        model.close();
         uevents.close();
         log.info("driver core stopped");
     }

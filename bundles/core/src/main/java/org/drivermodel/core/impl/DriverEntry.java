@@ -80,6 +80,12 @@ final class DriverEntry {
         return List.copyOf(claimed);
     }
 
+    /** @return true if it prefers asynchronous probing ({@link org.drivermodel.api.DriverBinding#asyncProbe()}) */
+    boolean asyncProbe() {
+        Object v = info.properties().get(org.drivermodel.api.DriverBinding.ASYNC_PROBE);
+        return Boolean.TRUE.equals(v) || "true".equals(v);
+    }
+
     /** @return its directory in the attribute tree */
     String path() {
         return "/bus/" + info.bus() + "/drivers/" + info.name();
