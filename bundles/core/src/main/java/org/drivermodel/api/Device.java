@@ -59,6 +59,23 @@ public interface Device {
     ManagedResources resources();
 
     /**
+     * Registers an upper layer's <em>disconnect now</em> for the current binding (the block
+     * layer's {@code del_gendisk}): when the binding ends, whatever the cause, these run newest
+     * first after the driver's attribute files were drained and <em>before</em> its
+     * {@code remove}, so that {@code remove} finds no user left. Upper layers call this from
+     * their registration, which a driver calls in {@code probe}; the driver itself needs no
+     * {@code remove} for it. A disconnect that throws is logged and the unbind goes on.
+     *
+     * <p>Context: from the driver's {@code probe} until its binding starts ending.
+     *
+     * @param name       what it disconnects, for reports
+     * @param disconnect the action; must return only when no user is left
+     * @throws org.drivermodel.error.DriverModelException ENODEV when no driver is being
+     *         probed or bound, or its binding is ending
+     */
+    void addDisconnect(String name, AutoCloseable disconnect);
+
+    /**
      * Keeps the bound driver's state for this device (Linux {@code dev_set_drvdata}). The core
      * drops it when the driver is unbound, so it never outlives the binding.
      *

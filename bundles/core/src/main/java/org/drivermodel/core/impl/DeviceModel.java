@@ -510,6 +510,7 @@ final class DeviceModel implements DriverCore {
             driver.driver().probe(node);
             if (settings.testDriverRemove()) {
                 // Linux DEBUG_TEST_DRIVER_REMOVE: unbind at once and probe again
+                disconnect(node);
                 driver.driver().remove(node);
                 node.setResources(null);
                 node.clearDriverData();
@@ -519,6 +520,7 @@ final class DeviceModel implements DriverCore {
                 driver.driver().probe(node);
             }
         } catch (Exception | LinkageError e) {
+            disconnect(node); // what the probe registered with upper layers goes first
             node.setState(DeviceState.UNBOUND, null);
             node.setResources(null);
             node.clearDriverData();
@@ -540,6 +542,7 @@ final class DeviceModel implements DriverCore {
             // Linux really_probe: dev_groups that cannot be added fail the probe
             log.warn("device {}: attributes of driver {} refused, unbinding: {}", node, driver, e.toString(), e);
             node.setState(DeviceState.UNBINDING, driver);
+            disconnect(node);
             callRemove(node, driver);
             node.setState(DeviceState.UNBOUND, null);
             ManagedResources bound = node.resources();
@@ -564,6 +567,7 @@ final class DeviceModel implements DriverCore {
             usage.bindingEnding(node);
             sysfs.driverUnbinding(node, node.driverGroups());
             node.setDriverGroups(List.of());
+            disconnect(node);
             callRemove(node, driver);
             ManagedResources resources = node.resources();
             node.setResources(null);
@@ -574,6 +578,17 @@ final class DeviceModel implements DriverCore {
             uevents.emit(Uevent.UNBIND, node, driver.info().name());
         }
         node.setState(after, null);
+    }
+
+    /**
+     * Runs the binding's disconnect-now actions (upper layers letting go of the driver), newest
+     * first. Context: the device lock is held; before the driver's remove.
+     */
+    private void disconnect(DeviceNode node) {
+        ManagedResources d = node.takeDisconnects();
+        if (d != null) {
+            releaseResources(node, d);
+        }
     }
 
     /** Calls the driver's remove, containing what it throws. Context: the device lock is held. */

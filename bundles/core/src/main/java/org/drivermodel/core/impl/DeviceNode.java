@@ -42,6 +42,7 @@ final class DeviceNode implements Device {
     private volatile DeviceState state = DeviceState.UNBOUND; /* written under lock */
     private volatile DriverEntry driver; /* written under lock; set while PROBING, BOUND, UNBINDING */
     private volatile ManagedResources resources; /* written under lock; the binding's, while PROBING..UNBINDING */
+    private volatile ManagedResources disconnects; /* written under lock; the binding's disconnect-now actions, set with resources */
     private volatile String override; /* written under lock; null: the bus matches */
     private volatile Object driverData; /* set by the driver during its binding; cleared under lock at unbind */
     private List<AttributeGroup<Device>> driverGroups = List.of(); /* guarded by lock; the bound driver's attributes */
@@ -96,7 +97,23 @@ final class DeviceNode implements Device {
     /** Context: device lock held. */
     void setResources(ManagedResources resources) {
         assert lock.isHeldByCurrentThread();
+        if (resources != null) {
+            this.disconnects = new ManagedResources(path + " (disconnect)");
+        }
         this.resources = resources;
+    }
+
+    /**
+     * Takes the binding's disconnect actions, for the unbind to run them before remove.
+     * Context: device lock held.
+     *
+     * @return them, or null if taken already
+     */
+    ManagedResources takeDisconnects() {
+        assert lock.isHeldByCurrentThread();
+        ManagedResources d = disconnects;
+        disconnects = null;
+        return d;
     }
 
     /** Context: device lock held. */
@@ -180,6 +197,16 @@ final class DeviceNode implements Device {
             throw new DriverModelException(Errno.ENODEV, path, "no driver is bound");
         }
         return r;
+    }
+
+    @Override
+    public void addDisconnect(String name, AutoCloseable disconnect) {
+        resources(); // ENODEV outside a binding
+        ManagedResources d = disconnects;
+        if (d == null) {
+            throw new DriverModelException(Errno.ENODEV, path, "the binding is ending");
+        }
+        d.add(name, disconnect); // ENODEV if the unbind has run them already
     }
 
     @Override
