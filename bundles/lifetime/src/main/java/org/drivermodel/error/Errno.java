@@ -31,6 +31,8 @@ public enum Errno {
     EINVAL(22, "Invalid argument"),
     /** No space left on device. */
     ENOSPC(28, "No space left on device"),
+    /** Read-only file system: a write to a read-only disk. */
+    EROFS(30, "Read-only file system"),
     /** Result out of range. */
     ERANGE(34, "Numerical result out of range"),
     /** File name too long. */

@@ -1,0 +1,118 @@
+package org.drivermodel.block.impl;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+import org.drivermodel.api.Device;
+import org.drivermodel.block.BlockOp;
+import org.drivermodel.block.Disk;
+import org.drivermodel.block.DiskSpec;
+import org.drivermodel.block.DiskStats;
+import org.drivermodel.block.RequestHandler;
+import org.drivermodel.error.DriverModelException;
+import org.drivermodel.error.Errno;
+
+/**
+ * A registered disk: its spec, its request queue, its class device and its open handles.
+ *
+ * <p>Concurrency: the queue is thread-safe; {@link #handles} is a concurrent set. Opening
+ * checks the queue's state after adding the handle and the removal kills the queue before it
+ * orphans the handles, so no handle opened after the removal began can submit anything.
+ */
+final class DiskImpl implements Disk {
+    private final DiskSpec spec;
+    private final RequestQueue queue;
+    private final Set<Handle> handles = ConcurrentHashMap.newKeySet();
+    private volatile Device classDevice; /* set once registered */
+
+    DiskImpl(DiskSpec spec, RequestHandler handler, Consumer<String> report) {
+        this.spec = spec;
+        this.queue = new RequestQueue(spec.name(), spec.queueDepth(), handler, report);
+    }
+
+    @Override
+    public DiskSpec spec() {
+        return spec;
+    }
+
+    @Override
+    public DiskStats stats() {
+        return queue.stats();
+    }
+
+    String name() {
+        return spec.name();
+    }
+
+    Device classDevice() {
+        return classDevice;
+    }
+
+    void setClassDevice(Device d) {
+        classDevice = d;
+    }
+
+    int inFlight() {
+        return queue.inFlight();
+    }
+
+    boolean live() {
+        return queue.state() == QueueState.LIVE;
+    }
+
+    /** Opens a handle for {@code holder}. @throws DriverModelException ENODEV once the disk is going */
+    Handle open(String holder, Consumer<Handle> onClose) {
+        Handle h = new Handle(this, holder, onClose);
+        handles.add(h);
+        if (!live()) {
+            handles.remove(h);
+            throw new DriverModelException(Errno.ENODEV, spec.name(), "disk is being removed");
+        }
+        return h;
+    }
+
+    void closed(Handle h) {
+        handles.remove(h);
+    }
+
+    /** Validates and submits a request for a handle. */
+    CompletableFuture<Void> submit(BlockOp op, long offset, ByteBuffer buffer) {
+        if (op != BlockOp.FLUSH) {
+            if (buffer == null) {
+                throw new DriverModelException(Errno.EINVAL, spec.name(), op + ": no buffer");
+            }
+            int length = buffer.remaining();
+            if (offset < 0 || length <= 0 || offset % spec.blockSize() != 0 || length % spec.blockSize() != 0) {
+                throw new DriverModelException(Errno.EINVAL, spec.name(), op + " of " + length + " bytes at " + offset
+                        + ": offset and length must be multiples of the block size " + spec.blockSize() + ", length positive");
+            }
+            if (offset > spec.capacity() - length) {
+                throw new DriverModelException(Errno.EINVAL, spec.name(), op + " of " + length + " bytes at " + offset
+                        + ": beyond the end of the disk (" + spec.capacity() + " bytes)");
+            }
+            if (op == BlockOp.WRITE && spec.readOnly()) {
+                throw new DriverModelException(Errno.EROFS, spec.name(), "disk is read-only");
+            }
+        }
+        return queue.submit(op, offset, op == BlockOp.FLUSH ? null : buffer.slice());
+    }
+
+    /**
+     * The disk's disconnect-now, before its driver's remove: no new opens, the queue killed and
+     * drained, open handles orphaned (they see ENODEV from the dead queue).
+     */
+    KillReport remove(Duration deadline) {
+        KillReport r = queue.kill(deadline);
+        handles.clear(); // orphaned: they keep working only to answer ENODEV
+        return r;
+    }
+
+    @Override
+    public String toString() {
+        return "disk " + spec.name();
+    }
+}

@@ -1,0 +1,2 @@
+/** The block layer's implementation: private. */
+package org.drivermodel.block.impl;
