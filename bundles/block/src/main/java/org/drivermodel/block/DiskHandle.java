@@ -20,6 +20,9 @@ public interface DiskHandle extends AutoCloseable {
     /** @return the disk's spec */
     DiskSpec spec();
 
+    /** @return the disk's counters; after its removal, its last ones */
+    DiskStats stats();
+
     /**
      * Reads {@code dst.remaining()} bytes at {@code offset} into {@code dst}.
      *

@@ -8,6 +8,7 @@ import java.util.function.Consumer;
 import org.drivermodel.block.BlockOp;
 import org.drivermodel.block.DiskHandle;
 import org.drivermodel.block.DiskSpec;
+import org.drivermodel.block.DiskStats;
 import org.drivermodel.error.DriverModelException;
 import org.drivermodel.error.Errno;
 
@@ -37,6 +38,11 @@ final class Handle implements DiskHandle {
     @Override
     public DiskSpec spec() {
         return disk.spec();
+    }
+
+    @Override
+    public DiskStats stats() {
+        return disk.stats();
     }
 
     @Override

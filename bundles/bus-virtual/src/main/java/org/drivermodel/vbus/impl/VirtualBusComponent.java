@@ -23,8 +23,9 @@ import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
 
 /**
- * The virtual bus: a simulated hotplug controller (its "hardware" is {@link #hardware}) and
- * the {@link Bus} that reports it to the driver core.
+ * The virtual bus: a simulated hotplug controller (its "hardware" is {@link #hardware}, which
+ * stays plugged across a stop and start of this bundle) and the {@link Bus} that reports it to
+ * the driver core.
  *
  * <p>Concurrency: {@link #hotplug} plays the part of a hub's event thread: it serialises
  * every hardware event (plug, unplug) and the enumeration at attach, so that the core sees
@@ -38,10 +39,14 @@ public final class VirtualBusComponent implements Bus, VirtualBus {
     @Reference(service = LoggerFactory.class)
     private Logger log;
 
+    // The simulated hardware outlives the bus driver, as real hardware does: what is plugged
+    // stays plugged while this bundle is stopped (its classes live until it is uninstalled or
+    // refreshed), and is enumerated again when the bus attaches after a start.
+
     /** Serialises hardware events and their reports to the core. */
-    private final ReentrantLock hotplug = new ReentrantLock();
-    private final Map<String, Map<String, String>> hardware = new LinkedHashMap<>(); /* guarded by hotplug */
-    private int plugs; /* guarded by hotplug */
+    private static final ReentrantLock hotplug = new ReentrantLock();
+    private static final Map<String, Map<String, String>> hardware = new LinkedHashMap<>(); /* guarded by hotplug */
+    private static int plugs; /* guarded by hotplug */
     private BusContext context; /* guarded by hotplug */
 
     @Override
