@@ -1,0 +1,167 @@
+package org.drivermodel.shell.impl;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.apache.felix.service.command.Descriptor;
+import org.drivermodel.block.BlockLayer;
+import org.drivermodel.block.DiskHandle;
+import org.drivermodel.block.DiskSpec;
+import org.drivermodel.block.DiskStats;
+import org.drivermodel.error.DriverModelException;
+import org.drivermodel.error.Errno;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+
+/**
+ * {@code block:list}, {@code block:write}, {@code block:read} and {@code block:check}: disks and
+ * I/O on them from the shell, each command on a handle of its own. The block layer is optional:
+ * without it the commands answer ENODEV.
+ */
+@Component(service = BlockCommands.class, property = {
+        "osgi.command.scope=block",
+        "osgi.command.function=list",
+        "osgi.command.function=write",
+        "osgi.command.function=read",
+        "osgi.command.function=check" })
+public final class BlockCommands {
+    /** How long a command waits for its I/O. */
+    static final long IO_TIMEOUT_SECONDS = 30;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile BlockLayer block;
+
+    /** @return every disk with its shape and counters */
+    @Descriptor("list the disks: size, block size, read-only, queue depth, requests in flight and counters")
+    public String list() {
+        BlockLayer b = block();
+        Table t = new Table("DISK", "BYTES", "BLOCK", "RO", "DEPTH", "INFLIGHT", "SUBMITTED", "SUCCEEDED", "FAILED", "ABORTED");
+        for (String name : b.disks()) {
+            try (DiskHandle h = b.open(name)) {
+                DiskSpec s = h.spec();
+                DiskStats st = b.stats(name);
+                t.row(name, s.capacity(), s.blockSize(), s.readOnly() ? 1 : 0, s.queueDepth(), st.inFlight(), st.submitted(),
+                        st.succeeded(), st.failed(), st.aborted());
+            } catch (DriverModelException gone) {
+                // removed while listing
+            }
+        }
+        return t.toString();
+    }
+
+    /**
+     * @return a confirmation
+     */
+    @Descriptor("write text at a byte offset of a disk, padded with zeros to whole blocks")
+    public String write(@Descriptor("the disk, e.g. ram0") String disk,
+            @Descriptor("the byte offset, a multiple of the block size") long offset,
+            @Descriptor("the text") String text) {
+        try (DiskHandle h = block().open(disk)) {
+            byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+            int bs = h.spec().blockSize();
+            int length = Math.max(bs, (bytes.length + bs - 1) / bs * bs);
+            ByteBuffer buf = ByteBuffer.allocate(length).put(bytes);
+            buf.clear();
+            await(disk, h.write(offset, buf));
+            return "wrote " + length + " bytes at " + offset + " to " + disk;
+        }
+    }
+
+    /**
+     * @return the bytes read, as text up to the first zero byte
+     */
+    @Descriptor("read bytes at an offset of a disk and print them as text (up to the first zero byte)")
+    public String read(@Descriptor("the disk, e.g. ram0") String disk,
+            @Descriptor("the byte offset, a multiple of the block size") long offset,
+            @Descriptor("the length, a multiple of the block size") int length) {
+        try (DiskHandle h = block().open(disk)) {
+            if (length <= 0 || length > (16 << 20)) {
+                throw new DriverModelException(Errno.EINVAL, disk, "length " + length + " is not 1 to 16 MiB");
+            }
+            ByteBuffer buf = ByteBuffer.allocate(length);
+            await(disk, h.read(offset, buf));
+            int end = 0;
+            while (end < length && buf.get(end) != 0) {
+                end++;
+            }
+            return new String(buf.array(), 0, end, StandardCharsets.UTF_8);
+        }
+    }
+
+    /**
+     * @return what was checked
+     */
+    @Descriptor("write a pattern to the first blocks of a disk, read them back and compare")
+    public String check(@Descriptor("the disk, e.g. ram0") String disk,
+            @Descriptor("how many blocks (default: up to 256)") int... blocks) {
+        try (DiskHandle h = block().open(disk)) {
+            DiskSpec s = h.spec();
+            long max = s.capacity() / s.blockSize();
+            int n = blocks == null || blocks.length == 0 ? (int) Math.min(256, max) : blocks[0];
+            if (blocks != null && blocks.length > 1 || n < 1 || n > max) {
+                throw new DriverModelException(Errno.EINVAL, disk, "block count must be one number from 1 to " + max);
+            }
+            if (s.readOnly()) {
+                throw new DriverModelException(Errno.EROFS, disk, "disk is read-only: nothing to check by writing");
+            }
+            int bs = s.blockSize();
+            long seed = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                await(disk, h.write((long) i * bs, pattern(seed, i, bs)));
+            }
+            await(disk, h.flush());
+            ByteBuffer got = ByteBuffer.allocate(bs);
+            for (int i = 0; i < n; i++) {
+                got.clear();
+                await(disk, h.read((long) i * bs, got));
+                got.clear();
+                if (!got.equals(pattern(seed, i, bs))) {
+                    throw new DriverModelException(Errno.EIO, disk, "block " + i + " read back differs from what was written");
+                }
+            }
+            return disk + ": " + n + " blocks written, flushed, read back and compared: all match";
+        }
+    }
+
+    private static ByteBuffer pattern(long seed, int block, int size) {
+        ByteBuffer b = ByteBuffer.allocate(size);
+        long x = seed ^ (block * 0x9E3779B97F4A7C15L);
+        while (b.hasRemaining()) {
+            x ^= x << 13;
+            x ^= x >>> 7;
+            x ^= x << 17;
+            b.put((byte) x);
+        }
+        return b.clear();
+    }
+
+    private static void await(String disk, CompletionStage<Void> io) {
+        try {
+            io.toCompletableFuture().get(IO_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof DriverModelException dme) {
+                throw dme;
+            }
+            throw new DriverModelException(Errno.EIO, disk, "I/O failed: " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new DriverModelException(Errno.ETIMEDOUT, disk, "no completion within " + IO_TIMEOUT_SECONDS + " s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DriverModelException(Errno.EINTR, disk, "interrupted while waiting for the I/O");
+        }
+    }
+
+    private BlockLayer block() {
+        BlockLayer b = block;
+        if (b == null) {
+            throw new DriverModelException(Errno.ENODEV, "/class/block", "the block layer is not running");
+        }
+        return b;
+    }
+}

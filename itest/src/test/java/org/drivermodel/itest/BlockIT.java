@@ -1,0 +1,396 @@
+package org.drivermodel.itest;
+
+import static org.drivermodel.itest.Errors.assertErrno;
+import static org.junit.Assert.assertArrayEquals;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+
+import javax.inject.Inject;
+
+import org.apache.felix.service.command.CommandProcessor;
+import org.apache.felix.service.command.CommandSession;
+import org.drivermodel.api.AttributeFile;
+import org.drivermodel.api.DriverCore;
+import org.drivermodel.block.BlockLayer;
+import org.drivermodel.block.DiskHandle;
+import org.drivermodel.block.DiskStats;
+import org.drivermodel.error.DriverModelException;
+import org.drivermodel.error.Errno;
+import org.drivermodel.testkit.TestHooks;
+import org.drivermodel.vbus.VirtualBus;
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerMethod;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+
+/**
+ * The block layer (DESIGN §4.5, nothing is lost): data reads back; bad requests are refused and
+ * change nothing; unplugging a disk, stopping its driver's bundle or its bus's bundle during I/O
+ * from 4 threads completes every submitted request exactly once and makes no handler call after
+ * the driver's remove; hostile drivers (a handler that throws, double completions, requests
+ * never completed) are contained and reported; handles are orphaned; the shell drives it.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerMethod.class)
+public class BlockIT {
+    private static final long DEADLINE_SECONDS = 30;
+    private static final String RAMDISK = "1d6b:0100";
+
+    @Inject
+    private BundleContext context;
+
+    @Inject
+    private DriverCore core;
+
+    @Inject
+    private VirtualBus vbus;
+
+    @Inject
+    private BlockLayer block;
+
+    @Inject
+    private ConfigurationAdmin configAdmin;
+
+    @Inject
+    private CommandProcessor shell;
+
+    @Inject
+    private ServiceComponentRuntime scr;
+
+    private final List<String> lateCalls = new CopyOnWriteArrayList<>();
+    private ServiceRegistration<TestHooks> hooks;
+
+    @Configuration
+    public Option[] config() {
+        return TestRuntime.withTestDriver();
+    }
+
+    @Before
+    public void hooks() {
+        hooks = context.registerService(TestHooks.class, new TestHooks() {
+            @Override
+            public void show(long generation, String path) {
+            }
+
+            @Override
+            public void lateCall(long generation, String what) {
+                lateCalls.add(what);
+            }
+        }, null);
+    }
+
+    @After
+    public void unhook() {
+        hooks.unregister();
+    }
+
+    // ---- data --------------------------------------------------------------------------------
+
+    @Test
+    public void dataWrittenReadsBackAcrossSizesAndOffsets() throws Exception {
+        String disk = plugDisk(RAMDISK);
+        assertEquals("ram0", disk);
+        assertEquals("8192\n", cat("/class/block/ram0/size"));
+        assertEquals("0\n", cat("/class/block/ram0/ro"));
+        Random random = new Random(42);
+        long[][] cases = { {0, 512}, {512, 4096}, {1 << 20, 64 << 10}, {(4 << 20) - 512, 512}, {3 << 20, 1 << 20} };
+        try (DiskHandle h = block.open(disk)) {
+            for (long[] c : cases) {
+                byte[] data = new byte[(int) c[1]];
+                random.nextBytes(data);
+                await(h.write(c[0], ByteBuffer.wrap(data)));
+                ByteBuffer back = ByteBuffer.allocate((int) c[1]);
+                await(h.read(c[0], back));
+                assertArrayEquals("offset " + c[0] + ", length " + c[1], data, back.array());
+            }
+            await(h.flush());
+            DiskStats s = h.stats();
+            assertEquals(2 * cases.length + 1, s.submitted());
+            assertEquals(s.submitted(), s.succeeded());
+        }
+    }
+
+    @Test
+    public void badRequestsAreRefusedWithEinvalAndChangeNothing() throws Exception {
+        String disk = plugDisk(RAMDISK);
+        try (DiskHandle h = block.open(disk)) {
+            byte[] data = new byte[512];
+            new Random(7).nextBytes(data);
+            await(h.write(0, ByteBuffer.wrap(data)));
+            long before = h.stats().submitted();
+            long capacity = h.spec().capacity();
+            assertErrno(Errno.EINVAL, () -> h.write(100, ByteBuffer.allocate(512)));          // misaligned offset
+            assertErrno(Errno.EINVAL, () -> h.write(0, ByteBuffer.allocate(100)));            // misaligned length
+            assertErrno(Errno.EINVAL, () -> h.write(0, ByteBuffer.allocate(0)));              // empty
+            assertErrno(Errno.EINVAL, () -> h.read(-512, ByteBuffer.allocate(512)));          // negative
+            assertErrno(Errno.EINVAL, () -> h.read(capacity, ByteBuffer.allocate(512)));      // past the end
+            assertErrno(Errno.EINVAL, () -> h.write(capacity - 512, ByteBuffer.allocate(1024))); // across the end
+            assertErrno(Errno.EINVAL, () -> h.read(Long.MAX_VALUE - 511, ByteBuffer.allocate(512))); // overflow
+            assertErrno(Errno.EINVAL, () -> h.write(0, null));
+            assertEquals("nothing was submitted", before, h.stats().submitted());
+            ByteBuffer back = ByteBuffer.allocate(512);
+            await(h.read(0, back));
+            assertArrayEquals("nothing changed", data, back.array());
+        }
+        assertErrno(Errno.ENOENT, () -> block.open("nosuch"));
+    }
+
+    // ---- disconnect under load ------------------------------------------------------------------
+
+    @Test
+    public void unplugDuringIoFromFourThreadsLosesNothing() throws Exception {
+        String dev = vbus.plug("7eb1:0001");
+        String disk = awaitDisk();
+        ioUnderLoad(disk, () -> vbus.unplug(dev));
+    }
+
+    @Test
+    public void ramdiskUnplugDuringIoLosesNothing() throws Exception {
+        String dev = vbus.plug(RAMDISK);
+        String disk = awaitDisk();
+        ioUnderLoad(disk, () -> vbus.unplug(dev));
+    }
+
+    @Test
+    public void driverBundleStopDuringIoLosesNothing() throws Exception {
+        vbus.plug("7eb1:0001");
+        String disk = awaitDisk();
+        ioUnderLoad(disk, () -> TestRuntime.installed(context, "org.drivermodel.driver-test").stop());
+    }
+
+    @Test
+    public void ramdiskBundleStopDuringIoLosesNothing() throws Exception {
+        vbus.plug(RAMDISK);
+        String disk = awaitDisk();
+        ioUnderLoad(disk, () -> TestRuntime.installed(context, "org.drivermodel.driver-ramdisk").stop());
+    }
+
+    @Test
+    public void busBundleStopDuringIoLosesNothingAndTheDiskComesBackWithTheBus() throws Exception {
+        vbus.plug("7eb1:0001");
+        String disk = awaitDisk();
+        Bundle bus = TestRuntime.installed(context, "org.drivermodel.bus-virtual");
+        ioUnderLoad(disk, bus::stop);
+        assertEquals(List.of(), block.disks());
+        bus.start();
+        awaitTrue("the device is enumerated and its disk registered again", () -> block.disks().size() == 1);
+    }
+
+    private interface Removal {
+        void run() throws Exception;
+    }
+
+    /**
+     * Four threads write and read their own blocks until refused; {@code removal} runs in the
+     * middle. Every accepted request must complete exactly once, none after the removal
+     * returned may reach the driver, and the handle must answer ENODEV afterwards.
+     */
+    private void ioUnderLoad(String disk, Removal removal) throws Exception {
+        DiskHandle h = block.open(disk);
+        List<CompletableFuture<Void>> futures = new CopyOnWriteArrayList<>();
+        AtomicLong refused = new AtomicLong();
+        List<String> unexpected = new CopyOnWriteArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            long offset = i * 4096L;
+            Thread t = new Thread(() -> {
+                ByteBuffer buf = ByteBuffer.allocate(4096);
+                for (int n = 0;; n++) {
+                    try {
+                        buf.clear();
+                        futures.add((n % 2 == 0 ? h.write(offset, buf) : h.read(offset, buf)).toCompletableFuture());
+                    } catch (DriverModelException e) {
+                        if (e.errno() != Errno.ENODEV) {
+                            unexpected.add(e.toString());
+                        }
+                        refused.incrementAndGet();
+                        return;
+                    }
+                }
+            }, "io-" + i);
+            threads.add(t);
+            t.start();
+        }
+        awaitTrue("I/O under way", () -> futures.size() > 2_000);
+        removal.run();
+        int lateBefore = lateCalls.size();
+        for (Thread t : threads) {
+            t.join(TimeUnit.SECONDS.toMillis(DEADLINE_SECONDS));
+            assertFalse(t.getName() + " ended", t.isAlive());
+        }
+        int ok = 0;
+        int failed = 0;
+        for (CompletableFuture<Void> f : futures) {
+            try {
+                f.get(DEADLINE_SECONDS, TimeUnit.SECONDS);
+                ok++;
+            } catch (ExecutionException e) {
+                failed++;
+            }
+        }
+        DiskStats s = h.stats();
+        assertEquals(List.of(), unexpected);
+        assertEquals(4, refused.get());
+        assertEquals("submitted", futures.size(), s.submitted());
+        assertEquals("submitted = succeeded + failed", s.submitted(), s.succeeded() + s.failed());
+        assertEquals(ok, s.succeeded());
+        assertEquals(failed, s.failed());
+        assertEquals(0, s.inFlight());
+        assertEquals("none completed twice", 0, s.ignoredCompletions());
+        assertEquals("no handler call after remove returned", 0, lateBefore);
+        assertEquals(List.of(), lateCalls);
+        assertErrno(Errno.ENODEV, () -> h.read(0, ByteBuffer.allocate(512)));
+        assertErrno(Errno.ENOENT, () -> block.open(disk));
+        h.close();
+    }
+
+    // ---- hostile drivers ----------------------------------------------------------------------
+
+    @Test
+    public void aHandlerThatThrowsFailsItsRequestsWithEioAndIsCounted() throws Exception {
+        vbus.plug("7eb1:00e0");
+        try (DiskHandle h = block.open(awaitDisk())) {
+            ExecutionException e = assertFailed(h.write(0, ByteBuffer.allocate(512)));
+            assertEquals(Errno.EIO, ((DriverModelException) e.getCause()).errno());
+            assertTrue(e.getCause().getMessage(), e.getCause().getMessage().contains("testblk 00e0 fails on purpose"));
+            assertEquals(1, h.stats().handlerFailures());
+            assertEquals(1, h.stats().failed());
+        }
+    }
+
+    @Test
+    public void aDoubleCompletionIsIgnoredAndCounted() throws Exception {
+        vbus.plug("7eb1:00d0");
+        try (DiskHandle h = block.open(awaitDisk())) {
+            await(h.write(0, ByteBuffer.allocate(512)));
+            DiskStats s = h.stats();
+            assertEquals(1, s.succeeded());
+            assertEquals(1, s.ignoredCompletions());
+        }
+    }
+
+    @Test
+    public void requestsADriverNeverCompletesAreAbortedAtRemovalWithinTheDeadline() throws Exception {
+        configureBlock("drain.timeout.ms", 200L);
+        String dev = vbus.plug("7eb1:00f0");
+        DiskHandle h = block.open(awaitDisk());
+        List<CompletableFuture<Void>> pending = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            pending.add(h.write(i * 512L, ByteBuffer.allocate(512)).toCompletableFuture());
+        }
+        assertEquals(3, h.stats().inFlight());
+        vbus.unplug(dev); // waits 200 ms for them, then aborts them
+        for (CompletableFuture<Void> f : pending) {
+            ExecutionException e = assertFailed(f);
+            assertEquals(Errno.EIO, ((DriverModelException) e.getCause()).errno());
+            assertTrue(e.getCause().getMessage(), e.getCause().getMessage().contains("aborted"));
+        }
+        DiskStats s = h.stats();
+        assertEquals(3, s.aborted());
+        assertEquals(3, s.failed());
+        assertEquals(0, s.inFlight());
+        h.close();
+    }
+
+    // ---- the shell ----------------------------------------------------------------------------
+
+    @Test
+    public void theShellWritesReadsChecksAndListsDisks() throws Exception {
+        plugDisk(RAMDISK);
+        CommandSession session = shellSession();
+        try {
+            assertEquals("wrote 512 bytes at 1024 to ram0", session.execute("block:write ram0 1024 hello-disk"));
+            assertEquals("hello-disk", session.execute("block:read ram0 1024 512"));
+            assertEquals("ram0: 16 blocks written, flushed, read back and compared: all match",
+                    session.execute("block:check ram0 16"));
+            String list = String.valueOf(session.execute("block:list"));
+            assertTrue(list, list.matches("(?s)DISK\\s+BYTES\\s+BLOCK\\s+RO\\s+DEPTH\\s+INFLIGHT.*\nram0\\s+4194304\\s+512\\s+0\\s+32\\s+0\\s+.*"));
+            assertErrno(Errno.EINVAL, () -> session.execute("block:read ram0 100 512"));
+            assertErrno(Errno.EINVAL, () -> session.execute("block:read ram0 0 0"));
+            assertErrno(Errno.ENOENT, () -> session.execute("block:read nosuch 0 512"));
+            assertErrno(Errno.EINVAL, () -> session.execute("block:check ram0 0"));
+        } finally {
+            session.close();
+        }
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------
+
+    private String plugDisk(String id) throws InterruptedException {
+        vbus.plug(id);
+        return awaitDisk();
+    }
+
+    /** The one disk registered (disks are registered by probe, before plug returns). */
+    private String awaitDisk() throws InterruptedException {
+        awaitTrue("a disk", () -> block.disks().size() == 1);
+        return block.disks().get(0);
+    }
+
+    private String cat(String path) {
+        try (AttributeFile f = core.open(path)) {
+            return f.read();
+        }
+    }
+
+    private static void await(java.util.concurrent.CompletionStage<Void> io) throws Exception {
+        io.toCompletableFuture().get(DEADLINE_SECONDS, TimeUnit.SECONDS);
+    }
+
+    private static ExecutionException assertFailed(java.util.concurrent.CompletionStage<Void> io) throws Exception {
+        try {
+            io.toCompletableFuture().get(DEADLINE_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            return e;
+        }
+        throw new AssertionError("expected the request to fail");
+    }
+
+    private void configureBlock(String key, Object value) throws Exception {
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put(key, value);
+        configAdmin.getConfiguration("org.drivermodel.block", "?").update(props);
+        // the component takes it in place (@Modified): wait until its configuration shows it
+        awaitTrue("the block layer got " + key + "=" + value, () -> scr.getComponentConfigurationDTOs(
+                scr.getComponentDescriptionDTO(TestRuntime.installed(context, "org.drivermodel.block"),
+                        "org.drivermodel.block.impl.BlockLayerComponent"))
+                .stream().anyMatch(c -> value.equals(c.properties.get(key))));
+    }
+
+    private CommandSession shellSession() {
+        java.io.PrintStream sink = new java.io.PrintStream(new java.io.ByteArrayOutputStream(), true);
+        return shell.createSession(new java.io.ByteArrayInputStream(new byte[0]), sink, sink);
+    }
+
+    private static void awaitTrue(String what, BooleanSupplier condition) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(DEADLINE_SECONDS);
+        while (!condition.getAsBoolean()) {
+            assertTrue(what + " within " + DEADLINE_SECONDS + " s", System.nanoTime() < end);
+            Thread.sleep(1);
+        }
+    }
+}
