@@ -15,16 +15,21 @@ import java.util.Optional;
  *
  * <p>Not thread-safe: one instance serves one report.
  */
-final class OwnerFrames {
+public final class OwnerFrames {
 
     private final ClassLoader owner;
     private final Map<String, Boolean> verdicts = new HashMap<>(); /* confined to the reporting thread */
 
-    OwnerFrames(ClassLoader owner) {
+    /** @param owner the owner's class loader (a driver bundle's) */
+    public OwnerFrames(ClassLoader owner) {
         this.owner = Objects.requireNonNull(owner, "owner");
     }
 
-    Optional<StackTraceElement> firstIn(List<StackTraceElement> stack) {
+    /**
+     * @param stack a stack, innermost frame first
+     * @return its innermost frame of the owner's code, if any
+     */
+    public Optional<StackTraceElement> firstIn(List<StackTraceElement> stack) {
         for (StackTraceElement frame : stack) {
             if (isOwners(frame)) {
                 return Optional.of(frame);

@@ -1,8 +1,9 @@
 package org.drivermodel.block.impl;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.drivermodel.block.BlockOp;
 import org.drivermodel.block.BlockRequest;
@@ -10,27 +11,50 @@ import org.drivermodel.error.DriverModelException;
 import org.drivermodel.error.Errno;
 
 /**
- * One request. Its completion is claimed once by CAS: the winner counts it and completes the
- * future; every later completion (a driver completing twice, or a late completion of a request
- * the queue aborted) is ignored and reported.
+ * One request, holding its queue tag from submission until it is both completed and out of the
+ * driver's handler.
  *
- * <p>Concurrency: immutable but for {@link #done}; any thread may complete it.
+ * <p>Concurrency: {@link #state} gathers two one-way bits, set with atomic ORs: {@link #COMPLETED}
+ * by the one completion that counts (any later one finds it set: ignored and reported), and
+ * {@link #RETURNED} when the submitter's call of the driver's handler returned. Whichever of the
+ * two is set second frees the tag, so a kill that finds every tag free knows that no request is
+ * outstanding <em>and</em> no thread is inside the driver's handler. The rest is immutable.
  */
 final class Request implements BlockRequest {
+    /** The completion that counts has happened. */
+    static final int COMPLETED = 1;
+    /** The submitter's call of the driver's handler returned. */
+    static final int RETURNED = 2;
+
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(Request.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final RequestQueue queue;
+    private final int tag;
     private final BlockOp op;
     private final long offset;
     private final ByteBuffer buffer;
     private final int length;
+    private final Thread submitter; /* named by a kill that finds it still inside the handler */
     private final CompletableFuture<Void> future = new CompletableFuture<>();
-    private final AtomicBoolean done = new AtomicBoolean(); /* claimed by the one completion that counts */
+    @SuppressWarnings("unused") // through STATE
+    private volatile int state;
 
-    Request(RequestQueue queue, BlockOp op, long offset, ByteBuffer buffer) {
+    Request(RequestQueue queue, int tag, BlockOp op, long offset, ByteBuffer buffer) {
         this.queue = queue;
+        this.tag = tag;
         this.op = op;
         this.offset = offset;
         this.buffer = buffer;
         this.length = buffer == null ? 0 : buffer.remaining();
+        this.submitter = Thread.currentThread();
     }
 
     @Override
@@ -63,8 +87,26 @@ final class Request implements BlockRequest {
         finish(errno == null ? Errno.EIO : errno, reason, false);
     }
 
+    int tag() {
+        return tag;
+    }
+
+    Thread submitter() {
+        return submitter;
+    }
+
     CompletableFuture<Void> future() {
         return future;
+    }
+
+    /** @return true while the submitter's call of the handler has not returned */
+    boolean inHandler() {
+        return ((int) STATE.getVolatile(this) & RETURNED) == 0;
+    }
+
+    /** @return true once the completion that counts happened */
+    boolean completed() {
+        return ((int) STATE.getVolatile(this) & COMPLETED) != 0;
     }
 
     /**
@@ -75,19 +117,25 @@ final class Request implements BlockRequest {
      * @return true for the one call that completed it
      */
     boolean finish(Errno errno, String reason, boolean byQueue) {
-        if (!done.compareAndSet(false, true)) {
+        int before = (int) STATE.getAndBitwiseOr(this, COMPLETED);
+        if ((before & COMPLETED) != 0) {
             if (!byQueue) {
                 queue.ignoredCompletion(this, errno);
             }
             return false;
         }
-        queue.completed(this, errno == null);
+        queue.completed(this, errno == null, (before & RETURNED) != 0);
         if (errno == null) {
             future.complete(null);
         } else {
             future.completeExceptionally(new DriverModelException(errno, queue.name(), op + " at " + offset + ": " + reason));
         }
         return true;
+    }
+
+    /** The handler call returned. @return true if the request was completed already (the tag is free to go) */
+    boolean returned() {
+        return ((int) STATE.getAndBitwiseOr(this, RETURNED) & COMPLETED) != 0;
     }
 
     @Override

@@ -2,14 +2,15 @@ package org.drivermodel.block.impl;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 import org.drivermodel.block.BlockOp;
@@ -17,43 +18,53 @@ import org.drivermodel.block.DiskStats;
 import org.drivermodel.block.RequestHandler;
 import org.drivermodel.error.DriverModelException;
 import org.drivermodel.error.Errno;
-import org.drivermodel.lifetime.ActiveGate;
-import org.drivermodel.lifetime.DrainReport;
+import org.drivermodel.lifetime.OwnerFrames;
 
 /**
  * A disk's request queue that can drain and kill itself (Linux {@code blk_mark_disk_dead},
  * {@code blk_mq_freeze_queue}, then failing what is left), so that every driver gets
  * "disconnect now" for free.
  *
+ * <h2>Design: tags (Linux blk-mq)</h2>
+ * The queue has {@code depth} tags, an array of slots. A request holds a tag from submission
+ * until it is both completed and out of the driver's handler ({@link Request}'s two bits); so the
+ * tags are at once the back-pressure (a submitter takes a free tag or waits for one) and the
+ * lifetime tracking (a kill waits until every tag is free). That is all the protection costs per
+ * request: one CAS to take a tag (an unprotected queue's semaphore takes one too), a release
+ * store to free it, an atomic OR when the handler returns, and two reads of the state.
+ *
  * <h2>Concurrency</h2>
  * <ul>
- * <li>Back-pressure: {@link #slots} holds one permit per free place in the queue; a submitter
- * takes one before its request exists and the request's completion gives it back. A kill
- * releases a flood of permits so that every blocked submitter wakes, sees the queue not live
- * and fails with ENODEV.</li>
- * <li>Calls into the driver's handler run inside the {@link #gate} (the allocation-free token
- * form); a kill shuts it first, so once {@link #kill} has drained it no handler call is running
- * or can start.</li>
- * <li>Requests submitted and not completed are in {@link #outstanding}. Completion is a CAS on
- * the request ({@link Request#finish}), so the kill can complete the leftovers itself while a
- * late driver completion races with it: exactly one of them counts.</li>
- * <li>{@link #state} moves forward by CAS; the kill waits for {@link #outstanding} to empty on
- * {@link #drained}'s monitor, which the last completion notifies. No lock is held while calling
- * the handler or completing a future.</li>
+ * <li><b>Increment, then check</b> (as {@link org.drivermodel.lifetime.ActiveGate}): a submitter
+ * CASes its request into a free tag, then reads {@link #state}; a kill writes {@code DYING}, then
+ * scans the tags. Both are volatile, so a submitter that read {@code LIVE} is seen by the scan,
+ * and one that read {@code DYING} frees its tag and fails with ENODEV without calling the driver.
+ * A scan that finds every tag free therefore proves that no request is outstanding and no thread
+ * is inside the handler, and none can enter again.</li>
+ * <li>A submitter starts looking at a slot of its own (a hash of its thread id), so threads
+ * rarely touch the same tags.</li>
+ * <li>Waiting belongs to submitters of a full queue and to the kill: both register in a queue of
+ * waiters that frees wake; because a free is a release store, not a full fence, a wake-up can be
+ * missed, so both also park with a bound ({@link #MAX_PARK_NANOS}).</li>
+ * <li>Past the kill's deadline the queue completes what is still outstanding with EIO itself
+ * (a CAS on the request, so a late driver completion is ignored and counted) and names the
+ * threads still inside the handler with their driver frame. Their tags are freed when they
+ * return.</li>
+ * <li>No lock is held anywhere; no thread waits on the per-request path of a queue that is not
+ * full.</li>
  * </ul>
  */
 final class RequestQueue {
-    /** Permits released by a kill to wake every blocked submitter. */
-    private static final int WAKE_ALL = Integer.MAX_VALUE / 2;
+    /** Longest park of a waiting submitter or killer: frees wake them; this bounds a missed wake-up. */
+    static final long MAX_PARK_NANOS = 1_000_000L;
 
     private final String name;
-    private final ActiveGate gate;
-    private final Semaphore slots;
+    private final int depth;
+    private final AtomicReferenceArray<Request> tags; /* tag i: the request holding it, or null */
     private final Consumer<String> report; /* where problems are reported (the log) */
     private final AtomicReference<QueueState> state = new AtomicReference<>(QueueState.LIVE);
     private volatile RequestHandler handler; /* dropped when dead: a dead queue pins no driver code */
-    private final Set<Request> outstanding = ConcurrentHashMap.newKeySet();
-    private final Object drained = new Object(); /* monitor: notified when a completion empties a dying queue */
+    private final ConcurrentLinkedQueue<Thread> waiters = new ConcurrentLinkedQueue<>(); /* submitters waiting for a tag, and killers */
 
     private final LongAdder submitted = new LongAdder();
     private final LongAdder succeeded = new LongAdder();
@@ -64,8 +75,8 @@ final class RequestQueue {
 
     RequestQueue(String name, int depth, RequestHandler handler, Consumer<String> report) {
         this.name = name;
-        this.gate = new ActiveGate(name);
-        this.slots = new Semaphore(depth);
+        this.depth = depth;
+        this.tags = new AtomicReferenceArray<>(depth);
         this.handler = handler;
         this.report = report;
     }
@@ -79,67 +90,108 @@ final class RequestQueue {
     }
 
     /**
-     * Submits a request (validated by the caller). Blocks while the queue is full.
+     * Submits a request (validated by the caller). Waits while every tag is taken.
      *
      * @return the request's completion
      * @throws DriverModelException ENODEV if the queue is not live; EINTR if interrupted while
-     *         waiting for a slot
+     *         waiting for a tag
      */
     CompletableFuture<Void> submit(BlockOp op, long offset, ByteBuffer buffer) {
-        acquireSlot();
-        long token;
+        Request r = takeTag(op, offset, buffer);
+        submitted.increment();
+        RequestHandler h = handler; // null only if a kill past its deadline aborted r already
         try {
-            token = gate.enterToken();
-        } catch (DriverModelException dying) {
-            slots.release();
-            throw gone();
-        }
-        Request r = new Request(this, op, offset, buffer);
-        try {
-            outstanding.add(r);
-            submitted.increment();
-            try {
-                handler.handle(r);
-            } catch (Exception | LinkageError e) {
-                handlerFailures.increment();
-                report.accept(name + ": the driver's handler threw on " + r + ": " + e);
-                r.finish(Errno.EIO, "the driver's handler threw " + e, true);
+            if (h != null) {
+                h.handle(r);
+            }
+        } catch (Throwable t) { // contained: the request fails, the submitter goes on
+            handlerFailures.increment();
+            report.accept(name + ": the driver's handler threw on " + r + ": " + t);
+            r.finish(Errno.EIO, "the driver's handler threw " + t, true);
+            if (t instanceof VirtualMachineError e) {
+                throw e;
             }
         } finally {
-            gate.exit(token);
+            if (r.returned()) {
+                free(r);
+            }
         }
         return r.future();
     }
 
-    private void acquireSlot() {
-        if (state.get() != QueueState.LIVE) {
-            throw gone();
+    /** Takes a free tag for a new request: the admission, with its state check after the CAS. */
+    private Request takeTag(BlockOp op, long offset, ByteBuffer buffer) {
+        int start = (int) ((Thread.currentThread().getId() * 0x9E3779B97F4A7C15L) >>> 33) % depth;
+        for (;;) {
+            if (state.get() != QueueState.LIVE) {
+                throw gone();
+            }
+            for (int k = 0, i = start; k < depth; k++, i = i + 1 == depth ? 0 : i + 1) {
+                if (tags.getPlain(i) == null) {
+                    Request r = new Request(this, i, op, offset, buffer);
+                    if (tags.compareAndSet(i, null, r)) {
+                        if (state.get() != QueueState.LIVE) { // the kill's scan may have missed us: back out
+                            tags.set(i, null);
+                            wake();
+                            throw gone();
+                        }
+                        return r;
+                    }
+                }
+            }
+            awaitFreeTag();
         }
+    }
+
+    /** Parks until a tag may be free (bounded). Context: the queue looked full. */
+    private void awaitFreeTag() {
+        Thread me = Thread.currentThread();
+        waiters.add(me);
         try {
-            slots.acquire();
-        } catch (InterruptedException e) {
+            if (!anyFree() && state.get() == QueueState.LIVE) {
+                LockSupport.parkNanos(this, MAX_PARK_NANOS);
+            }
+        } finally {
+            waiters.remove(me);
+        }
+        if (Thread.interrupted()) {
             Thread.currentThread().interrupt();
             throw new DriverModelException(Errno.EINTR, name, "interrupted while waiting for a queue slot");
         }
-        if (state.get() != QueueState.LIVE) {
-            slots.release();
-            throw gone();
+    }
+
+    private boolean anyFree() {
+        for (int i = 0; i < depth; i++) {
+            if (tags.get(i) == null) {
+                return true;
+            }
         }
+        return false;
     }
 
     private DriverModelException gone() {
         return new DriverModelException(Errno.ENODEV, name, state.get() == QueueState.DEAD ? "disk was removed" : "disk is being removed");
     }
 
-    /** A request's one counted completion. */
-    void completed(Request r, boolean ok) {
+    /** A request's one counted completion; frees its tag if its handler call returned already. */
+    void completed(Request r, boolean ok, boolean handlerReturned) {
         (ok ? succeeded : failed).increment();
-        outstanding.remove(r);
-        slots.release();
-        if (state.get() != QueueState.LIVE && outstanding.isEmpty()) {
-            synchronized (drained) {
-                drained.notifyAll();
-            }
+        if (handlerReturned) {
+            free(r);
+        }
+    }
+
+    /** Frees a request's tag and wakes whoever may be waiting for one. */
+    private void free(Request r) {
+        tags.setRelease(r.tag(), null);
+        if (!waiters.isEmpty()) {
+            wake();
+        }
+    }
+
+    private void wake() {
+        for (Thread t : waiters) {
+            LockSupport.unpark(t);
         }
     }
 
@@ -151,37 +203,49 @@ final class RequestQueue {
     }
 
     /**
-     * Kills the queue: new submissions fail with ENODEV from now on; waits for the handler calls
-     * in progress and then for the outstanding requests, both within {@code deadline}; completes
-     * the requests still outstanding with EIO; drops the driver's handler. Idempotent: a second
-     * kill waits as the first did.
+     * Kills the queue: new submissions fail with ENODEV from now on; waits, within
+     * {@code deadline}, until every tag is free (no request outstanding, no thread inside the
+     * handler); then completes the requests still outstanding with EIO, names the threads still
+     * inside the handler, and drops the driver's handler. Idempotent.
      *
      * @return what happened
      */
     KillReport kill(Duration deadline) {
         long start = System.nanoTime();
-        if (state.compareAndSet(QueueState.LIVE, QueueState.DYING)) {
-            slots.release(WAKE_ALL);
+        long budget = saturatedNanos(deadline);
+        state.compareAndSet(QueueState.LIVE, QueueState.DYING);
+        wake(); // submitters waiting for a tag: they see DYING and fail
+        Thread me = Thread.currentThread();
+        waiters.add(me);
+        try {
+            long park = 10_000L;
+            while (!allFree()) {
+                long left = budget - (System.nanoTime() - start);
+                if (left <= 0) {
+                    break;
+                }
+                LockSupport.parkNanos(this, Math.min(park, left));
+                park = Math.min(park << 1, MAX_PARK_NANOS);
+                Thread.interrupted(); // a half-done removal is worse than a late one (restored below)
+            }
+        } finally {
+            waiters.remove(me);
         }
         RequestHandler h = handler;
-        DrainReport calls = gate.kill(deadline, h == null ? null : h.getClass().getClassLoader());
-        long budget = deadline.toNanos() - (System.nanoTime() - start);
-        synchronized (drained) {
-            boolean interrupted = false;
-            while (!outstanding.isEmpty() && budget > 0) {
-                try {
-                    TimeUnit.NANOSECONDS.timedWait(drained, budget);
-                } catch (InterruptedException e) {
-                    interrupted = true; // a half-done removal is worse than a late one
-                }
-                budget = deadline.toNanos() - (System.nanoTime() - start);
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        OwnerFrames frames = h == null ? null : new OwnerFrames(h.getClass().getClassLoader());
+        List<String> inside = new ArrayList<>();
         int abortedNow = 0;
-        for (Request r : List.copyOf(outstanding)) {
+        for (int i = 0; i < depth; i++) {
+            Request r = tags.get(i);
+            if (r == null) {
+                continue;
+            }
+            if (r.inHandler()) {
+                Thread t = r.submitter();
+                List<StackTraceElement> stack = Arrays.asList(t.getStackTrace());
+                inside.add("\"" + t.getName() + "\" inside the handler"
+                        + (frames == null ? "" : frames.firstIn(stack).map(f -> " at " + f).orElse("")));
+            }
             if (r.finish(Errno.EIO, "aborted: the disk was removed before the driver completed it", true)) {
                 aborted.increment();
                 abortedNow++;
@@ -189,18 +253,42 @@ final class RequestQueue {
         }
         state.set(QueueState.DEAD);
         handler = null;
-        return new KillReport(name, calls, abortedNow, Duration.ofNanos(System.nanoTime() - start));
+        return new KillReport(name, inside, abortedNow, Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    private boolean allFree() {
+        for (int i = 0; i < depth; i++) {
+            if (tags.get(i) != null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static long saturatedNanos(Duration d) {
+        try {
+            return Math.max(0, d.toNanos());
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE / 2;
+        }
     }
 
     DiskStats stats() {
-        long s = submitted.sum();
+        // completions first: read after them, submissions are never fewer (in flight never negative)
         long ok = succeeded.sum();
         long bad = failed.sum();
-        return new DiskStats(s, ok, bad, s - ok - bad, aborted.sum(), ignored.sum(), handlerFailures.sum());
+        long s = submitted.sum();
+        return new DiskStats(s, ok, bad, Math.max(0, s - ok - bad), aborted.sum(), ignored.sum(), handlerFailures.sum());
     }
 
-    /** @return requests submitted and not completed now */
+    /** @return requests holding a tag now (submitted and not completed, or still in the handler) */
     int inFlight() {
-        return outstanding.size();
+        int n = 0;
+        for (int i = 0; i < depth; i++) {
+            if (tags.get(i) != null) {
+                n++;
+            }
+        }
+        return n;
     }
 }

@@ -129,6 +129,31 @@ class RequestQueueTest {
     }
 
     @Test
+    void pastTheDeadlineAKillNamesTheThreadStillInsideTheHandlerAndItsFrame() throws Exception {
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch leave = new CountDownLatch(1);
+        RequestQueue q = new RequestQueue("ram0", 4, r -> blockInHandler(inside, leave), reports::add);
+        Thread stuck = new Thread(() -> q.submit(BlockOp.READ, 0, block()), "stuck-in-handler");
+        stuck.start();
+        assertTrue(inside.await(LONG.toSeconds(), TimeUnit.SECONDS));
+        KillReport r = q.kill(Duration.ofMillis(50));
+        assertFalse(r.clean());
+        assertEquals(1, r.aborted());
+        assertEquals(1, r.inside().size());
+        assertTrue(r.inside().get(0).startsWith("\"stuck-in-handler\" inside the handler at "), r.inside().toString());
+        assertTrue(r.inside().get(0).contains(RequestQueueTest.class.getName() + ".blockInHandler("), r.inside().toString());
+        leave.countDown();
+        stuck.join(LONG.toMillis());
+        assertEquals(0, q.inFlight(), "its tag is freed when it returns");
+        assertBalanced(q.stats());
+    }
+
+    private static void blockInHandler(CountDownLatch inside, CountDownLatch leave) throws InterruptedException {
+        inside.countDown();
+        leave.await();
+    }
+
+    @Test
     void aFullQueueHoldsSubmittersBackAndAKillWakesThemWithEnodev() throws Exception {
         BlockingQueue<BlockRequest> held = new LinkedBlockingQueue<>();
         RequestQueue q = new RequestQueue("ram0", 2, held::add, reports::add);
@@ -145,7 +170,7 @@ class RequestQueueTest {
             }
         });
         waiter.start();
-        while (waiter.getState() != Thread.State.WAITING) { // parked on the queue's slots
+        while (waiter.getState() != Thread.State.TIMED_WAITING) { // parked, waiting for a tag
             assertTrue(waiter.isAlive());
             Thread.sleep(1);
         }
