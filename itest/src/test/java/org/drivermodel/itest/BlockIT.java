@@ -336,6 +336,24 @@ public class BlockIT {
         h.close();
     }
 
+    // ---- a mounted disk -------------------------------------------------------------------------
+
+    @Test
+    public void aMountedDiskPinsItsDriverUntilAForcedStopOrphansTheMount() throws Exception {
+        String disk = plugDisk(RAMDISK);
+        DiskHandle h = block.open(disk); // the mount: a handle and a pin
+        org.drivermodel.api.UsagePin mount = core.pin("/class/block/" + disk, "mounted on /mnt/data");
+        assertEquals("ramdisk", mount.driver());
+        assertErrno(Errno.EBUSY, () -> core.manage("vbus", "ramdisk", org.drivermodel.api.BundleAction.STOP, false));
+        await(h.write(0, ByteBuffer.allocate(512))); // nothing changed: still mounted and working
+        core.manage("vbus", "ramdisk", org.drivermodel.api.BundleAction.STOP, true);
+        assertFalse(mount.isValid());
+        assertErrno(Errno.ENODEV, mount::device);
+        assertErrno(Errno.ENODEV, () -> h.write(0, ByteBuffer.allocate(512)));
+        mount.close();
+        h.close();
+    }
+
     // ---- the shell ----------------------------------------------------------------------------
 
     @Test

@@ -68,6 +68,13 @@ public class DistributionIT {
         assertContainsLine(out, "unpinned /devices/vbus/1209:0001\\.1 \\(its binding had ended already\\)");
         assertContainsLine(out, "leaks: none");
         assertContainsLine(out, "unplugged 1209:0001\\.1");
+        assertContainsLine(out, "plugged 1d6b:0100\\.2: bound to ramdisk");
+        assertContainsLine(out, "ram0\\s+4194304\\s+512\\s+0\\s+32\\s+0\\s+.*");
+        assertContainsLine(out, "wrote 512 bytes at 4096 to ram0");
+        assertContainsLine(out, "hello-from-the-tour");
+        assertContainsLine(out, "ram0: 64 blocks written, flushed, read back and compared: all match");
+        assertContainsLine(out, "8192");
+        assertContainsLine(out, "unplugged 1d6b:0100\\.2");
         assertContainsLine(out, "tour done");
         for (String name : List.of("drivermodel lifetime primitives", "drivermodel core", "drivermodel virtual bus",
                 "drivermodel vled driver", "drivermodel shell", "Apache Felix Declarative Services",

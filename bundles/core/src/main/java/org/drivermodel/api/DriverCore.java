@@ -145,9 +145,11 @@ public interface DriverCore {
 
     /**
      * Pins the current binding of a device, attributed to the calling bundle; see
-     * {@link UsagePin}.
+     * {@link UsagePin}. A class device (a disk, say) is pinned through the binding that provides
+     * it, that of its nearest ancestor on a bus: pinning {@code /class/block/ram0} keeps the
+     * ramdisk driver's bundle from being stopped by the management commands.
      *
-     * @param device a device path or {@code <bus>/<name>}
+     * @param device a device path, {@code <bus>/<name>} or {@code /class/<class>/<name>}
      * @param reason why, for whoever is refused (1-200 printable characters)
      * @return the pin; close it
      * @throws org.drivermodel.error.DriverModelException ENOENT for an unknown device, ENODEV

@@ -67,9 +67,16 @@ final class Usage {
         return new TrackedDeviceRef(node, ref, onClose);
     }
 
-    /** Pins the current binding of a device for {@code holder}. */
+    /**
+     * Pins the current binding of a device for {@code holder}. A class device (a disk) is pinned
+     * through the binding that provides it: its nearest bus device ancestor's (Linux: opening a
+     * block device holds the module of the disk's driver).
+     */
     UsagePin pin(String device, String reason, String holder, Consumer<AutoCloseable> onClose) {
         DeviceNode node = (DeviceNode) model.device(device);
+        while (node.deviceClass().isPresent() && node.parentNode() != null) {
+            node = node.parentNode();
+        }
         checkReason(node.path(), reason);
         node.lock.lock();
         try {
