@@ -1,6 +1,9 @@
 package org.drivermodel.itest;
 
 import static org.drivermodel.itest.Errors.assertErrno;
+import static org.drivermodel.itest.Waits.DEADLINE_SECONDS;
+import static org.drivermodel.itest.Waits.awaitTrue;
+import static org.drivermodel.itest.Waits.shellSession;
 import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
@@ -17,7 +20,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 
 import javax.inject.Inject;
 
@@ -57,7 +59,6 @@ import org.osgi.service.component.runtime.ServiceComponentRuntime;
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerMethod.class)
 public class BlockIT {
-    private static final long DEADLINE_SECONDS = 30;
     private static final String RAMDISK = "1d6b:0100";
 
     @Inject
@@ -359,7 +360,7 @@ public class BlockIT {
     @Test
     public void theShellWritesReadsChecksAndListsDisks() throws Exception {
         plugDisk(RAMDISK);
-        CommandSession session = shellSession();
+        CommandSession session = shellSession(shell);
         try {
             assertEquals("wrote 512 bytes at 1024 to ram0", session.execute("block:write ram0 1024 hello-disk"));
             assertEquals("hello-disk", session.execute("block:read ram0 1024 512"));
@@ -431,16 +432,5 @@ public class BlockIT {
                 }));
     }
 
-    private CommandSession shellSession() {
-        java.io.PrintStream sink = new java.io.PrintStream(new java.io.ByteArrayOutputStream(), true);
-        return shell.createSession(new java.io.ByteArrayInputStream(new byte[0]), sink, sink);
-    }
 
-    private static void awaitTrue(String what, BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(DEADLINE_SECONDS);
-        while (!condition.getAsBoolean()) {
-            assertTrue(what + " within " + DEADLINE_SECONDS + " s", System.nanoTime() < end);
-            Thread.sleep(1);
-        }
-    }
 }

@@ -1,6 +1,9 @@
 package org.drivermodel.itest;
 
 import static org.drivermodel.itest.Errors.assertErrno;
+import static org.drivermodel.itest.Waits.DEADLINE_SECONDS;
+import static org.drivermodel.itest.Waits.awaitTrue;
+import static org.drivermodel.itest.Waits.shellSession;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
@@ -25,7 +28,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
 
 import javax.inject.Inject;
 
@@ -73,7 +75,6 @@ import org.osgi.service.log.admin.LoggerAdmin;
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerMethod.class)
 public class ModuleUnloadIT {
-    private static final long DEADLINE_SECONDS = 30;
     private static final String TESTDRV = "org.drivermodel.driver-test";
 
     @Inject
@@ -318,7 +319,7 @@ public class ModuleUnloadIT {
         DriverModelException busy = assertErrno(Errno.EBUSY, () -> core.manage("vbus", "testdrv", BundleAction.STOP, false));
         assertTrue(busy.getMessage(), busy.getMessage().contains("pinned by " + pin.holder() + " on " + dev
                 + " (mounted on /mnt/test)"));
-        CommandSession session = shellSession();
+        CommandSession session = shellSession(shell);
         try {
             assertErrno(Errno.EBUSY, () -> session.execute("driver:stop testdrv"));
             assertErrno(Errno.EBUSY, () -> session.execute("driver:update testdrv"));
@@ -344,7 +345,7 @@ public class ModuleUnloadIT {
     @Test
     public void theShellStopsAPinnedDriverOnlyWhenForced() throws Exception {
         String dev = plugTestDevice("7e57:0001");
-        CommandSession session = shellSession();
+        CommandSession session = shellSession(shell);
         try {
             assertEquals("pinned " + dev + " (driver testdrv): mounted", session.execute("usage:pin " + dev + " mounted"));
             assertErrno(Errno.EEXIST, () -> session.execute("usage:pin " + dev + " again"));
@@ -413,11 +414,6 @@ public class ModuleUnloadIT {
         return path;
     }
 
-    /** A shell session on streams of its own (System.out may be the shell's own thread stream). */
-    private CommandSession shellSession() {
-        java.io.PrintStream sink = new java.io.PrintStream(new java.io.ByteArrayOutputStream(), true);
-        return shell.createSession(new java.io.ByteArrayInputStream(new byte[0]), sink, sink);
-    }
 
     private CountDownLatch blockShows() {
         CountDownLatch leave = new CountDownLatch(1);
@@ -468,14 +464,6 @@ public class ModuleUnloadIT {
         assertTrue("within " + DEADLINE_SECONDS + " s", latch.await(DEADLINE_SECONDS, TimeUnit.SECONDS));
     }
 
-    /** Polls a condition that another thread makes true, failing at the deadline. */
-    private static void awaitTrue(String what, BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(DEADLINE_SECONDS);
-        while (!condition.getAsBoolean()) {
-            assertTrue(what + " within " + DEADLINE_SECONDS + " s", System.nanoTime() < end);
-            Thread.sleep(1);
-        }
-    }
 
     private static boolean inFrame(Thread t, String simpleClass, String method) {
         for (StackTraceElement e : t.getStackTrace()) {
