@@ -38,6 +38,8 @@ public final class TestRuntime {
                 reactorBundle("core"),
                 reactorBundle("bus-virtual"),
                 reactorBundle("driver-vled"),
+                reactorBundle("bus-platform"),
+                reactorBundle("driver-sensor"),
                 reactorBundle("block"),
                 reactorBundle("driver-ramdisk"),
                 reactorBundle("shell"),

@@ -9,9 +9,10 @@ import org.drivermodel.api.DriverCore;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
-/** {@code device:list} and {@code device:info}. */
+/** {@code device:tree}, {@code device:list}, {@code device:info}, {@code device:override} and {@code device:deferred}. */
 @Component(service = DeviceCommands.class, property = {
         "osgi.command.scope=device",
+        "osgi.command.function=tree",
         "osgi.command.function=list",
         "osgi.command.function=info",
         "osgi.command.function=override",
@@ -20,6 +21,33 @@ public final class DeviceCommands {
 
     @Reference
     private DriverCore core;
+
+    /** @return the device tree under /devices, children indented under their parent */
+    @Descriptor("show the device tree under /devices (as ls -R /sys/devices): each device under its parent,"
+            + " with its bus or class, state and driver")
+    public String tree() {
+        StringBuilder b = new StringBuilder("/devices\n");
+        Map<String, Device> byPath = new TreeMap<>();
+        for (Device d : core.devices()) {
+            byPath.put(d.path(), d);
+        }
+        String lastGroup = null;
+        for (Device d : byPath.values()) {
+            String rel = d.path().substring("/devices/".length());
+            String[] parts = rel.split("/");
+            String group = parts[0]; // the bus, or virtual/<class> for a class device with no parent
+            if (!group.equals(lastGroup)) {
+                b.append("  ").append(group).append('\n');
+                lastGroup = group;
+            }
+            int depth = d.path().startsWith("/devices/virtual/") ? parts.length - 2 : parts.length - 1;
+            b.append("  ".repeat(depth + 1)).append(d.name()).append("  [")
+                    .append(d.deviceClass().map(c -> "class " + c).orElse(d.bus())).append(", ")
+                    .append(d.state().name().toLowerCase())
+                    .append(d.driver().map(drv -> ", " + drv).orElse("")).append("]\n");
+        }
+        return b.toString();
+    }
 
     /** @return every device with its bus, state and driver */
     @Descriptor("list every device: name, bus (or class:<class> for a class device), state, bound driver")

@@ -1,0 +1,2 @@
+/** The platform bus's implementation: private. */
+package org.drivermodel.platform.impl;

@@ -1,0 +1,215 @@
+package org.drivermodel.itest;
+
+import static org.drivermodel.itest.Errors.assertErrno;
+import static org.drivermodel.itest.Waits.awaitTrue;
+import static org.drivermodel.itest.Waits.shellSession;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import javax.inject.Inject;
+
+import org.apache.felix.service.command.CommandProcessor;
+import org.apache.felix.service.command.CommandSession;
+import org.drivermodel.api.AttributeFile;
+import org.drivermodel.api.Device;
+import org.drivermodel.api.DriverCore;
+import org.drivermodel.error.DriverModelException;
+import org.drivermodel.error.Errno;
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerMethod;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.log.LogListener;
+import org.osgi.service.log.LogReaderService;
+
+/**
+ * The platform bus: devices declared by Configuration Admin factory configurations, the
+ * vthermal driver with its polling timer, configuration changes and deletion as re-add and hot
+ * unplug, and invalid declarations refused with a log line and nothing created.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerMethod.class)
+public class PlatformIT {
+    private static final String FACTORY_PID = "org.drivermodel.platform.device";
+    private static final String THERMAL = "drivermodel,virtual-thermal";
+
+    @Inject
+    private DriverCore core;
+
+    @Inject
+    private ConfigurationAdmin configAdmin;
+
+    @Inject
+    private LogReaderService logReader;
+
+    @Inject
+    private CommandProcessor shell;
+
+    private final List<String> busLog = new CopyOnWriteArrayList<>();
+    private final List<String> coreLog = new CopyOnWriteArrayList<>();
+    private final LogListener listener = entry -> {
+        if ("org.drivermodel.bus-platform".equals(entry.getBundle().getSymbolicName())) {
+            busLog.add(entry.getLogLevel() + " " + entry.getMessage());
+        } else {
+            coreLog.add(entry.getBundle().getSymbolicName() + " " + entry.getLogLevel() + " " + entry.getMessage()
+                    + (entry.getException() == null ? "" : " " + entry.getException()));
+        }
+    };
+
+    @Configuration
+    public Option[] config() {
+        return TestRuntime.driverModel();
+    }
+
+    @Before
+    public void listen() {
+        logReader.addLogListener(listener);
+    }
+
+    @After
+    public void unlisten() {
+        logReader.removeLogListener(listener);
+    }
+
+    private org.osgi.service.cm.Configuration declare(Object... keyValues) throws Exception {
+        org.osgi.service.cm.Configuration c = configAdmin.createFactoryConfiguration(FACTORY_PID, "?");
+        c.update(props(keyValues));
+        return c;
+    }
+
+    private static Dictionary<String, Object> props(Object... keyValues) {
+        Dictionary<String, Object> d = new Hashtable<>();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            d.put((String) keyValues[i], keyValues[i + 1]);
+        }
+        return d;
+    }
+
+    private Device awaitBound(String name) throws InterruptedException {
+        long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(Waits.DEADLINE_SECONDS);
+        while (System.nanoTime() < end) {
+            try {
+                Device d = core.device("platform/" + name);
+                if (d.driver().equals(Optional.of("vthermal"))) {
+                    return d;
+                }
+            } catch (DriverModelException e) {
+                // not there yet
+            }
+            Thread.sleep(1);
+        }
+        throw new AssertionError("platform/" + name + " not bound to vthermal: devices " + core.devices() + ", bus log "
+                + busLog + ", " + diag() + ", core log " + coreLog);
+    }
+
+    @Inject
+    private org.osgi.framework.BundleContext context;
+
+    private String diag() {
+        try {
+            return String.valueOf(context.getServiceReferences(org.osgi.service.cm.ManagedServiceFactory.class, null))
+                    + " configs " + java.util.Arrays.toString(configAdmin.listConfigurations(null));
+        } catch (Exception e) {
+            return e.toString();
+        }
+    }
+
+    private String cat(String path) {
+        try (AttributeFile f = core.open(path)) {
+            return f.read().strip();
+        }
+    }
+
+    @Test
+    public void aFactoryConfigurationDeclaresADeviceThatIsBoundAndPolled() throws Exception {
+        declare("name", "thermal0", "compatible", THERMAL, "poll.interval.ms", "10", "label", "cpu");
+        Device d = awaitBound("thermal0");
+        assertEquals("/devices/platform/thermal0", d.path());
+        assertEquals("cpu", d.property("label"));
+        String samples = "/bus/platform/devices/thermal0/samples";
+        awaitTrue("the sensor is polled", () -> Long.parseLong(cat(samples)) >= 3);
+        long t = Long.parseLong(cat("/bus/platform/devices/thermal0/temp1_input"));
+        assertTrue("a plausible temperature: " + t, t >= 35_000 && t <= 45_000);
+        CommandSession session = shellSession(shell);
+        try {
+            String tree = String.valueOf(session.execute("device:tree"));
+            assertTrue(tree, tree.contains("\n  platform\n    thermal0  [platform, bound, vthermal]\n"));
+        } finally {
+            session.close();
+        }
+    }
+
+    @Test
+    public void thePollIntervalIsWritableAndBadValuesChangeNothing() throws Exception {
+        declare("name", "thermal0", "compatible", THERMAL);
+        awaitBound("thermal0");
+        String interval = "/bus/platform/devices/thermal0/poll_interval_ms";
+        assertEquals("1000", cat(interval));
+        try (AttributeFile f = core.open(interval)) {
+            f.write("50\n");
+            assertEquals("50\n", f.read());
+            for (String bad : List.of("5", "60001", "-1", "abc", "", "1e3", "99999999999999999999999")) {
+                Errno expected = bad.length() > 18 ? Errno.ERANGE : Errno.EINVAL; // as kstrtoul: overflow is ERANGE
+                DriverModelException e = assertErrno(expected, () -> f.write(bad));
+                assertTrue(e.getMessage(), e.getMessage().startsWith(expected + ": /devices/platform/thermal0/poll_interval_ms: "));
+                assertEquals("unchanged after '" + bad + "'", "50\n", f.read());
+            }
+        }
+    }
+
+    @Test
+    public void aChangedConfigurationReAddsTheDeviceAndADeletedOneUnplugsItAndStopsItsTimer() throws Exception {
+        org.osgi.service.cm.Configuration c = declare("name", "thermal0", "compatible", THERMAL, "poll.interval.ms", "10");
+        Device first = awaitBound("thermal0");
+        c.update(props("name", "thermal0", "compatible", THERMAL, "poll.interval.ms", "10", "label", "board"));
+        awaitTrue("re-added with its new properties", () -> first.state() == org.drivermodel.api.DeviceState.REMOVED);
+        Device second = awaitBound("thermal0");
+        assertEquals("board", second.property("label"));
+
+        AttributeFile samples = core.open("/bus/platform/devices/thermal0/samples");
+        c.delete();
+        awaitTrue("removed with its configuration", () -> second.state() == org.drivermodel.api.DeviceState.REMOVED);
+        assertErrno(Errno.ENODEV, samples::read);
+        assertErrno(Errno.ENOENT, () -> core.device("platform/thermal0"));
+        assertTrue("the poll timer thread ended before the unbind returned",
+                Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().equals("vthermal-thermal0")));
+        samples.close();
+    }
+
+    @Test
+    public void invalidDeclarationsAreLoggedAndCreateNothing() throws Exception {
+        declare("name", "good0", "compatible", THERMAL);
+        awaitBound("good0");
+        Object[][] bad = {
+            {"compatible", THERMAL},                                        // no name
+            {"name", 12, "compatible", THERMAL},                            // a name that is not a string
+            {"name", "../up", "compatible", THERMAL},                       // a path in the name
+            {"name", "bad1", "compatible", "thermal"},                      // no vendor in compatible
+            {"name", "bad2", "compatible", THERMAL, "label", 5L},           // a property that is not a string
+            {"name", "good0", "compatible", THERMAL},                       // a duplicate name
+        };
+        for (Object[] b : bad) {
+            int before = busLog.size();
+            declare(b);
+            awaitTrue("an error for " + List.of(b), () -> busLog.size() > before);
+            String line = busLog.get(before);
+            assertTrue(line, line.startsWith("ERROR platform device not created: E"));
+            assertTrue(line, line.contains(": configuration " + FACTORY_PID));
+        }
+        assertTrue(busLog.toString(), busLog.stream().anyMatch(l -> l.contains("EEXIST") && l.contains("'good0' is declared already")));
+        assertEquals("only the valid one exists", List.of("/devices/platform/good0"),
+                core.devices().stream().map(Device::path).filter(p -> p.startsWith("/devices/platform")).toList());
+    }
+}
