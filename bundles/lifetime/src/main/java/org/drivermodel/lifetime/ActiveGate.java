@@ -245,8 +245,11 @@ public final class ActiveGate {
     public void exit(long token) {
         int generation = (int) (token >>> GEN_SHIFT) & 0x7;
         Table t = table;
-        while (t.generation != generation) {
+        while (t != null && t.generation != generation) {
             t = t.previous;
+        }
+        if (t == null) {
+            return; // not a token of this gate: ignored (the contract is broken, but nothing is)
         }
         if (isOverflow(token)) {
             t.overflow.decrementAndGet();
@@ -257,7 +260,11 @@ public final class ActiveGate {
             // read below (no StoreLoad fence), so a killer that scanned just before may not be
             // unparked: it then sees the slot empty at its next bounded park, MAX_PARK_NANOS at
             // most. That rare latency in removal buys the per-call path a locked instruction.
-            t.slots.setRelease((int) (token >>> INDEX_SHIFT & INDEX_MASK), 0L);
+            int index = (int) (token >>> INDEX_SHIFT & INDEX_MASK);
+            if (index >= t.slots.length() || t.slots.getPlain(index) != token) {
+                return; // a second exit, or another gate's token: the slot is not ours to clear
+            }
+            t.slots.setRelease(index, 0L);
         }
         exited();
     }

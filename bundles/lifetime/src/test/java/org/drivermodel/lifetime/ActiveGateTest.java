@@ -539,6 +539,19 @@ class ActiveGateTest {
     }
 
     @Test
+    void aSecondExitOfATokenOrAForeignTokenClearsNobodysEntry() {
+        long first = gate.enterToken();
+        gate.exit(first);
+        long second = gate.enterToken(); // likely the very slot the first one had
+        gate.exit(first);                // a bug in the caller: must not release the second entry
+        gate.exit(new ActiveGate("other").enterToken());
+        gate.exit(0L);
+        assertEquals(1, gate.inFlight());
+        gate.exit(second);
+        assertEquals(0, gate.inFlight());
+    }
+
+    @Test
     void breakProtectionTwiceIsRefused() {
         Guard g = gate.enter();
         g.breakProtection();

@@ -24,6 +24,9 @@ import org.osgi.service.log.LoggerFactory;
  * a bundle-scoped {@link BlockLayer} service. Configuration PID {@value #PID}:
  * {@code drain.timeout.ms} (default 5000, 1 to 600000), how long a disk's removal waits for
  * handler calls and requests in flight before it aborts the rest with EIO.
+ *
+ * <p>Concurrency: Declarative Services calls activate, modified and deactivate one at a time;
+ * {@link #registry} is written in activate, before the service is registered.
  */
 @Component(immediate = true, configurationPid = BlockLayerComponent.PID)
 public final class BlockLayerComponent {

@@ -23,7 +23,7 @@ final class BlockView implements BlockLayer {
     private final DiskRegistry registry;
     private final String holder;
     private final Logger log;
-    private final Set<Handle> handles = ConcurrentHashMap.newKeySet();
+    private final Set<Handle> handles = ConcurrentHashMap.newKeySet(); /* the handles the bundle holds; concurrent */
 
     BlockView(DiskRegistry registry, String holder, Logger log) {
         this.registry = registry;

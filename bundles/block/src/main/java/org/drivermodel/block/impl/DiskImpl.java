@@ -2,9 +2,7 @@ package org.drivermodel.block.impl;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 import org.drivermodel.api.Device;
@@ -17,16 +15,16 @@ import org.drivermodel.error.DriverModelException;
 import org.drivermodel.error.Errno;
 
 /**
- * A registered disk: its spec, its request queue, its class device and its open handles.
+ * A registered disk: its spec, its request queue and its class device. Handles reach the driver
+ * only through the queue, so killing the queue orphans every handle at once.
  *
- * <p>Concurrency: the queue is thread-safe; {@link #handles} is a concurrent set. Opening
- * checks the queue's state after adding the handle and the removal kills the queue before it
- * orphans the handles, so no handle opened after the removal began can submit anything.
+ * <p>Concurrency: the queue is thread-safe; {@link #classDevice} is written once, before the
+ * disk can be opened. An open checks the queue's state, and every submission checks it again
+ * (after taking its tag), so a handle opened while the removal began submits nothing.
  */
 final class DiskImpl implements Disk {
     private final DiskSpec spec;
     private final RequestQueue queue;
-    private final Set<Handle> handles = ConcurrentHashMap.newKeySet();
     private volatile Device classDevice; /* set once registered */
 
     DiskImpl(DiskSpec spec, RequestHandler handler, Consumer<String> report) {
@@ -66,17 +64,10 @@ final class DiskImpl implements Disk {
 
     /** Opens a handle for {@code holder}. @throws DriverModelException ENODEV once the disk is going */
     Handle open(String holder, Consumer<Handle> onClose) {
-        Handle h = new Handle(this, holder, onClose);
-        handles.add(h);
         if (!live()) {
-            handles.remove(h);
             throw new DriverModelException(Errno.ENODEV, spec.name(), "disk is being removed");
         }
-        return h;
-    }
-
-    void closed(Handle h) {
-        handles.remove(h);
+        return new Handle(this, holder, onClose);
     }
 
     /** Validates and submits a request for a handle. */
@@ -106,9 +97,7 @@ final class DiskImpl implements Disk {
      * drained, open handles orphaned (they see ENODEV from the dead queue).
      */
     KillReport remove(Duration deadline) {
-        KillReport r = queue.kill(deadline);
-        handles.clear(); // orphaned: they keep working only to answer ENODEV
-        return r;
+        return queue.kill(deadline); // handles are orphaned with it: they answer ENODEV from now on
     }
 
     @Override

@@ -30,7 +30,7 @@ final class DiskRegistry {
     private final Logger log;
     private final DeviceClass blockClass;
     private final Map<String, DiskImpl> disks = new TreeMap<>(); /* guarded by this */
-    private volatile Duration drainTimeout;
+    private volatile Duration drainTimeout; /* replaced whole by configuration */
 
     DiskRegistry(DriverCore core, Logger log, Duration drainTimeout) {
         this.log = log;

@@ -72,7 +72,6 @@ final class Handle implements DiskHandle {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            disk.closed(this);
             onClose.accept(this);
         }
     }

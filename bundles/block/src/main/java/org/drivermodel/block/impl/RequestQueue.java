@@ -52,6 +52,9 @@ import org.drivermodel.lifetime.OwnerFrames;
  * return.</li>
  * <li>No lock is held anywhere; no thread waits on the per-request path of a queue that is not
  * full.</li>
+ * <li>The one window left: a submitter that took its tag while live but had not yet called the
+ * handler when a kill passed its deadline finds its request aborted and skips the call; one that
+ * was already calling it is named in the kill's report as inside the handler.</li>
  * </ul>
  */
 final class RequestQueue {
@@ -62,10 +65,11 @@ final class RequestQueue {
     private final int depth;
     private final AtomicReferenceArray<Request> tags; /* tag i: the request holding it, or null */
     private final Consumer<String> report; /* where problems are reported (the log) */
-    private final AtomicReference<QueueState> state = new AtomicReference<>(QueueState.LIVE);
+    private final AtomicReference<QueueState> state = new AtomicReference<>(QueueState.LIVE); /* moves forward only: CAS to DYING, set to DEAD by the kill */
     private volatile RequestHandler handler; /* dropped when dead: a dead queue pins no driver code */
     private final ConcurrentLinkedQueue<Thread> waiters = new ConcurrentLinkedQueue<>(); /* submitters waiting for a tag, and killers */
 
+    // counters: thread-safe adders, read together only by stats()
     private final LongAdder submitted = new LongAdder();
     private final LongAdder succeeded = new LongAdder();
     private final LongAdder failed = new LongAdder();
@@ -99,15 +103,16 @@ final class RequestQueue {
     CompletableFuture<Void> submit(BlockOp op, long offset, ByteBuffer buffer) {
         Request r = takeTag(op, offset, buffer);
         submitted.increment();
-        RequestHandler h = handler; // null only if a kill past its deadline aborted r already
+        RequestHandler h = handler; // null once a kill past its deadline dropped it (it aborted r then)
         try {
-            if (h != null) {
+            if (h != null && !r.completed()) { // completed already: aborted by a kill past its deadline
                 h.handle(r);
             }
         } catch (Throwable t) { // contained: the request fails, the submitter goes on
             handlerFailures.increment();
-            report.accept(name + ": the driver's handler threw on " + r + ": " + t);
-            r.finish(Errno.EIO, "the driver's handler threw " + t, true);
+            String what = describe(t);
+            r.finish(Errno.EIO, "the driver's handler threw " + what, true); // first: nothing below may skip it
+            report.accept(name + ": the driver's handler threw on " + r + ": " + what);
             if (t instanceof VirtualMachineError e) {
                 throw e;
             }
@@ -117,6 +122,15 @@ final class RequestQueue {
             }
         }
         return r.future();
+    }
+
+    /** @return the driver's exception as text, even if its own toString() throws */
+    private static String describe(Throwable t) {
+        try {
+            return String.valueOf(t);
+        } catch (RuntimeException | LinkageError e) {
+            return t.getClass().getName() + " (its toString() threw " + e.getClass().getName() + ")";
+        }
     }
 
     /** Takes a free tag for a new request: the admission, with its state check after the CAS. */

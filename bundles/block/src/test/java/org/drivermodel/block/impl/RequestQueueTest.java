@@ -75,6 +75,21 @@ class RequestQueueTest {
     }
 
     @Test
+    void aHandlerThrowingAnExceptionWhoseToStringThrowsIsStillContained() throws Exception {
+        RequestQueue q = new RequestQueue("ram0", 4, r -> {
+            throw new IllegalStateException() {
+                @Override
+                public String toString() {
+                    throw new IllegalArgumentException("hostile toString");
+                }
+            };
+        }, reports::add);
+        assertEquals(Errno.EIO, errnoOf(q.submit(BlockOp.READ, 0, block())));
+        assertEquals(0, q.inFlight(), "its tag was freed");
+        assertTrue(q.kill(LONG).clean());
+    }
+
+    @Test
     void afterAKillNewSubmissionsFailAtOnceWithEnodev() {
         RequestQueue q = new RequestQueue("ram0", 4, BlockRequest::complete, reports::add);
         assertTrue(q.kill(LONG).clean());

@@ -18,7 +18,7 @@ import org.osgi.service.log.Logger;
  * <p>Concurrency: {@link #pending} counts tasks submitted and not finished; it is changed
  * under this object's monitor, which {@link #await} waits on. The monitor is never held while a
  * task runs. The threads are daemons with no context class loader, so that an idle thread pins
- * no driver bundle's loader, and they end after a second idle.
+ * no driver bundle's loader; they are made at once by the core and kept.
  */
 final class AsyncProbes {
     private static final AtomicInteger THREADS = new AtomicInteger();
@@ -35,7 +35,10 @@ final class AsyncProbes {
             t.setContextClassLoader(null);
             return t;
         });
-        executor.allowCoreThreadTimeOut(true);
+        // made now, in the core's activation, and kept: a thread made lazily would be made in
+        // whatever thread submitted first (a driver bundle's), inheriting its access control
+        // context and inheritable thread-locals, which could keep that bundle's loader reachable
+        executor.prestartAllCoreThreads();
     }
 
     /** Runs the probe task on a probe thread; once shut down, in the caller's thread. */

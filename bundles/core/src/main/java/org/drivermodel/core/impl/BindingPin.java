@@ -28,7 +28,8 @@ final class BindingPin implements UsagePin {
     }
 
     private final DeviceNode node;
-    private final DriverEntry driver;
+    private final String driver;     /* bus/name: a pin keeps nothing of the driver itself, so a revoked pin held forever pins no class loader */
+    private final String driverName;
     private final String holder;
     private final String reason;
     private final Consumer<AutoCloseable> onClose; /* tells the holder's accounting that it was closed */
@@ -36,7 +37,8 @@ final class BindingPin implements UsagePin {
 
     BindingPin(DeviceNode node, DriverEntry driver, String holder, String reason, Consumer<AutoCloseable> onClose) {
         this.node = node;
-        this.driver = driver;
+        this.driver = driver.toString();
+        this.driverName = driver.info().name();
         this.holder = holder;
         this.reason = reason;
         this.onClose = onClose;
@@ -59,7 +61,7 @@ final class BindingPin implements UsagePin {
 
     @Override
     public String driver() {
-        return driver.info().name();
+        return driverName;
     }
 
     @Override
@@ -75,10 +77,6 @@ final class BindingPin implements UsagePin {
     @Override
     public boolean isValid() {
         return state.get() == State.HELD;
-    }
-
-    DriverEntry driverEntry() {
-        return driver;
     }
 
     /** Ends the pin because its binding ended. Context: the device lock is held. */
@@ -98,7 +96,7 @@ final class BindingPin implements UsagePin {
     }
 
     LifetimeReport.Pin describe() {
-        return new LifetimeReport.Pin(node.path(), driver.info().name(), holder, reason);
+        return new LifetimeReport.Pin(node.path(), driverName, holder, reason);
     }
 
     @Override

@@ -37,7 +37,7 @@ final class CoreFacade implements DriverCore {
     private final String holder;
     private final Set<AutoCloseable> held = ConcurrentHashMap.newKeySet(); /* what the bundle holds now */
     private final Consumer<AutoCloseable> closed = held::remove;
-    private volatile boolean released;
+    private volatile boolean released; /* set once by release(); acquisitions check it before and after accounting */
 
     CoreFacade(DeviceModel model, String holder) {
         this.model = model;
@@ -55,23 +55,35 @@ final class CoreFacade implements DriverCore {
     void release() {
         released = true;
         List<String> left = new ArrayList<>();
-        for (AutoCloseable thing : List.copyOf(held)) {
-            left.add(thing.toString());
-            try {
-                thing.close();
-            } catch (Exception e) { // a double put reported by the reference: the release goes on
-                left.add("  (closing it failed: " + e.getMessage() + ")");
+        while (!held.isEmpty()) { // an acquisition racing with this adds, sees released and closes its own
+            for (AutoCloseable thing : List.copyOf(held)) {
+                if (held.remove(thing)) {
+                    left.add(thing.toString());
+                    try {
+                        thing.close();
+                    } catch (Exception e) { // a double put reported by the reference: the release goes on
+                        left.add("  (closing it failed: " + e.getMessage() + ")");
+                    }
+                }
             }
         }
-        held.clear();
         if (!left.isEmpty()) {
             model.usage().leaks().record(Leak.Kind.BUNDLE, holder, List.of(holder),
                     holder + " went without releasing " + left.size() + " object(s), released now: " + String.join("; ", left));
         }
     }
 
+    /** Accounts an acquisition; if the bundle let go of the service meanwhile, undoes it: ENODEV. */
     private <T extends AutoCloseable> T account(T thing) {
         held.add(thing);
+        if (released && held.remove(thing)) {
+            try {
+                thing.close();
+            } catch (Exception ignored) {
+                // undoing an acquisition nobody saw
+            }
+            throw new DriverModelException(Errno.ENODEV, holder, "its view of the driver core was released");
+        }
         return thing;
     }
 

@@ -220,7 +220,9 @@ final class DeviceModel implements DriverCore {
             try {
                 p.resources().add(cls.name() + "/" + name, () -> removeNode(node));
             } catch (DriverModelException e) {
-                // the binding ended meanwhile: the resource was released (the device removed) at once
+                // the binding ended meanwhile (resources() refused, or add() released it at once):
+                // the class device goes too, whichever it was
+                removeNode(node);
                 throw new DriverModelException(Errno.ENODEV, node.path(), "parent's driver was unbound", e);
             }
         }

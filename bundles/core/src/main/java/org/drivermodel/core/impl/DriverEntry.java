@@ -32,7 +32,7 @@ final class DriverEntry {
 
     private State state = State.LIVE; /* guarded by this */
     private final Set<DeviceNode> claimed = new LinkedHashSet<>(); /* guarded by this */
-    private volatile boolean leaving; /* set while a management command stops, updates or uninstalls its bundle: pins are refused */
+    private final java.util.concurrent.atomic.AtomicInteger leaving = new java.util.concurrent.atomic.AtomicInteger(); /* management commands taking its bundle away now: pins are refused while positive */
 
     DriverEntry(DriverInfo info, Driver driver) {
         this.info = info;
@@ -93,11 +93,17 @@ final class DriverEntry {
 
     /** @return true while a management command is taking its bundle away */
     boolean leaving() {
-        return leaving;
+        return leaving.get() > 0;
     }
 
-    void setLeaving(boolean leaving) {
-        this.leaving = leaving;
+    /** A management command starts taking its bundle away. */
+    void leave() {
+        leaving.incrementAndGet();
+    }
+
+    /** That command is done (or refused). */
+    void stay() {
+        leaving.decrementAndGet();
     }
 
     @Override

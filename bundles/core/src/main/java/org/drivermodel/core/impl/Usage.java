@@ -109,7 +109,7 @@ final class Usage {
     void bindingEnding(DeviceNode node) {
         for (BindingPin pin : node.pins) {
             if (pin.revoke()) {
-                log.warn("device {}: {} revoked: the binding of driver {} ended", node, pin, pin.driverEntry());
+                log.warn("device {}: {} revoked: the binding of driver {} ended", node, pin, node.driverEntry());
             }
         }
         node.pins.clear();
@@ -124,7 +124,7 @@ final class Usage {
         BundleOps ops = bundles;
         String bundle = ops.describe(bundleId);
         List<DriverEntry> siblings = model.driversOfBundle(bundleId);
-        siblings.forEach(d -> d.setLeaving(true));
+        siblings.forEach(DriverEntry::leave);
         try {
             List<BindingPin> pins = new ArrayList<>();
             for (DriverEntry d : siblings) {
@@ -152,7 +152,7 @@ final class Usage {
             }
             ops.apply(bundleId, action);
         } finally {
-            siblings.forEach(d -> d.setLeaving(false)); // an updated bundle registers new entries
+            siblings.forEach(DriverEntry::stay); // an updated bundle registers new entries
         }
     }
 

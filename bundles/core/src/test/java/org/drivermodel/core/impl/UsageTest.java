@@ -181,6 +181,25 @@ class UsageTest {
         assertEquals(List.of(), model.report().pins());
     }
 
+    @Test
+    void aRevokedPinHeldForeverPinsNothingOfTheDriver() throws Exception {
+        FakeDriver gone = new FakeDriver("gone");
+        DriverEntry e = model.addDriver(gone.info("fake", "g"), gone);
+        bus.addDevice("g1", Map.of("id", "g"));
+        UsagePin pin = model.usage().pin("fake/g1", "mounted", HOLDER, p -> { });
+        java.lang.ref.WeakReference<FakeDriver> driverRef = new java.lang.ref.WeakReference<>(gone);
+        gone = null;
+        model.removeDriver(e);
+        e = null;
+        assertFalse(pin.isValid());
+        for (int i = 0; i < 50 && driverRef.get() != null; i++) {
+            System.gc();
+            Thread.sleep(10);
+        }
+        assertEquals(null, driverRef.get(), "the driver object is collectable while its revoked pin is held");
+        assertEquals("gone", pin.driver());
+    }
+
     // ---- the management command ---------------------------------------------------------------
 
     @Test
@@ -264,6 +283,31 @@ class UsageTest {
         assertErrno(Errno.EINVAL, file::read);
         DriverModelException late = assertErrno(Errno.ENODEV, () -> facade.hold(dev));
         assertEquals("ENODEV: " + HOLDER + ": its view of the driver core was released", late.getMessage());
+    }
+
+    @Test
+    void anAcquisitionRacingWithTheReleaseIsUndoneNotLeaked() throws Exception {
+        for (int i = 0; i < 200; i++) {
+            CoreFacade facade = new CoreFacade(model, HOLDER);
+            CountDownLatch go = new CountDownLatch(1);
+            Thread taker = new Thread(() -> {
+                try {
+                    go.await();
+                    for (int n = 0; n < 20; n++) {
+                        facade.hold(dev);
+                    }
+                } catch (DriverModelException refused) {
+                    assertEquals(Errno.ENODEV, refused.errno());
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            taker.start();
+            go.countDown();
+            facade.release();
+            taker.join(TimeUnit.SECONDS.toMillis(DEADLINE_SECONDS));
+            assertEquals(List.of(), model.report().references(), "round " + i);
+        }
     }
 
     @Test
