@@ -152,6 +152,7 @@ public class BlockIT {
             assertErrno(Errno.EINVAL, () -> h.write(capacity - 512, ByteBuffer.allocate(1024))); // across the end
             assertErrno(Errno.EINVAL, () -> h.read(Long.MAX_VALUE - 511, ByteBuffer.allocate(512))); // overflow
             assertErrno(Errno.EINVAL, () -> h.write(0, null));
+            assertErrno(Errno.EINVAL, () -> h.read(0, ByteBuffer.allocate(512).asReadOnlyBuffer()));
             assertEquals("nothing was submitted", before, h.stats().submitted());
             ByteBuffer back = ByteBuffer.allocate(512);
             await(h.read(0, back));
@@ -266,6 +267,7 @@ public class BlockIT {
         assertEquals("no handler call after remove returned", 0, lateBefore);
         assertEquals(List.of(), lateCalls);
         assertErrno(Errno.ENODEV, () -> h.read(0, ByteBuffer.allocate(512)));
+        assertErrno(Errno.ENODEV, () -> h.read(100, ByteBuffer.allocate(100))); // gone beats malformed
         assertErrno(Errno.ENOENT, () -> block.open(disk));
         h.close();
     }

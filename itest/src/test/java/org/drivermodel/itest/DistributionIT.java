@@ -68,6 +68,9 @@ public class DistributionIT {
         assertContainsLine(out, "unpinned /devices/vbus/1209:0001\\.1 \\(its binding had ended already\\)");
         assertContainsLine(out, "leaks: none");
         assertContainsLine(out, "unplugged 1209:0001\\.1");
+        assertContainsLine(out, "/devices/platform/thermal0: bound to vthermal");
+        assertContainsLine(out, "    thermal0  \\[platform, bound, vthermal\\]");
+        assertContainsLine(out, "500");
         assertContainsLine(out, "plugged 1d6b:0100\\.2: bound to ramdisk");
         assertContainsLine(out, "ram0\\s+4194304\\s+512\\s+0\\s+32\\s+0\\s+.*");
         assertContainsLine(out, "wrote 512 bytes at 4096 to ram0");

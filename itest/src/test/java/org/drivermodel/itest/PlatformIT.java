@@ -146,6 +146,11 @@ public class PlatformIT {
         try {
             String tree = String.valueOf(session.execute("device:tree"));
             assertTrue(tree, tree.contains("\n  platform\n    thermal0  [platform, bound, vthermal]\n"));
+            assertEquals("/devices/platform/thermal0: bound to vthermal", session.execute("device:wait platform/thermal0 5"));
+            assertErrno(Errno.ETIMEDOUT, () -> session.execute("device:wait platform/none 1"));
+            assertErrno(Errno.EINVAL, () -> session.execute("device:wait platform/thermal0 0"));
+            assertErrno(Errno.EINVAL, () -> session.execute("device:wait platform/thermal0 5 6"));
+            assertErrno(Errno.EINVAL, () -> session.execute("device:wait /devices/platform/../x 1"));
         } finally {
             session.close();
         }

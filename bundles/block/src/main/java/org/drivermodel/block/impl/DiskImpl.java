@@ -72,6 +72,9 @@ final class DiskImpl implements Disk {
 
     /** Validates and submits a request for a handle. */
     CompletableFuture<Void> submit(BlockOp op, long offset, ByteBuffer buffer) {
+        if (!live()) { // a removed disk answers ENODEV to anything, well-formed or not
+            throw new DriverModelException(Errno.ENODEV, spec.name(), "disk was removed");
+        }
         if (op != BlockOp.FLUSH) {
             if (buffer == null) {
                 throw new DriverModelException(Errno.EINVAL, spec.name(), op + ": no buffer");
@@ -84,6 +87,9 @@ final class DiskImpl implements Disk {
             if (offset > spec.capacity() - length) {
                 throw new DriverModelException(Errno.EINVAL, spec.name(), op + " of " + length + " bytes at " + offset
                         + ": beyond the end of the disk (" + spec.capacity() + " bytes)");
+            }
+            if (op == BlockOp.READ && buffer.isReadOnly()) {
+                throw new DriverModelException(Errno.EINVAL, spec.name(), "READ into a read-only buffer");
             }
             if (op == BlockOp.WRITE && spec.readOnly()) {
                 throw new DriverModelException(Errno.EROFS, spec.name(), "disk is read-only");

@@ -6,6 +6,8 @@ import java.util.TreeMap;
 import org.apache.felix.service.command.Descriptor;
 import org.drivermodel.api.Device;
 import org.drivermodel.api.DriverCore;
+import org.drivermodel.error.DriverModelException;
+import org.drivermodel.error.Errno;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
@@ -13,6 +15,7 @@ import org.osgi.service.component.annotations.Reference;
 @Component(service = DeviceCommands.class, property = {
         "osgi.command.scope=device",
         "osgi.command.function=tree",
+        "osgi.command.function=wait",
         "osgi.command.function=list",
         "osgi.command.function=info",
         "osgi.command.function=override",
@@ -47,6 +50,39 @@ public final class DeviceCommands {
                     .append(d.driver().map(drv -> ", " + drv).orElse("")).append("]\n");
         }
         return b.toString();
+    }
+
+    /**
+     * @param device  a device
+     * @param seconds how long to wait at most (1 to 300)
+     * @return the device's state once it is there and not being probed
+     */
+    @Descriptor("wait until a device exists and is not being probed (as udevadm settle, for scripts):"
+            + " devices declared in deploy/ appear a moment after start")
+    public String wait(@Descriptor("the device: a path or <bus>/<name>") String device,
+            @Descriptor("how long to wait at most, in seconds (default 10)") int... seconds) throws InterruptedException {
+        int limit = seconds == null || seconds.length == 0 ? 10 : seconds[0];
+        if (seconds != null && seconds.length > 1 || limit < 1 || limit > 300) {
+            throw new DriverModelException(Errno.EINVAL, "device:wait", "seconds must be one number from 1 to 300");
+        }
+        long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(limit);
+        for (;;) {
+            try {
+                Device d = core.device(device);
+                if (d.state() != org.drivermodel.api.DeviceState.PROBING) {
+                    return d.path() + ": " + d.state().name().toLowerCase() + d.driver().map(drv -> " to " + drv).orElse("");
+                }
+            } catch (DriverModelException e) {
+                if (e.errno() != Errno.ENOENT) {
+                    throw e;
+                }
+            }
+            if (System.nanoTime() > end) {
+                throw new DriverModelException(Errno.ETIMEDOUT, DriverModelException.quote(String.valueOf(device)),
+                        "no such device after " + limit + " s");
+            }
+            Thread.sleep(10);
+        }
     }
 
     /** @return every device with its bus, state and driver */
