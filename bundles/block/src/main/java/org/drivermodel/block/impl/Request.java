@@ -14,9 +14,10 @@ import org.drivermodel.error.Errno;
  * One request, holding its queue tag from submission until it is both completed and out of the
  * driver's handler.
  *
- * <p>Concurrency: {@link #state} gathers two one-way bits, set with atomic ORs: {@link #COMPLETED}
- * by the one completion that counts (any later one finds it set: ignored and reported), and
- * {@link #RETURNED} when the submitter's call of the driver's handler returned. Whichever of the
+ * <p>Concurrency: {@link #state} gathers two one-way bits: {@link #COMPLETED}, set by an atomic
+ * OR by the one completion that counts (any later one finds it set: ignored and reported), and
+ * {@link #RETURNED} when the submitter's call of the driver's handler returned (an atomic OR, or
+ * a release store once the request is completed, see {@link #returned()}). Whichever of the
  * two is set second frees the tag, so a kill that finds every tag free knows that no request is
  * outstanding <em>and</em> no thread is inside the driver's handler. The rest is immutable.
  */
@@ -133,8 +134,18 @@ final class Request implements BlockRequest {
         return true;
     }
 
-    /** The handler call returned. @return true if the request was completed already (the tag is free to go) */
+    /**
+     * The handler call returned. Once the request is completed no one but this call can free its
+     * tag (a later completion finds COMPLETED set and changes nothing), so the common case, a
+     * driver that completed inline, needs no atomic read-modify-write: a release store marks it.
+     *
+     * @return true if the request was completed already (the tag is free to go)
+     */
     boolean returned() {
+        if (((int) STATE.getVolatile(this) & COMPLETED) != 0) {
+            STATE.setRelease(this, COMPLETED | RETURNED); // a racing late completion ORs in what is set already
+            return true;
+        }
         return ((int) STATE.getAndBitwiseOr(this, RETURNED) & COMPLETED) != 0;
     }
 

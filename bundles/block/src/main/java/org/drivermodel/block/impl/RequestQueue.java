@@ -135,7 +135,10 @@ final class RequestQueue {
 
     /** Takes a free tag for a new request: the admission, with its state check after the CAS. */
     private Request takeTag(BlockOp op, long offset, ByteBuffer buffer) {
-        int start = (int) ((Thread.currentThread().getId() * 0x9E3779B97F4A7C15L) >>> 33) % depth;
+        // the thread's own starting slot: a 32-bit hash of its id scaled to [0, depth) by a
+        // multiply and shift (no division on the per-request path)
+        long hash = (Thread.currentThread().getId() * 0x9E3779B97F4A7C15L) >>> 32;
+        int start = (int) ((hash * depth) >>> 32);
         for (;;) {
             if (state.get() != QueueState.LIVE) {
                 throw gone();
