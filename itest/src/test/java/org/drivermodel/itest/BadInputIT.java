@@ -144,6 +144,29 @@ public class BadInputIT {
     }
 
     @Test
+    public void missingExtraAndWronglyTypedArgumentsAreRefusedWithTheUsage() {
+        refused(Errno.EINVAL, "attr:cat", "usage: attr:cat <path>; got 0 arguments");                         // missing
+        refused(Errno.EINVAL, "attr:cat " + ledPath + "/brightness extra", "usage: attr:cat <path>; got 2");  // extra
+        refused(Errno.EINVAL, "attr:write " + ledPath + "/brightness", "usage: attr:write <path> <value>");   // missing value
+        refused(Errno.EINVAL, "attr:write " + ledPath + "/brightness 1 2", "got 3 arguments");                // extra
+        refused(Errno.EINVAL, "attr:ls", "usage: attr:ls <directory>");
+        refused(Errno.EINVAL, "vbus:plug", "usage: vbus:plug <vvvv:pppp>");
+        refused(Errno.EINVAL, "vbus:plug 1209:0001 1209:0002", "got 2 arguments");
+        refused(Errno.EINVAL, "vbus:unplug", "usage: vbus:unplug <name>");
+        refused(Errno.EINVAL, "device:info", "usage: device:info <device>");
+        refused(Errno.EINVAL, "device:override vbus/" + led, "usage: device:override");
+        refused(Errno.EINVAL, "driver:bind vbus/vled", "usage: driver:bind <bus>/<driver> <device>");
+        refused(Errno.EINVAL, "driver:unbind vbus/vled " + led + " more", "got 3 arguments");
+        refused(Errno.EINVAL, "driver:start", "usage: driver:start <bundle>");
+        refused(Errno.EINVAL, "bus:autoprobe vbus", "usage: bus:autoprobe <bus> 1|0");
+        refused(Errno.EINVAL, "block:read ram0 first 512", "usage: block:read <disk> <offset> <length>");  // wrong type
+        refused(Errno.EINVAL, "block:read ram0 0 many", "usage: block:read");                              // wrong type
+        refused(Errno.EINVAL, "block:write ram0 zero text", "usage: block:write");                         // wrong type
+        refused(Errno.EINVAL, "usage:hold", "usage: usage:hold <device>");
+        refused(Errno.EINVAL, "usage:unpin a b", "got 2 arguments");
+    }
+
+    @Test
     public void badCommandArgumentsAreRefused() {
         refused(Errno.EINVAL, "vbus:plug 12:34", "12:34");
         refused(Errno.EINVAL, "vbus:plug zzzz:0001", "zzzz:0001");

@@ -53,4 +53,22 @@ public final class AttrCommands {
         List<String> names = core.list(path);
         return names.isEmpty() ? "" : String.join("\n", names) + "\n";
     }
+
+    /** @param args what {@code cat} was given, if not one path. @return never: EINVAL with the usage */
+    @Descriptor("(called with the wrong arguments: answers EINVAL with the usage)")
+    public String cat(String... args) {
+        throw Arguments.wrong("attr:cat", "<path>", args);
+    }
+
+    /** @param args what {@code write} was given, if not a path and a value. @return never: EINVAL with the usage */
+    @Descriptor("(called with the wrong arguments: answers EINVAL with the usage)")
+    public String write(String... args) {
+        throw Arguments.wrong("attr:write", "<path> <value>", args);
+    }
+
+    /** @param args what {@code ls} was given, if not one path. @return never: EINVAL with the usage */
+    @Descriptor("(called with the wrong arguments: answers EINVAL with the usage)")
+    public String ls(String... args) {
+        throw Arguments.wrong("attr:ls", "<directory>", args);
+    }
 }

@@ -164,4 +164,16 @@ public final class BlockCommands {
         }
         return b;
     }
+
+    /** @param args what {@code write} was given, if not what it takes. @return never: EINVAL with the usage */
+    @Descriptor("(called with the wrong arguments: answers EINVAL with the usage)")
+    public String write(String... args) {
+        throw Arguments.wrong("block:write", "<disk> <offset> <text>", args);
+    }
+
+    /** @param args what {@code read} was given, if not what it takes. @return never: EINVAL with the usage */
+    @Descriptor("(called with the wrong arguments: answers EINVAL with the usage)")
+    public String read(String... args) {
+        throw Arguments.wrong("block:read", "<disk> <offset> <length>", args);
+    }
 }

@@ -43,4 +43,10 @@ public final class BusCommands {
         core.setAutoprobe(bus, on);
         return bus + ": drivers_autoprobe " + (on ? 1 : 0);
     }
+
+    /** @param args what {@code autoprobe} was given, if not what it takes. @return never: EINVAL with the usage */
+    @Descriptor("(called with the wrong arguments: answers EINVAL with the usage)")
+    public String autoprobe(String... args) {
+        throw Arguments.wrong("bus:autoprobe", "<bus> 1|0", args);
+    }
 }

@@ -136,4 +136,16 @@ public final class DeviceCommands {
         core.deferredDevices().forEach(t::row);
         return t.toString();
     }
+
+    /** @param args what {@code info} was given, if not what it takes. @return never: EINVAL with the usage */
+    @Descriptor("(called with the wrong arguments: answers EINVAL with the usage)")
+    public String info(String... args) {
+        throw Arguments.wrong("device:info", "<device>", args);
+    }
+
+    /** @param args what {@code override} was given, if not what it takes. @return never: EINVAL with the usage */
+    @Descriptor("(called with the wrong arguments: answers EINVAL with the usage)")
+    public String override(String... args) {
+        throw Arguments.wrong("device:override", "<device> <driver|none|\"\">", args);
+    }
 }

@@ -182,4 +182,22 @@ public final class DriverCommands {
     private static String names(List<Device> devices) {
         return devices.isEmpty() ? "-" : String.join(",", devices.stream().map(Device::name).toList());
     }
+
+    /** @param args what {@code bind} was given, if not what it takes. @return never: EINVAL with the usage */
+    @Descriptor("(called with the wrong arguments: answers EINVAL with the usage)")
+    public String bind(String... args) {
+        throw Arguments.wrong("driver:bind", "<bus>/<driver> <device>", args);
+    }
+
+    /** @param args what {@code unbind} was given, if not what it takes. @return never: EINVAL with the usage */
+    @Descriptor("(called with the wrong arguments: answers EINVAL with the usage)")
+    public String unbind(String... args) {
+        throw Arguments.wrong("driver:unbind", "<bus>/<driver> <device>", args);
+    }
+
+    /** @param args what {@code start} was given, if not what it takes. @return never: EINVAL with the usage */
+    @Descriptor("(called with the wrong arguments: answers EINVAL with the usage)")
+    public String start(String... args) {
+        throw Arguments.wrong("driver:start", "<bundle>", args);
+    }
 }

@@ -163,4 +163,22 @@ public final class UsageCommands {
         heldPins.forEach(UsagePin::close);
         heldRefs.forEach(DeviceRef::close);
     }
+
+    /** @param args what {@code unpin} was given, if not what it takes. @return never: EINVAL with the usage */
+    @Descriptor("(called with the wrong arguments: answers EINVAL with the usage)")
+    public String unpin(String... args) {
+        throw Arguments.wrong("usage:unpin", "<device>", args);
+    }
+
+    /** @param args what {@code hold} was given, if not what it takes. @return never: EINVAL with the usage */
+    @Descriptor("(called with the wrong arguments: answers EINVAL with the usage)")
+    public String hold(String... args) {
+        throw Arguments.wrong("usage:hold", "<device>", args);
+    }
+
+    /** @param args what {@code put} was given, if not what it takes. @return never: EINVAL with the usage */
+    @Descriptor("(called with the wrong arguments: answers EINVAL with the usage)")
+    public String put(String... args) {
+        throw Arguments.wrong("usage:put", "<device>", args);
+    }
 }

@@ -70,4 +70,16 @@ public final class VbusCommands {
         }
         return bus;
     }
+
+    /** @param args what {@code plug} was given, if not what it takes. @return never: EINVAL with the usage */
+    @Descriptor("(called with the wrong arguments: answers EINVAL with the usage)")
+    public String plug(String... args) {
+        throw Arguments.wrong("vbus:plug", "<vvvv:pppp>", args);
+    }
+
+    /** @param args what {@code unplug} was given, if not what it takes. @return never: EINVAL with the usage */
+    @Descriptor("(called with the wrong arguments: answers EINVAL with the usage)")
+    public String unplug(String... args) {
+        throw Arguments.wrong("vbus:unplug", "<name>", args);
+    }
 }
