@@ -103,6 +103,82 @@ public class DistributionIT {
         }
     }
 
+    /**
+     * Deploying a driver jar into deploy/ binds it to the device waiting for it; deleting the jar
+     * unbinds it cleanly. Runs a copy of the distribution without vled in bundle/, and drops the
+     * vled jar into its deploy/ when the script says so.
+     */
+    @Test
+    public void aDriverJarDroppedIntoDeployBindsWaitingDevicesAndDeletingItUnbindsThem() throws Exception {
+        Path copy = Files.createTempDirectory(home.getParentFile().toPath(), "dist-copy");
+        try {
+            copyTree(home.toPath(), copy);
+            Path vled;
+            try (var jars = Files.list(copy.resolve("bundle"))) {
+                vled = jars.filter(f -> f.getFileName().toString().startsWith("driver-vled")).findFirst()
+                        .orElseThrow(() -> new AssertionError("no vled jar in bundle/"));
+            }
+            Path held = copy.resolve(vled.getFileName());
+            Files.move(vled, held);
+            Path deployed = copy.resolve("deploy").resolve(vled.getFileName());
+            Path script = copy.resolve("deploy-test.gogo");
+            Files.writeString(script, String.join("\n",
+                    "echo (vbus:plug 1209:0001)",
+                    "echo \"== deploy vled now\"",
+                    "echo (driver:wait vled 60)",
+                    "echo (device:list)",
+                    "echo \"== delete vled now\"",
+                    "echo (driver:wait -g vled 60)",
+                    "echo (device:list)",
+                    "stop 0", ""));
+            Process p = new ProcessBuilder(copy.resolve("bin/drivermodel").toString(), "--script", script.toString())
+                    .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.PIPE).start();
+            p.getOutputStream().close();
+            StringBuilder out = new StringBuilder();
+            try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = lines.readLine()) != null;) {
+                    out.append(line).append('\n');
+                    if (line.equals("== deploy vled now")) {
+                        Files.copy(held, deployed);
+                    } else if (line.equals("== delete vled now")) {
+                        Files.delete(deployed);
+                    }
+                }
+            }
+            assertTrue("launcher exits", p.waitFor(DEADLINE_SECONDS, TimeUnit.SECONDS));
+            String output = out.toString();
+            assertEquals(output, 0, p.exitValue());
+            assertContainsLine(output, "plugged 1209:0001\\.1: no driver");
+            assertContainsLine(output, "driver vled: registered, bound 1209:0001\\.1");
+            assertContainsLine(output, "1209:0001\\.1\\s+vbus\\s+bound\\s+vled");
+            assertContainsLine(output, "driver vled: gone");
+            assertContainsLine(output, "1209:0001\\.1\\s+vbus\\s+unbound\\s+-");
+        } finally {
+            deleteTree(copy);
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (var paths = Files.walk(from)) {
+            for (Path src : (Iterable<Path>) paths::iterator) {
+                Path dst = to.resolve(from.relativize(src).toString());
+                if (Files.isDirectory(src)) {
+                    Files.createDirectories(dst);
+                } else {
+                    Files.copy(src, dst, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (var paths = Files.walk(root)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
     @Test
     public void aMissingScriptIsRefusedWithEnoent() throws Exception {
         Run run = launch("--script", "/no/such/script.gogo");

@@ -293,12 +293,8 @@ final class DeviceModel implements DriverCore {
      * it is unbound (its {@code remove} called) before this returns.
      */
     void removeDriver(DriverEntry entry) {
-        lock.lock();
-        try {
-            drivers.remove(entry);
-        } finally {
-            lock.unlock();
-        }
+        // Listed until its devices are unbound (Linux detaches, then unlinks): a tool that sees
+        // the driver gone sees its devices unbound. Dying, it claims nothing meanwhile.
         sysfs.driverRemoved(entry);
         List<DeviceNode> claimed = entry.kill();
         for (DeviceNode node : claimed) {
@@ -310,6 +306,12 @@ final class DeviceModel implements DriverCore {
             } finally {
                 node.lock.unlock();
             }
+        }
+        lock.lock();
+        try {
+            drivers.remove(entry);
+        } finally {
+            lock.unlock();
         }
         log.info("driver {}: unregistered, {} device(s) unbound", entry, claimed.size());
     }

@@ -30,6 +30,7 @@ import org.osgi.service.component.annotations.Reference;
         "osgi.command.function=update",
         "osgi.command.function=uninstall",
         "osgi.command.function=start",
+        "osgi.command.function=wait",
         "osgi.command.function=bind",
         "osgi.command.function=unbind" })
 public final class DriverCommands {
@@ -112,6 +113,37 @@ public final class DriverCommands {
         long bound = found.stream().mapToLong(x -> core.boundDevices(x.bus(), x.name()).size()).sum();
         core.manage(d.bus(), d.name(), action, force);
         return done + " " + name + ": " + bound + " device(s) unbound" + (force ? " (forced)" : "");
+    }
+
+    /**
+     * @param gone    wait for the driver to be gone instead
+     * @param driver  a driver name
+     * @param seconds how long to wait at most
+     * @return the driver's state when the wait ended
+     */
+    @Descriptor("wait until a driver is registered (or, with -g, gone), as a driver jar dropped into or deleted"
+            + " from deploy/ is picked up a moment later; ETIMEDOUT otherwise")
+    public String wait(
+            @Descriptor("wait until the driver is gone")
+            @Parameter(names = { "-g", "--gone" }, presentValue = "true", absentValue = "false") boolean gone,
+            @Descriptor("the driver name, e.g. vled") String driver,
+            @Descriptor("how long to wait at most, in seconds (1 to 300)") int seconds) throws InterruptedException {
+        if (seconds < 1 || seconds > 300) {
+            throw new DriverModelException(Errno.EINVAL, "driver:wait", "seconds must be 1 to 300, is " + seconds);
+        }
+        long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(seconds);
+        for (;;) {
+            List<DriverInfo> found = core.drivers().stream().filter(d -> d.name().equals(driver)).toList();
+            if (found.isEmpty() == gone) {
+                return gone ? "driver " + driver + ": gone"
+                        : "driver " + driver + ": registered, bound " + names(core.boundDevices(found.get(0).bus(), driver));
+            }
+            if (System.nanoTime() > end) {
+                throw new DriverModelException(Errno.ETIMEDOUT, "driver " + DriverModelException.quote(String.valueOf(driver)),
+                        (gone ? "still registered" : "not registered") + " after " + seconds + " s");
+            }
+            Thread.sleep(10);
+        }
     }
 
     /**
