@@ -184,5 +184,8 @@ public class BadInputIT {
         refused(Errno.ENOENT, "usage:put vbus/" + led, led);                            // not held
         refused(Errno.EINVAL, "device:wait vbus/" + led + " 0", "device:wait");
         refused(Errno.ENOENT, "block:read nosuch 0 512", "nosuch");
+        refused(Errno.EINVAL, "block:load ram0 0 100", "block:load");                    // no threads
+        refused(Errno.EINVAL, "block:load ram0 4 0", "block:load");                      // no time
+        refused(Errno.ENOENT, "block:loadwait 5", "block:loadwait");                    // nothing running
     }
 }

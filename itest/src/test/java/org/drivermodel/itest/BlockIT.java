@@ -374,6 +374,12 @@ public class BlockIT {
             assertErrno(Errno.EINVAL, () -> session.execute("block:read ram0 0 0"));
             assertErrno(Errno.ENOENT, () -> session.execute("block:read nosuch 0 512"));
             assertErrno(Errno.EINVAL, () -> session.execute("block:check ram0 0"));
+            assertEquals("load on ram0: 2 threads for up to 60000 ms, under way", session.execute("block:load ram0 2 60000"));
+            assertErrno(Errno.EBUSY, () -> session.execute("block:load ram0 1 100"));
+            vbus.unplug(vbus.plugged().keySet().iterator().next());
+            String report = String.valueOf(session.execute("block:loadwait 30"));
+            assertTrue(report, report.matches("load on ram0: submitted (\\d+), succeeded \\d+, failed \\d+, lost 0 "
+                    + "\\(2 thread\\(s\\) refused at submit: the disk went\\)"));
         } finally {
             session.close();
         }

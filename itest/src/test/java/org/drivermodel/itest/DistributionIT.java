@@ -77,10 +77,15 @@ public class DistributionIT {
         assertContainsLine(out, "hello-from-the-tour");
         assertContainsLine(out, "ram0: 64 blocks written, flushed, read back and compared: all match");
         assertContainsLine(out, "8192");
+        assertContainsLine(out, "load on ram0: 4 threads for up to 5000 ms, under way");
         assertContainsLine(out, "unplugged 1d6b:0100\\.2");
+        assertContainsLine(out, "load on ram0: submitted (\\d+), succeeded \\d+, failed \\d+, lost 0 \\(4 thread\\(s\\) refused at submit: the disk went\\)");
+        assertContainsLine(out, "uninstalled org\\.drivermodel\\.driver-vled \\[\\d+\\]: 0 device\\(s\\) unbound");
         assertContainsLine(out, "tour done");
+        assertTrue("vled was uninstalled:\n" + out, !out.contains("|drivermodel vled driver ("));
         for (String name : List.of("drivermodel lifetime primitives", "drivermodel core", "drivermodel virtual bus",
-                "drivermodel vled driver", "drivermodel shell", "Apache Felix Declarative Services",
+                "drivermodel platform bus", "drivermodel virtual thermal sensor driver", "drivermodel block layer",
+                "drivermodel ramdisk driver", "drivermodel shell", "Apache Felix Declarative Services",
                 "Apache Felix File Install", "Apache Felix Log Service", "Apache Felix EventAdmin",
                 "Apache Felix Configuration Admin Service", "Apache Felix Gogo Shell")) {
             assertContainsLine(out, "\\s*\\d+\\|Active\\s*\\|\\s*\\d\\|" + Pattern.quote(name) + " .*");

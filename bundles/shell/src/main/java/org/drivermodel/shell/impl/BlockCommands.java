@@ -24,18 +24,67 @@ import org.osgi.service.component.annotations.ReferencePolicy;
  * I/O on them from the shell, each command on a handle of its own. The block layer is optional:
  * without it the commands answer ENODEV.
  */
-@Component(service = BlockCommands.class, property = {
+// immediate: the shell ungets a command service after each call, and a delayed component would
+// be disposed then, forgetting the load that block:load started
+@Component(service = BlockCommands.class, immediate = true, property = {
         "osgi.command.scope=block",
         "osgi.command.function=list",
         "osgi.command.function=write",
         "osgi.command.function=read",
-        "osgi.command.function=check" })
+        "osgi.command.function=check",
+        "osgi.command.function=load",
+        "osgi.command.function=loadwait" })
 public final class BlockCommands {
     /** How long a command waits for its I/O. */
     static final long IO_TIMEOUT_SECONDS = 30;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile BlockLayer block;
+
+    private BlockLoad load; /* guarded by this: the background load started by block:load, until block:loadwait */
+
+    /**
+     * @param disk         the disk
+     * @param threads      how many submitting threads
+     * @param milliseconds how long they submit at most
+     * @return what was started
+     */
+    @Descriptor("start background I/O on a disk from several threads, for a time or until the disk goes;"
+            + " returns once requests are completing (block:loadwait reports the accounting)")
+    public String load(@Descriptor("the disk, e.g. ram0") String disk,
+            @Descriptor("submitting threads, 1 to 16") int threads,
+            @Descriptor("how long, 1 to 600000 ms") int milliseconds) throws InterruptedException {
+        if (threads < 1 || threads > 16 || milliseconds < 1 || milliseconds > 600_000) {
+            throw new DriverModelException(Errno.EINVAL, "block:load", "threads must be 1 to 16 and milliseconds 1 to 600000");
+        }
+        DiskHandle h = block().open(disk);
+        synchronized (this) {
+            if (load != null) {
+                h.close();
+                throw new DriverModelException(Errno.EBUSY, "block:load", "a load is running on " + load.disk() + "; block:loadwait first");
+            }
+            load = new BlockLoad(h, threads, milliseconds);
+        }
+        load.awaitUnderWay(IO_TIMEOUT_SECONDS);
+        return "load on " + disk + ": " + threads + " threads for up to " + milliseconds + " ms, under way";
+    }
+
+    /**
+     * @param seconds how long to wait at most
+     * @return the load's accounting
+     */
+    @Descriptor("wait for the background load to end and print its accounting: submitted = succeeded + failed, nothing lost")
+    public String loadwait(@Descriptor("how long to wait at most, in seconds") int seconds) throws InterruptedException {
+        BlockLoad l;
+        synchronized (this) {
+            l = load;
+            load = null;
+        }
+        if (l == null) {
+            throw new DriverModelException(Errno.ENOENT, "block:loadwait", "no load is running");
+        }
+        return l.finish(seconds);
+    }
 
     /** @return every disk with its shape and counters */
     @Descriptor("list the disks: size, block size, read-only, queue depth, requests in flight and counters")
