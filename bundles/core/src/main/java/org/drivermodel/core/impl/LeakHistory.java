@@ -1,7 +1,5 @@
 package org.drivermodel.core.impl;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -47,10 +45,15 @@ final class LeakHistory {
         return List.copyOf(leaks);
     }
 
-    /** @return a recorded stack as text, for reports */
+    /** @return a recorded stack as text, for reports: the throwable, its frames, and its causes' */
     static String stackText(Throwable where) {
-        StringWriter text = new StringWriter();
-        where.printStackTrace(new PrintWriter(text));
+        StringBuilder text = new StringBuilder();
+        for (Throwable t = where; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            text.append(t == where ? "" : "Caused by: ").append(t).append('\n');
+            for (StackTraceElement frame : t.getStackTrace()) {
+                text.append("\tat ").append(frame).append('\n');
+            }
+        }
         return text.toString();
     }
 }
