@@ -111,19 +111,7 @@ public class PlatformIT {
             Thread.sleep(1);
         }
         throw new AssertionError("platform/" + name + " not bound to vthermal: devices " + core.devices() + ", bus log "
-                + busLog + ", " + diag() + ", core log " + coreLog);
-    }
-
-    @Inject
-    private org.osgi.framework.BundleContext context;
-
-    private String diag() {
-        try {
-            return String.valueOf(context.getServiceReferences(org.osgi.service.cm.ManagedServiceFactory.class, null))
-                    + " configs " + java.util.Arrays.toString(configAdmin.listConfigurations(null));
-        } catch (Exception e) {
-            return e.toString();
-        }
+                + busLog + ", other log " + coreLog);
     }
 
     private String cat(String path) {
