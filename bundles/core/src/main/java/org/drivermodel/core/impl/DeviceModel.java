@@ -285,6 +285,7 @@ final class DeviceModel implements DriverCore {
                 retryDeferred();
             }
         }
+        entry.attached(); // listed from now on: a tool that sees the driver sees the devices it bound
         return entry;
     }
 
@@ -735,7 +736,8 @@ final class DeviceModel implements DriverCore {
     public List<DriverInfo> drivers() {
         lock.lock();
         try {
-            return drivers.stream().map(DriverEntry::info)
+            // listed from the end of its first attach until the end of its unbinding
+            return drivers.stream().filter(DriverEntry::listed).map(DriverEntry::info)
                     .sorted(Comparator.comparing(DriverInfo::bus).thenComparing(DriverInfo::name)).toList();
         } finally {
             lock.unlock();

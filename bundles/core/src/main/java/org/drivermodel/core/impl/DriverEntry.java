@@ -32,6 +32,7 @@ final class DriverEntry {
 
     private State state = State.LIVE; /* guarded by this */
     private final Set<DeviceNode> claimed = new LinkedHashSet<>(); /* guarded by this */
+    private volatile boolean listed; /* set once its registration has bound the devices waiting for it: shown in DriverCore.drivers() */
     private final java.util.concurrent.atomic.AtomicInteger leaving = new java.util.concurrent.atomic.AtomicInteger(); /* management commands taking its bundle away now: pins are refused while positive */
 
     DriverEntry(DriverInfo info, Driver driver) {
@@ -89,6 +90,16 @@ final class DriverEntry {
     /** @return its directory in the attribute tree */
     String path() {
         return "/bus/" + info.bus() + "/drivers/" + info.name();
+    }
+
+    /** Its registration has bound the devices that were waiting for it. */
+    void attached() {
+        listed = true;
+    }
+
+    /** @return true once attached: what DriverCore.drivers() shows */
+    boolean listed() {
+        return listed;
     }
 
     /** @return true while a management command is taking its bundle away */
