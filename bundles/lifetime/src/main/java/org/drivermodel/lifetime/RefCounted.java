@@ -37,8 +37,15 @@ import org.drivermodel.error.Errno;
  * slips in between (zero to one) simply makes that CAS fail, and the release waits for the new
  * holder's put; a {@code get} after the mark fails with {@code ENODEV}. So the callback runs
  * exactly once, in the thread of the last put, and never concurrently with a live reference.
- * The set of references not yet put (a concurrent set) is what leak reports are made of;
- * it is bookkeeping, the count is authoritative.
+ * The references not yet put are what leak reports are made of; they are bookkeeping, the
+ * count is authoritative. They live in a small array of slots, created at the first get: a
+ * get claims a free slot by CAS (starting at a slot chosen by its thread, so two threads
+ * rarely meet), the put that wins the reference clears it with a release store, and only when
+ * every slot is taken does a reference go to an overflow set (a concurrent set, created then).
+ * An object has one or two references most of the time (the core's own and a handle's), so
+ * the common get and put touch one slot and allocate only the {@link Ref}: a concurrent set
+ * for every object cost seven bare krefs per get and put (benchmarks/RESULTS.md) and about
+ * 200 bytes per object.
  *
  * <p>Revocation is a separate, forward-only state: a revoked object still counts its holders
  * (they keep a core-owned node alive) but every use through them fails fast. Waiting for
@@ -66,11 +73,22 @@ public final class RefCounted {
      *  chances to let go before anyone is blamed. */
     private static final int REANNOUNCES_BEFORE_WARNING = 2;
 
+    /** Slots per object: enough for the core's own reference and a few handles; a power of two. */
+    private static final int SLOTS = 4;
+
     private static final VarHandle COUNT;
+    private static final VarHandle SLOTS_FIELD;
+    private static final VarHandle OVERFLOW;
+    private static final VarHandle WAITERS;
+    private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Ref[].class);
 
     static {
         try {
-            COUNT = MethodHandles.lookup().findVarHandle(RefCounted.class, "count", int.class);
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            COUNT = l.findVarHandle(RefCounted.class, "count", int.class);
+            SLOTS_FIELD = l.findVarHandle(RefCounted.class, "slots", Ref[].class);
+            OVERFLOW = l.findVarHandle(RefCounted.class, "overflow", Set.class);
+            WAITERS = l.findVarHandle(RefCounted.class, "waiters", ParkedThreads.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -82,8 +100,13 @@ public final class RefCounted {
 
     private volatile int count;                       /* CAS via COUNT: references held; RELEASED once the release is claimed */
     private volatile RefState lifecycle = RefState.LIVE; /* LIVE or REVOKED; written only by revoke() */
-    private final Set<Ref> held = ConcurrentHashMap.newKeySet(); /* references counted and not yet put or reclaimed */
-    private final ParkedThreads waiters = new ParkedThreads(); /* threads in awaitRelease() */
+    private volatile Ref[] slots; /* null until the first get, then never replaced; elements CAS via SLOT:
+                                     references counted and not yet put or reclaimed */
+    private volatile Set<Ref> overflow; /* null until every slot was taken at once (CAS via OVERFLOW); then
+                                           the rest of the references counted and not yet put or reclaimed */
+    private volatile ParkedThreads waiters; /* null until the first awaitRelease() (CAS via WAITERS), then fixed: threads in it.
+                                               A waiter installs it before it reads the count, the last put reads it after it
+                                               writes the count (both volatile): one of them sees the other */
 
     /**
      * Creates an object with no references, following the global {@link RefTracking} setting.
@@ -152,7 +175,7 @@ public final class RefCounted {
         RefTracking t = tracking != null ? tracking : RefTracking.global();
         Ref r = new Ref(this, holder, t == RefTracking.STACKS
                 ? new RecordedStack("reference taken by \"" + holder + "\"") : null);
-        held.add(r);
+        hold(r);
         return r;
     }
 
@@ -170,7 +193,7 @@ public final class RefCounted {
      * @return the report; {@link LeakReport#isEmpty() empty} if none is held
      */
     public LeakReport verifyNoneHeld() {
-        return LeakReport.of(name, count(), new ArrayList<>(held));
+        return LeakReport.of(name, count(), held());
     }
 
     /**
@@ -200,6 +223,11 @@ public final class RefCounted {
         long warnAt = nanos(firstWarning);
         long nextStep = Math.max(1, warnAt >> REANNOUNCES_BEFORE_WARNING);
         Thread me = Thread.currentThread();
+        ParkedThreads waiters = this.waiters;
+        if (waiters == null) {
+            ParkedThreads fresh = new ParkedThreads();
+            waiters = WAITERS.compareAndSet(this, null, fresh) ? fresh : this.waiters;
+        }
         waiters.add(me);
         boolean interrupted = false;
         try {
@@ -255,7 +283,7 @@ public final class RefCounted {
     public LeakReport reclaim() {
         revoke();
         List<Ref> taken = new ArrayList<>();
-        for (Ref r : held) {
+        for (Ref r : held()) {
             if (r.reclaim()) {
                 taken.add(r);
             }
@@ -281,15 +309,71 @@ public final class RefCounted {
 
     /** Uncounts r, whose put or reclaim was just won; releases on the way to zero. */
     void drop(Ref r) {
-        held.remove(r);
+        unhold(r);
         int c = (int) COUNT.getAndAdd(this, -1) - 1; // r was counted, so this never goes below zero
         if (c == 0 && COUNT.compareAndSet(this, 0, RELEASED)) {
             try {
                 release.run();
             } finally {
-                waiters.unparkAll();
+                ParkedThreads w = waiters;
+                if (w != null) {
+                    w.unparkAll();
+                }
             }
         }
+    }
+
+    /** Records r as held: a free slot, else the overflow set. */
+    private void hold(Ref r) {
+        Ref[] s = slots;
+        if (s == null) {
+            Ref[] fresh = new Ref[SLOTS];
+            s = SLOTS_FIELD.compareAndSet(this, null, fresh) ? fresh : slots;
+        }
+        int start = (int) Thread.currentThread().getId();
+        for (int i = 0; i < SLOTS; i++) {
+            int k = (start + i) & (SLOTS - 1);
+            if (s[k] == null && SLOT.compareAndSet(s, k, null, r)) {
+                return;
+            }
+        }
+        Set<Ref> o = overflow;
+        if (o == null) {
+            Set<Ref> fresh = ConcurrentHashMap.newKeySet();
+            o = OVERFLOW.compareAndSet(this, null, fresh) ? fresh : overflow;
+        }
+        o.add(r);
+    }
+
+    /** Forgets r, whose put or reclaim was just won (so it is in a slot or the overflow set). */
+    private void unhold(Ref r) {
+        Ref[] s = slots;
+        for (int k = 0; k < SLOTS; k++) {
+            if (s[k] == r) {
+                SLOT.setRelease(s, k, null);
+                return;
+            }
+        }
+        overflow.remove(r);
+    }
+
+    /** @return the references held; a snapshot, listing each at most once (one taken or put meanwhile may be missed) */
+    private List<Ref> held() {
+        List<Ref> out = new ArrayList<>();
+        Ref[] s = slots;
+        if (s != null) {
+            for (int k = 0; k < SLOTS; k++) {
+                Ref r = (Ref) SLOT.getAcquire(s, k);
+                if (r != null) {
+                    out.add(r);
+                }
+            }
+        }
+        Set<Ref> o = overflow;
+        if (o != null) {
+            out.addAll(o);
+        }
+        return out;
     }
 
     private DriverModelException gone() {

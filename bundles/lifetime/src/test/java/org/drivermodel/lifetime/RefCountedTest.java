@@ -214,6 +214,83 @@ class RefCountedTest {
         assertEquals(1, releases.get());
     }
 
+    @Test
+    void moreReferencesThanSlotsAreAllReportedReclaimedAndPutOnce() {
+        RefCounted obj = new RefCounted("many", RefTracking.OFF, releases::incrementAndGet);
+        List<Ref> refs = new ArrayList<>();
+        for (int i = 0; i < 11; i++) { // past the slots, into the overflow set
+            refs.add(obj.get("h" + (i % 3)));
+        }
+        assertEquals(11, listed(obj.verifyNoneHeld()));
+        assertEquals(4, obj.verifyNoneHeld().countOf("h0"));
+        for (int i = 0; i < 11; i += 2) {
+            refs.get(i).put();
+        }
+        LeakReport left = obj.verifyNoneHeld();
+        assertEquals(5, left.count());
+        assertEquals(5, listed(left));
+        Ref again = obj.get("late"); // reuses a freed slot
+        assertEquals(6, listed(obj.verifyNoneHeld()));
+        LeakReport reclaimed = obj.reclaim();
+        assertEquals(6, listed(reclaimed));
+        assertEquals(1, releases.get());
+        assertTrue(obj.verifyNoneHeld().isEmpty());
+        again.put(); // accepted silently after reclaim
+        refs.get(1).put();
+        assertEquals(1, releases.get());
+    }
+
+    @Test
+    void concurrentHoldersInAndBeyondTheSlotsAreCountedAndListedExactly() throws Exception {
+        int threads = 6;
+        int perThread = 3; // 18 live references at the barrier: slots and overflow both in use
+        for (int round = 0; round < 50; round++) {
+            AtomicInteger released = new AtomicInteger();
+            RefCounted obj = new RefCounted("obj" + round, RefTracking.OFF, released::incrementAndGet);
+            Ref core = obj.get("core");
+            CyclicBarrier held = new CyclicBarrier(threads + 1);
+            CyclicBarrier checked = new CyclicBarrier(threads + 1);
+            List<TestThread> holders = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                String name = "t" + t;
+                holders.add(TestThread.start(name, () -> {
+                    for (int churn = 0; churn < 200; churn++) { // take and put while others do
+                        obj.get(name).put();
+                    }
+                    List<Ref> mine = new ArrayList<>();
+                    for (int i = 0; i < perThread; i++) {
+                        mine.add(obj.get(name));
+                    }
+                    held.await(Await.SECONDS, TimeUnit.SECONDS);
+                    checked.await(Await.SECONDS, TimeUnit.SECONDS);
+                    for (Ref r : mine) {
+                        r.put();
+                    }
+                }));
+            }
+            held.await(Await.SECONDS, TimeUnit.SECONDS);
+            LeakReport all = obj.verifyNoneHeld();
+            assertEquals(1 + threads * perThread, obj.count(), "round " + round);
+            assertEquals(1 + threads * perThread, listed(all), "round " + round + ": " + all.summary());
+            for (int t = 0; t < threads; t++) {
+                assertEquals(perThread, all.countOf("t" + t), "round " + round);
+            }
+            checked.await(Await.SECONDS, TimeUnit.SECONDS);
+            for (TestThread t : holders) {
+                t.finish();
+            }
+            assertEquals(1, listed(obj.verifyNoneHeld()), "round " + round);
+            assertEquals(0, released.get());
+            core.put();
+            assertEquals(1, released.get(), "round " + round);
+        }
+    }
+
+    /** @return the references a report lists (its count is the object's count, these are the records) */
+    private static int listed(LeakReport report) {
+        return report.holders().stream().mapToInt(LeakReport.HolderLeak::count).sum();
+    }
+
     private Ref takeForShell() {
         return node.get("shell");
     }
