@@ -42,8 +42,8 @@ import org.drivermodel.error.Errno;
 public final class ManagedResources {
 
     private final String owner;
-    private final Object lock = new Object();
-    private final List<Object> entries = new ArrayList<>();   /* guarded by lock: Resource and Group, in order of addition */
+    private final List<Object> entries = new ArrayList<>();   /* guarded by lock (below): Resource and Group, in order of addition */
+    private final Object lock = entries;                      /* the private lock: the list's monitor (no object of its own, per binding) */
     private ResourcesState state = ResourcesState.OPEN;       /* guarded by lock */
 
     /**

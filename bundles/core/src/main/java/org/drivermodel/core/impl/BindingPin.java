@@ -88,7 +88,7 @@ final class BindingPin implements UsagePin {
     public void close() {
         for (State s = state.get(); s != State.CLOSED; s = state.get()) {
             if (state.compareAndSet(s, State.CLOSED)) {
-                node.pins.remove(this);
+                node.removePin(this);
                 onClose.accept(this);
                 return;
             }

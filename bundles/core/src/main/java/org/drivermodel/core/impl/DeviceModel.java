@@ -344,9 +344,9 @@ final class DeviceModel implements DriverCore {
                     throw new DriverModelException(Errno.ENODEV, parentNode.path(), "parent was removed");
                 }
             }
-            sysfs.deviceAdded(node, busGroups, this);
+            sysfs.deviceAdded(node, busGroups);
             if (parentNode != null) {
-                parentNode.children.add(node);
+                parentNode.addChild(node);
             }
             bus.devices.put(name, node);
             byPath.put(node.path(), node);
@@ -355,7 +355,7 @@ final class DeviceModel implements DriverCore {
         } finally {
             lock.unlock();
         }
-        log.info("device {}: added", node);
+        log.debug("device {}: added", node);
         if (bus.isBus() && bus.autoprobe) {
             attach(node);
         }
@@ -395,7 +395,7 @@ final class DeviceModel implements DriverCore {
                 return false;
             }
             byPath.remove(node.path(), node);
-            children = new ArrayList<>(node.children);
+            children = node.children();
         } finally {
             lock.unlock();
         }
@@ -413,12 +413,12 @@ final class DeviceModel implements DriverCore {
         lock.lock();
         try {
             if (node.parentNode() != null) {
-                node.parentNode().children.remove(node);
+                node.parentNode().removeChild(node);
             }
         } finally {
             lock.unlock();
         }
-        log.info("device {}: removed", node);
+        log.debug("device {}: removed", node);
         uevents.emit(Uevent.REMOVE, node, null);
         usage.awaitReferences(node);
         return true;
@@ -559,7 +559,7 @@ final class DeviceModel implements DriverCore {
         }
         node.setState(DeviceState.BOUND, driver);
         deferred.forget(node);
-        log.info("device {}: bound to driver {}", node, driver);
+        log.debug("device {}: bound to driver {}", node, driver);
         uevents.emit(Uevent.BIND, node, driver.info().name());
         return ProbeResult.BOUND;
     }
@@ -570,7 +570,9 @@ final class DeviceModel implements DriverCore {
         if (driver != null) {
             node.setState(DeviceState.UNBINDING, driver);
             usage.bindingEnding(node);
-            sysfs.driverUnbinding(node, node.driverGroups());
+            if (after != DeviceState.REMOVED) { // else they went with the device's directory, drained
+                sysfs.driverUnbinding(node, node.driverGroups());
+            }
             node.setDriverGroups(List.of());
             disconnect(node);
             callRemove(node, driver);
@@ -579,7 +581,7 @@ final class DeviceModel implements DriverCore {
             node.clearDriverData();
             releaseResources(node, resources);
             driver.unclaim(node);
-            log.info("device {}: unbound from driver {}", node, driver);
+            log.debug("device {}: unbound from driver {}", node, driver);
             uevents.emit(Uevent.UNBIND, node, driver.info().name());
         }
         node.setState(after, null);

@@ -1,10 +1,11 @@
 package org.drivermodel.core.impl;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.drivermodel.api.AttributeGroup;
@@ -25,8 +26,8 @@ import org.drivermodel.lifetime.RefCounted;
  * model takes a {@link DriverEntry}'s monitor or the model lock briefly, never the other way
  * round. {@link #state}, {@link #driver}, {@link #resources} and {@link #override} are
  * written under it and volatile so that queries read them without it. {@link #children} is
- * guarded by the model lock. {@link #pins} is written under the device lock and read without
- * it. {@link #refs} counts the tracked references to the node (its kobject count): the core holds
+ * guarded by the model lock. {@link #pins} is copy-on-write: added and taken under the device
+ * lock, removed by a pin's close from any thread, read without a lock. {@link #refs} counts the tracked references to the node (its kobject count): the core holds
  * one while the device is registered, and removal revokes the rest and waits for them.
  */
 final class DeviceNode implements Device {
@@ -42,19 +43,35 @@ final class DeviceNode implements Device {
     private volatile DeviceState state = DeviceState.UNBOUND; /* written under lock */
     private volatile DriverEntry driver; /* written under lock; set while PROBING, BOUND, UNBINDING */
     private volatile ManagedResources resources; /* written under lock; the binding's, while PROBING..UNBINDING */
-    private volatile ManagedResources disconnects; /* written under lock; the binding's disconnect-now actions, set with resources */
+    private volatile Object disconnects; /* CAS via DISCONNECTS: null outside a binding and once taken; NO_DISCONNECTS from
+                                            setResources until the first addDisconnect makes the binding's ManagedResources */
     private volatile String override; /* written under lock; null: the bus matches */
     private volatile Object driverData; /* set by the driver during its binding; cleared under lock at unbind */
     private List<AttributeGroup<Device>> driverGroups = List.of(); /* guarded by lock; the bound driver's attributes */
 
-    final List<DeviceNode> children = new ArrayList<>(); /* guarded by the model lock; in add order */
+    private List<DeviceNode> children = List.of(); /* guarded by the model lock; in add order; an ArrayList from the first child */
 
     /** The tracked references to this node; lives as long as the node object, pins no driver. */
     final RefCounted refs;
     private final Ref registered; /* the core's own reference while the device is registered */
 
-    /** The usage pins on the current binding; added and revoked under the device lock. */
-    final List<BindingPin> pins = new CopyOnWriteArrayList<>();
+    private static final VarHandle PINS;
+    private static final VarHandle DISCONNECTS;
+    /** {@link #disconnects} of a binding that has registered none yet: most never do. */
+    private static final Object NO_DISCONNECTS = new Object();
+
+    static {
+        try {
+            PINS = MethodHandles.lookup().findVarHandle(DeviceNode.class, "pins", List.class);
+            DISCONNECTS = MethodHandles.lookup().findVarHandle(DeviceNode.class, "disconnects", Object.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** The usage pins on the current binding: copy-on-write (CAS via PINS), added and taken under
+     *  the device lock, removed by a pin's close from any thread; most devices have none. */
+    private volatile List<BindingPin> pins = List.of();
 
     DeviceNode(Subsystem bus, String name, Map<String, String> properties, DeviceNode parent) {
         this.bus = bus;
@@ -64,6 +81,63 @@ final class DeviceNode implements Device {
         this.properties = Map.copyOf(properties);
         this.refs = new RefCounted(path, () -> { });
         this.registered = refs.get(REGISTERED_HOLDER);
+    }
+
+    /** Adds a child. Context: the model lock is held. */
+    void addChild(DeviceNode child) {
+        if (children.isEmpty()) {
+            children = new ArrayList<>(2);
+        }
+        children.add(child);
+    }
+
+    /** Removes a child. Context: the model lock is held. */
+    void removeChild(DeviceNode child) {
+        children.remove(child);
+    }
+
+    /** @return the children in add order; a snapshot. Context: the model lock is held. */
+    List<DeviceNode> children() {
+        return List.copyOf(children);
+    }
+
+    /** Adds a pin on the current binding. Context: the device lock is held. */
+    void addPin(BindingPin pin) {
+        for (;;) {
+            List<BindingPin> now = pins;
+            List<BindingPin> next = new ArrayList<>(now.size() + 1);
+            next.addAll(now);
+            next.add(pin);
+            if (PINS.compareAndSet(this, now, List.copyOf(next))) {
+                return;
+            }
+        }
+    }
+
+    /** Removes a pin (closed by its holder). Context: any thread. */
+    void removePin(BindingPin pin) {
+        for (;;) {
+            List<BindingPin> now = pins;
+            if (!now.contains(pin)) {
+                return;
+            }
+            List<BindingPin> next = new ArrayList<>(now);
+            next.remove(pin);
+            if (PINS.compareAndSet(this, now, List.copyOf(next))) {
+                return;
+            }
+        }
+    }
+
+    /** @return the pins on the current binding, and forgets them (the binding is ending). Context: the device lock is held. */
+    @SuppressWarnings("unchecked")
+    List<BindingPin> takePins() {
+        return (List<BindingPin>) PINS.getAndSet(this, List.of());
+    }
+
+    /** @return the pins on the current binding; a snapshot. Context: any thread. */
+    List<BindingPin> pins() {
+        return pins;
     }
 
     /** How reports name the core's own reference to a registered device (left out of them). */
@@ -98,7 +172,7 @@ final class DeviceNode implements Device {
     void setResources(ManagedResources resources) {
         assert lock.isHeldByCurrentThread();
         if (resources != null) {
-            this.disconnects = new ManagedResources(path + " (disconnect)");
+            this.disconnects = NO_DISCONNECTS;
         }
         this.resources = resources;
     }
@@ -107,13 +181,12 @@ final class DeviceNode implements Device {
      * Takes the binding's disconnect actions, for the unbind to run them before remove.
      * Context: device lock held.
      *
-     * @return them, or null if taken already
+     * @return them, or null if taken already or none was added
      */
     ManagedResources takeDisconnects() {
         assert lock.isHeldByCurrentThread();
-        ManagedResources d = disconnects;
-        disconnects = null;
-        return d;
+        Object d = DISCONNECTS.getAndSet(this, null);
+        return d instanceof ManagedResources m ? m : null;
     }
 
     /** Context: device lock held. */
@@ -202,11 +275,17 @@ final class DeviceNode implements Device {
     @Override
     public void addDisconnect(String name, AutoCloseable disconnect) {
         resources(); // ENODEV outside a binding
-        ManagedResources d = disconnects;
-        if (d == null) {
-            throw new DriverModelException(Errno.ENODEV, path, "the binding is ending");
+        for (;;) {
+            Object d = disconnects;
+            if (d == null) {
+                throw new DriverModelException(Errno.ENODEV, path, "the binding is ending");
+            }
+            if (d instanceof ManagedResources m) {
+                m.add(name, disconnect); // ENODEV if the unbind has run them already
+                return;
+            }
+            DISCONNECTS.compareAndSet(this, NO_DISCONNECTS, new ManagedResources(path + " (disconnect)"));
         }
-        d.add(name, disconnect); // ENODEV if the unbind has run them already
     }
 
     @Override

@@ -119,17 +119,15 @@ final class SysfsLayout {
      * under its bus, all visible at once. Context: the model lock is held; the device's
      * parent directory exists.
      */
-    void deviceAdded(DeviceNode node, List<AttributeGroup<Device>> busGroups, DriverCore core) {
-        List<AttributeGroup<Device>> groups = new ArrayList<>();
-        groups.add(AttributeGroup.of(Attribute.<Device>rw("driver_override",
-                d -> d.driverOverride().orElse("(null)") + "\n",
-                (d, value, ctx) -> core.setDriverOverride(d.path(), value))));
+    void deviceAdded(DeviceNode node, List<AttributeGroup<Device>> busGroups) {
+        List<AttributeGroup<Device>> groups = new ArrayList<>(busGroups.size() + 1);
+        groups.add(CORE_DEVICE_ATTRIBUTES);
         groups.addAll(busGroups);
-        String link = node.subsystem().linkDir() + "/" + node.name();
-        tree.createDirectory(node.path());
+        String path = node.path();
+        tree.createDirectory(path.substring(0, path.length() - node.name().length() - 1), node.name());
         try {
-            tree.addGroups(node.path(), (Device) node, groups);
-            tree.createLink(link, node.path());
+            tree.addGroups(path, (Device) node, groups);
+            tree.createLink(node.subsystem().linkDir(), node.name(), path);
         } catch (DriverModelException e) {
             tree.remove(node.path());
             throw e;
@@ -137,7 +135,16 @@ final class SysfsLayout {
         tree.activate(node.path());
     }
 
-    /** Removes a device's directory and the links to it. Context: no lock held. */
+    /** The core's attributes of every device: one group for all devices (it holds no device). */
+    private static final AttributeGroup<Device> CORE_DEVICE_ATTRIBUTES = AttributeGroup.of(Attribute.<Device>rw("driver_override",
+            d -> d.driverOverride().orElse("(null)") + "\n",
+            (d, value, ctx) -> ((DeviceNode) d).subsystem().model().setDriverOverride(d.path(), value)));
+
+    /**
+     * Removes a device's directory with everything in it (the bus's and the bound driver's
+     * attributes, drained, and the driver link) and the links to it, so the unbind that follows
+     * has nothing left to remove. Context: no lock held.
+     */
     void deviceRemoved(DeviceNode node) {
         removeQuietly(node.path());
     }

@@ -89,7 +89,7 @@ final class Usage {
                         "the bundle of driver " + driver + " is being stopped, updated or uninstalled");
             }
             BindingPin pin = new BindingPin(node, driver, holder, reason, onClose);
-            node.pins.add(pin);
+            node.addPin(pin);
             log.info("device {}: pinned by {} ({})", node, holder, reason);
             return pin;
         } finally {
@@ -107,12 +107,11 @@ final class Usage {
 
     /** Revokes the pins of a binding that is ending. Context: the device lock is held. */
     void bindingEnding(DeviceNode node) {
-        for (BindingPin pin : node.pins) {
+        for (BindingPin pin : node.takePins()) {
             if (pin.revoke()) {
                 log.warn("device {}: {} revoked: the binding of driver {} ended", node, pin, node.driverEntry());
             }
         }
-        node.pins.clear();
     }
 
     /** @see org.drivermodel.api.DriverCore#manage */
@@ -131,7 +130,7 @@ final class Usage {
                 for (DeviceNode node : d.claimed()) {
                     node.lock.lock(); // waits out a pin being taken
                     try {
-                        pins.addAll(node.pins);
+                        pins.addAll(node.pins());
                     } finally {
                         node.lock.unlock();
                     }
@@ -192,7 +191,7 @@ final class Usage {
                             h.takenAt().stream().map(LeakHistory::stackText).toList()));
                 }
             }
-            node.pins.forEach(p -> pins.add(p.describe()));
+            node.pins().forEach(p -> pins.add(p.describe()));
         }
         return new LifetimeReport(references, pins, leaks.snapshot());
     }

@@ -11,7 +11,6 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.drivermodel.api.Attribute;
 import org.drivermodel.api.AttributeFile;
 import org.drivermodel.api.AttributeGroup;
-import org.drivermodel.core.impl.sysfs.FileNode.Binding;
 import org.drivermodel.error.DriverModelException;
 import org.drivermodel.error.Errno;
 
@@ -110,12 +109,29 @@ public final class AttributeTree {
         if (c.isEmpty()) {
             throw new DriverModelException(Errno.EEXIST, "/", "the root exists");
         }
+        createDirectory(c, c.get(c.size() - 1), path);
+    }
+
+    /**
+     * {@link #createDirectory(String)} of {@code parentPath/name}, the node keeping the caller's
+     * {@code name} string (a device's directory shares its device's name: one string, not two,
+     * per device).
+     *
+     * @param parentPath the parent directory
+     * @param name       the new directory's name, a single component
+     * @throws DriverModelException as {@link #createDirectory(String)}; EINVAL for a bad name
+     */
+    public void createDirectory(String parentPath, String name) {
+        String path = component(parentPath, name);
+        createDirectory(SysfsPath.parse(path), name, path);
+    }
+
+    private void createDirectory(List<String> c, String name, String path) {
         lock.writeLock().lock();
         try {
             DirNode parent = parentOf(c, path);
-            String name = c.get(c.size() - 1);
             checkFree(parent, name, path);
-            parent.children.put(name, new DirNode(name, parent));
+            parent.put(new DirNode(name, parent));
         } finally {
             lock.writeLock().unlock();
         }
@@ -145,7 +161,10 @@ public final class AttributeTree {
         lock.writeLock().lock();
         try {
             DirNode dir = directory(resolve(c, c.size(), dirPath, Lookup.LIVE, true), dirPath);
-            Set<String> taken = new HashSet<>(dir.children.keySet());
+            Set<String> taken = new HashSet<>();
+            for (Node n : dir.children()) {
+                taken.add(n.name);
+            }
             for (AttributeGroup<O> g : groups) {
                 if (g.name().isPresent()) {
                     if (!taken.add(g.name().get())) {
@@ -163,10 +182,10 @@ public final class AttributeTree {
                 DirNode target = dir;
                 if (g.name().isPresent()) {
                     target = new DirNode(g.name().get(), dir);
-                    dir.children.put(target.name, target);
+                    dir.put(target);
                 }
                 for (Attribute<O> a : g.attributes()) {
-                    target.children.put(a.name(), new FileNode(a.name(), target, Binding.of(a, owner)));
+                    target.put(new FileNode(a.name(), target, a, owner));
                 }
             }
         } finally {
@@ -189,21 +208,38 @@ public final class AttributeTree {
      */
     public void createLink(String linkPath, String targetPath) {
         List<String> lc = SysfsPath.parse(linkPath);
-        List<String> tc = SysfsPath.parse(targetPath);
         if (lc.isEmpty()) {
             throw new DriverModelException(Errno.EEXIST, "/", "the root exists");
         }
+        createLink(lc, lc.get(lc.size() - 1), linkPath, targetPath);
+    }
+
+    /**
+     * {@link #createLink(String, String)} of {@code dirPath/name}, the link keeping the
+     * caller's {@code name} string (as {@link #createDirectory(String, String)}).
+     *
+     * @param dirPath    the directory the link goes in
+     * @param name       the link's name, a single component
+     * @param targetPath what it points at
+     * @throws DriverModelException as {@link #createLink(String, String)}; EINVAL for a bad name
+     */
+    public void createLink(String dirPath, String name, String targetPath) {
+        String linkPath = component(dirPath, name);
+        createLink(SysfsPath.parse(linkPath), name, linkPath, targetPath);
+    }
+
+    private void createLink(List<String> lc, String name, String linkPath, String targetPath) {
+        List<String> tc = SysfsPath.parse(targetPath);
         lock.writeLock().lock();
         try {
             DirNode parent = parentOf(lc, linkPath);
-            String name = lc.get(lc.size() - 1);
             checkFree(parent, name, linkPath);
             Node target = resolve(tc, tc.size(), targetPath, Lookup.LIVE, false);
             if (target instanceof LinkNode) {
                 throw new DriverModelException(Errno.EINVAL, SysfsPath.quote(targetPath), "a link may not point at a link");
             }
             LinkNode link = new LinkNode(name, parent, target);
-            parent.children.put(name, link);
+            parent.put(link);
             target.addIncoming(link);
         } finally {
             lock.writeLock().unlock();
@@ -349,8 +385,8 @@ public final class AttributeTree {
         lock.writeLock().lock();
         try {
             for (Node n : nodes) {
-                if (n.parent != null && n.parent.children.get(n.name) == n) {
-                    n.parent.children.remove(n.name);
+                if (n.parent != null) {
+                    n.parent.remove(n);
                 }
                 if (n instanceof LinkNode l) {
                     l.target.removeIncoming(l);
@@ -392,7 +428,7 @@ public final class AttributeTree {
                 throw new DriverModelException(Errno.EINVAL, SysfsPath.quote(path), "is a directory");
             }
             OpenFile h = new OpenFile(this, f);
-            f.handles.add(h); // under the lock: a removal's claim comes strictly before or after
+            f.addHandle(h); // under the lock: a removal's claim comes strictly before or after
             return h;
         } finally {
             lock.readLock().unlock();
@@ -414,13 +450,13 @@ public final class AttributeTree {
         lock.readLock().lock();
         try {
             DirNode dir = directory(resolve(c, c.size(), dirPath, Lookup.VISIBLE, true), dirPath);
-            List<String> names = new ArrayList<>(dir.children.size());
-            for (Node n : dir.children.values()) {
+            List<String> names = new ArrayList<>(dir.size());
+            for (Node n : dir.children()) {
                 if (n.state == NodeState.ACTIVE) {
                     names.add(n.name);
                 }
             }
-            return names; // TreeMap order: sorted
+            return names; // sorted, as the directory keeps them
         } finally {
             lock.readLock().unlock();
         }
@@ -440,7 +476,7 @@ public final class AttributeTree {
             if (!(cur instanceof DirNode dir)) {
                 throw new DriverModelException(Errno.EINVAL, SysfsPath.join(c, i), "not a directory");
             }
-            Node next = dir.children.get(c.get(i));
+            Node next = dir.child(c.get(i));
             if (next == null || !admits(next, mode)) {
                 throw noEntry(path);
             }
@@ -487,14 +523,24 @@ public final class AttributeTree {
         return dir;
     }
 
+    /** @return {@code dir/name}, once the name is checked to be one valid component */
+    private static String component(String dir, String name) {
+        String path = dir + "/" + name;
+        if (name == null || name.indexOf('/') >= 0) {
+            throw new DriverModelException(Errno.EINVAL, SysfsPath.quote(path), "a name is one path component");
+        }
+        SysfsPath.checkName(path, name);
+        return path;
+    }
+
     private static void checkFree(DirNode parent, String name, String path) {
-        if (parent.children.containsKey(name)) {
+        if (parent.child(name) != null) {
             throw new DriverModelException(Errno.EEXIST, SysfsPath.quote(path), "exists");
         }
     }
 
     private static Node liveChild(DirNode dir, String name) {
-        Node n = dir.children.get(name);
+        Node n = dir.child(name);
         if (n == null || n.state == NodeState.REMOVED) {
             throw noEntry(child(dir, name));
         }
@@ -502,7 +548,7 @@ public final class AttributeTree {
     }
 
     private static String child(DirNode dir, String name) {
-        return dir.parent == null ? "/" + name : dir.path + "/" + name;
+        return dir.parent == null ? "/" + name : dir.path() + "/" + name;
     }
 
     private static DriverModelException noEntry(String path) {
@@ -514,7 +560,7 @@ public final class AttributeTree {
             n.state = NodeState.ACTIVE;
         }
         if (n instanceof DirNode dir) {
-            for (Node child : dir.children.values()) {
+            for (Node child : dir.children()) {
                 activateSubtree(child);
             }
         }

@@ -8,6 +8,8 @@ package org.drivermodel.core.impl.sysfs;
 final class LinkNode extends Node {
 
     final Node target; // never a LinkNode
+    LinkNode nextIncoming; /* guarded by tree lock; the next link into the same target (see Node#addIncoming) */
+    LinkNode prevIncoming; /* guarded by tree lock; the previous one, null for the first */
 
     LinkNode(String name, DirNode parent, Node target) {
         super(name, parent);

@@ -15,39 +15,81 @@ abstract sealed class Node permits DirNode, FileNode, LinkNode {
 
     final String name;            // "" for the root
     final DirNode parent;         // null for the root; kept after removal (a removed node's ancestry)
-    final String path;            // canonical, for errors and handles
 
     NodeState state = NodeState.NEW;        /* guarded by tree lock */
     Removal removal;                        /* guarded by tree lock; the removal that claimed this node */
-    private List<LinkNode> incoming;        /* guarded by tree lock; links targeting this node, null when none */
+    private LinkNode incoming;              /* guarded by tree lock; first of the links targeting this node (a
+                                               list through LinkNode.nextIncoming), null when none */
 
     Node(String name, DirNode parent) {
         this.name = name;
         this.parent = parent;
-        this.path = parent == null ? "/" : (parent.parent == null ? "/" + name : parent.path + "/" + name);
     }
 
-    /** Context: tree lock held (write). */
+    /**
+     * @return the canonical path, for errors and handles; made on each call from the names up
+     *         to the root (a node keeps no path of its own: 100k devices' attribute files would
+     *         keep a few hundred bytes each)
+     */
+    final String path() {
+        if (parent == null) {
+            return "/";
+        }
+        int depth = 0;
+        for (Node n = this; n.parent != null; n = n.parent) {
+            depth++;
+        }
+        String[] names = new String[depth];
+        for (Node n = this; n.parent != null; n = n.parent) {
+            names[--depth] = n.name;
+        }
+        StringBuilder b = new StringBuilder(64);
+        for (String name : names) {
+            b.append('/').append(name);
+        }
+        return b.toString();
+    }
+
+    /** Context: tree lock held (write). O(1). */
     void addIncoming(LinkNode link) {
-        if (incoming == null) {
-            incoming = new ArrayList<>(2);
-        }
-        incoming.add(link);
-    }
-
-    /** Context: tree lock held (write). */
-    void removeIncoming(LinkNode link) {
+        link.nextIncoming = incoming;
+        link.prevIncoming = null;
         if (incoming != null) {
-            incoming.remove(link);
-            if (incoming.isEmpty()) {
-                incoming = null;
-            }
+            incoming.prevIncoming = link;
         }
+        incoming = link;
     }
 
-    /** @return the links targeting this node; Context: tree lock held */
+    /**
+     * Context: tree lock held (write). O(1): a driver's directory is the target of every bound
+     * device's {@code driver} link, so a list scan here made unbinding N devices quadratic.
+     */
+    void removeIncoming(LinkNode link) {
+        if (link.prevIncoming == null ? incoming != link : link.prevIncoming.nextIncoming != link) {
+            return; // not (or no longer) in this list
+        }
+        if (link.prevIncoming == null) {
+            incoming = link.nextIncoming;
+        } else {
+            link.prevIncoming.nextIncoming = link.nextIncoming;
+        }
+        if (link.nextIncoming != null) {
+            link.nextIncoming.prevIncoming = link.prevIncoming;
+        }
+        link.nextIncoming = null;
+        link.prevIncoming = null;
+    }
+
+    /** @return the links targeting this node, newest first; a snapshot. Context: tree lock held */
     List<LinkNode> incoming() {
-        return incoming == null ? List.of() : incoming;
+        if (incoming == null) {
+            return List.of();
+        }
+        List<LinkNode> links = new ArrayList<>();
+        for (LinkNode l = incoming; l != null; l = l.nextIncoming) {
+            links.add(l);
+        }
+        return links;
     }
 
     /** @return true if this node is {@code ancestor} or below it */
@@ -72,6 +114,6 @@ abstract sealed class Node permits DirNode, FileNode, LinkNode {
 
     @Override
     public String toString() {
-        return getClass().getSimpleName() + "[" + path + "]";
+        return getClass().getSimpleName() + "[" + path() + "]";
     }
 }

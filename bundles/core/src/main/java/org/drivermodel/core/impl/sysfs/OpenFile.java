@@ -18,7 +18,7 @@ import org.drivermodel.lifetime.ActiveGate;
  * <h2>Design</h2>
  *
  * <p><b>A handle pins a node, never an owner.</b> It references its {@link FileNode} only; the
- * node reaches the owner through {@link FileNode#binding}, which the removal clears. Every read
+ * node reaches the owner through {@link FileNode#binding()}, which the removal clears. Every read
  * and write enters the node's {@link ActiveGate} first ({@code ENODEV} once the file is being
  * removed), then reads the binding, calls the owner's callback with no lock held, and leaves the
  * gate. The gate is the only protection across a callback: removal kills it and waits for the
@@ -32,7 +32,7 @@ import org.drivermodel.lifetime.ActiveGate;
  * drain) wins the right to run the hook. The closer runs it only from inside the gate, so a
  * removal that drains the gate also waits for a release in progress at close; a closer that
  * finds the gate dying leaves the handle in {@code CLOSING}, and the removal, which scans
- * {@link FileNode#handles} only after it killed the gate, releases it. Hence "release runs
+ * {@link FileNode#handles()} only after it killed the gate, releases it. Hence "release runs
  * exactly once, at close or at drain, never after the removal returned" (unless the drain's
  * deadline passed, which the removal reports).
  *
@@ -69,39 +69,41 @@ final class OpenFile implements AttributeFile {
 
     private final AttributeTree tree;
     private final FileNode node;
+    private final String path; // the node's, made once per handle
     private final AtomicReference<State> state = new AtomicReference<>(State.OPEN); /* CAS only */
 
     OpenFile(AttributeTree tree, FileNode node) {
         this.tree = tree;
         this.node = node;
+        this.path = node.path();
     }
 
     @Override
     public String path() {
-        return node.path;
+        return path;
     }
 
     @Override
     public String read() {
         checkNotClosed();
         if (!node.readable()) {
-            throw new DriverModelException(Errno.EACCES, node.path, "not readable (mode 0" + Integer.toOctalString(node.mode) + ")");
+            throw new DriverModelException(Errno.EACCES, path, "not readable (mode 0" + Integer.toOctalString(node.mode) + ")");
         }
         Call call = enter();
         try {
             Binding b = call.binding;
             String value = b.attribute().show(b.owner());
             if (value == null) {
-                throw new DriverModelException(Errno.EIO, node.path, "show returned null");
+                throw new DriverModelException(Errno.EIO, path, "show returned null");
             }
             return value;
         } catch (DriverModelException e) {
             throw e;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new DriverModelException(Errno.EIO, node.path, "show was interrupted", e);
+            throw new DriverModelException(Errno.EIO, path, "show was interrupted", e);
         } catch (Exception e) {
-            throw new DriverModelException(Errno.EIO, node.path, "show failed: " + e, e);
+            throw new DriverModelException(Errno.EIO, path, "show failed: " + e, e);
         } finally {
             call.exit();
         }
@@ -111,13 +113,13 @@ final class OpenFile implements AttributeFile {
     public void write(String value) {
         checkNotClosed();
         if (!node.writable()) {
-            throw new DriverModelException(Errno.EACCES, node.path, "not writable (mode 0" + Integer.toOctalString(node.mode) + ")");
+            throw new DriverModelException(Errno.EACCES, path, "not writable (mode 0" + Integer.toOctalString(node.mode) + ")");
         }
         if (value == null) {
-            throw new DriverModelException(Errno.EINVAL, node.path, "null value");
+            throw new DriverModelException(Errno.EINVAL, path, "null value");
         }
         if (value.length() > MAX_WRITE) {
-            throw new DriverModelException(Errno.EINVAL, node.path,
+            throw new DriverModelException(Errno.EINVAL, path,
                     "value of " + value.length() + " characters, longer than " + MAX_WRITE);
         }
         Call call = enter();
@@ -128,9 +130,9 @@ final class OpenFile implements AttributeFile {
             throw e;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new DriverModelException(Errno.EIO, node.path, "store was interrupted", e);
+            throw new DriverModelException(Errno.EIO, path, "store was interrupted", e);
         } catch (Exception e) {
-            throw new DriverModelException(Errno.EIO, node.path, "store failed: " + e, e);
+            throw new DriverModelException(Errno.EIO, path, "store failed: " + e, e);
         } finally {
             call.exit();
         }
@@ -152,21 +154,21 @@ final class OpenFile implements AttributeFile {
                 return; // closed already
             }
         }
-        ActiveGate.Guard g = node.gate.tryEnter();
+        ActiveGate.Guard g = node.gate().tryEnter();
         if (g == null) {
             return; // being removed: the removal releases this handle (it scans after the kill)
         }
         RuntimeException failure = null;
         try {
             if (state.compareAndSet(State.CLOSING, State.CLOSED)) {
-                node.handles.remove(this);
-                failure = runRelease(node.binding); // non-null inside the gate
+                node.removeHandle(this);
+                failure = runRelease(node.binding()); // non-null inside the gate
             }
         } finally {
             g.close();
         }
         if (failure != null) {
-            throw new DriverModelException(Errno.EIO, node.path, "release failed: " + failure, failure);
+            throw new DriverModelException(Errno.EIO, path, "release failed: " + failure, failure);
         }
     }
 
@@ -188,7 +190,7 @@ final class OpenFile implements AttributeFile {
                 break;
             }
         }
-        node.handles.remove(this);
+        node.removeHandle(this);
         return runRelease(binding);
     }
 
@@ -212,17 +214,17 @@ final class OpenFile implements AttributeFile {
     private void checkNotClosed() {
         State s = state.get();
         if (s == State.CLOSING || s == State.CLOSED) {
-            throw new DriverModelException(Errno.EINVAL, node.path, "file is closed");
+            throw new DriverModelException(Errno.EINVAL, path, "file is closed");
         }
     }
 
     /** Enters the gate and pushes a call. Context: the caller must {@link Call#exit()} it. */
     private Call enter() {
-        ActiveGate.Guard g = node.gate.enter(); // ENODEV once the file is being removed
-        Binding b = node.binding;
+        ActiveGate.Guard g = node.gate().enter(); // ENODEV once the file is being removed
+        Binding b = node.binding();
         if (b == null) { // cannot happen: the binding is cleared only after the gate is dead
             g.close();
-            throw new DriverModelException(Errno.ENODEV, node.path, "was removed");
+            throw new DriverModelException(Errno.ENODEV, path, "was removed");
         }
         Call call = new Call(this, g, b, INSIDE.get());
         INSIDE.set(call);
@@ -238,8 +240,8 @@ final class OpenFile implements AttributeFile {
     static void checkNotInside(Node root) {
         for (Call c = INSIDE.get(); c != null; c = c.previous) {
             if (c.phase == Call.Phase.INSIDE && c.file.node.isWithin(root)) {
-                throw new DriverModelException(Errno.EINVAL, root.path,
-                        "removal from inside a callback of " + c.file.node.path
+                throw new DriverModelException(Errno.EINVAL, root.path(),
+                        "removal from inside a callback of " + c.file.path
                         + " would wait for itself; use Attribute.Context.removeSelf");
             }
         }
@@ -247,7 +249,7 @@ final class OpenFile implements AttributeFile {
 
     @Override
     public String toString() {
-        return "OpenFile[" + node.path + ", " + state.get() + "]";
+        return "OpenFile[" + path + ", " + state.get() + "]";
     }
 
     /**
@@ -274,26 +276,26 @@ final class OpenFile implements AttributeFile {
 
         @Override
         public String path() {
-            return file.node.path;
+            return file.path;
         }
 
         @Override
         public boolean removeSelf(Runnable removal) {
             FileNode node = file.node;
             if (Thread.currentThread() != thread || phase == Phase.ENDED) {
-                throw new DriverModelException(Errno.EINVAL, node.path, "removeSelf outside its store");
+                throw new DriverModelException(Errno.EINVAL, file.path, "removeSelf outside its store");
             }
             if (phase == Phase.BROKEN) {
-                throw new DriverModelException(Errno.EINVAL, node.path, "removeSelf called twice");
+                throw new DriverModelException(Errno.EINVAL, file.path, "removeSelf called twice");
             }
             if (removal == null) {
-                throw new DriverModelException(Errno.EINVAL, node.path, "null removal");
+                throw new DriverModelException(Errno.EINVAL, file.path, "null removal");
             }
             guard.breakProtection(); // from here our own drain does not wait for us
             phase = Phase.BROKEN;
             SelfRemoval mine = new SelfRemoval();
-            if (!node.selfRemoval.compareAndSet(null, mine)) {
-                SelfRemoval winner = node.selfRemoval.get();
+            if (!node.claimSelfRemoval(mine)) {
+                SelfRemoval winner = node.selfRemoval();
                 if (winner != null) {
                     winner.await(file.tree.drainDeadline());
                 }
@@ -308,7 +310,7 @@ final class OpenFile implements AttributeFile {
                 removal.run();
                 return true;
             } catch (RuntimeException | Error e) {
-                node.selfRemoval.compareAndSet(mine, null); // nothing removed: a later writer may try again
+                node.unclaimSelfRemoval(mine); // nothing removed: a later writer may try again
                 throw e;
             } finally {
                 mine.finish();

@@ -61,7 +61,7 @@ final class Removal {
         }
         n.removal = this;
         if (n instanceof DirNode d) {
-            for (Node child : d.children.values()) {
+            for (Node child : d.children()) {
                 claim(child);
             }
         }
@@ -92,12 +92,15 @@ final class Removal {
             // shut every door before waiting on any: the subtree stops answering at once
             List<FileNode> busy = new ArrayList<>();
             for (FileNode f : files) {
-                if (!f.gate.kill(Duration.ZERO, f.binding.loader()).drained()) {
+                if (!f.everOpened()) {
+                    continue; // claimed, it can be opened no more: nobody can ever be inside
+                }
+                if (!f.gate().kill(Duration.ZERO, f.loader()).drained()) {
                     busy.add(f);
                 }
             }
             for (FileNode f : busy) {
-                DrainReport r = f.gate.kill(left(budget, start), f.binding.loader());
+                DrainReport r = f.gate().kill(left(budget, start), f.loader());
                 if (!r.drained()) {
                     undrained.add(r);
                 }
@@ -108,14 +111,14 @@ final class Removal {
                 }
             }
             for (FileNode f : files) {
-                Binding b = f.binding;
-                for (OpenFile h : f.handles) {
+                Binding b = f.everOpened() ? f.binding() : null;
+                for (OpenFile h : f.handles()) {
                     RuntimeException e = h.releaseByDrain(b);
                     if (e != null) {
                         failures.add(e);
                     }
                 }
-                f.binding = null; // the tree lets go of the owner and its code
+                f.clearBinding(); // the tree lets go of the owner and its code
             }
             tree.detach(nodes);
         } finally {

@@ -1,0 +1,63 @@
+package org.drivermodel.core.impl.sysfs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.TreeMap;
+
+import org.junit.jupiter.api.Test;
+
+/** The directory's children: a sorted array while small, a tree beyond; same answers either way. */
+class DirNodeTest {
+
+    @Test
+    void childrenStaySortedAndFoundAcrossTheMoveToATree() {
+        for (int count : new int[] { 0, 1, DirNode.SMALL - 1, DirNode.SMALL, DirNode.SMALL + 1, 100 }) {
+            DirNode root = new DirNode("", null);
+            DirNode dir = new DirNode("d", root);
+            TreeMap<String, Node> expected = new TreeMap<>();
+            List<Integer> order = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                order.add(i);
+            }
+            Collections.shuffle(order, new Random(count));
+            for (int i : order) {
+                DirNode child = new DirNode(String.format("n%03d", i), dir);
+                dir.put(child);
+                expected.put(child.name, child);
+            }
+            assertEquals(count, dir.size());
+            assertEquals(new ArrayList<>(expected.values()), new ArrayList<>(dir.children()), "count " + count);
+            for (Node n : expected.values()) {
+                assertSame(n, dir.child(n.name));
+            }
+            assertNull(dir.child("absent"));
+            assertNull(dir.child("n"));
+            for (int i = 0; i < count; i += 2) {
+                Node n = expected.remove(String.format("n%03d", i));
+                dir.remove(new DirNode(n.name, dir)); // another node of the same name: not removed
+                assertSame(n, dir.child(n.name));
+                dir.remove(n);
+                assertNull(dir.child(n.name));
+            }
+            assertEquals(new ArrayList<>(expected.values()), new ArrayList<>(dir.children()), "count " + count);
+            assertEquals("/d", dir.path());
+        }
+    }
+
+    @Test
+    void putReplacesTheChildOfTheSameName() {
+        DirNode dir = new DirNode("d", new DirNode("", null));
+        DirNode a = new DirNode("a", dir);
+        DirNode a2 = new DirNode("a", dir);
+        dir.put(a);
+        dir.put(a2);
+        assertEquals(1, dir.size());
+        assertSame(a2, dir.child("a"));
+    }
+}
