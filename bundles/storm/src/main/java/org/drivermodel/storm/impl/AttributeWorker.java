@@ -77,6 +77,7 @@ final class AttributeWorker implements Runnable {
                     books.end(id, e);
                 }
             }
+            Idle.pause();
         }
     }
 

@@ -71,6 +71,7 @@ final class BlockWorker implements Runnable {
                     h.close();
                 }
             }
+            Idle.pause();
         }
     }
 

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -14,7 +15,8 @@ import java.util.TreeMap;
  * <p>The generator keeps a model of what the events do (which slots are plugged, which driver
  * bundles are active, whether the bus is up) and draws each event among those that make sense
  * in that state, by weight: nothing is plugged or unplugged while the bus is down, only a
- * stopped bundle is started, a slot is unplugged only while plugged. {@link Random} is used
+ * stopped bundle is started, a slot is unplugged only while plugged, the bus is stopped only
+ * while no device of the ids kept off bus restarts is plugged. {@link Random} is used
  * because its algorithm is specified, so a seed gives the same schedule on every JVM.
  */
 final class Schedule {
@@ -22,10 +24,11 @@ final class Schedule {
     static final int MAX_PLUGGED = 8;
 
     // Weights, relative to each other: hotplug dominates, bundle operations are rarer (each costs
-    // a drain, and an update or reinstall a refresh), the bus restart rarest (it removes everything).
+    // a drain, and an update or reinstall a refresh), the bus restart rarest (it removes everything;
+    // its weight is higher since it is drawn only while no device kept off bus restarts is plugged).
     static final int W_PLUG = 30;
     static final int W_UNPLUG = 25;
-    static final int W_BUS_STOP = 2;
+    static final int W_BUS_STOP = 8;
     static final int W_BUS_START = 30;
     static final int W_DRIVER_STOP = 3;
     static final int W_DRIVER_UPDATE = 3;
@@ -42,10 +45,12 @@ final class Schedule {
      * @param driverBundles the symbolic names of the driver bundles stormed, all active at the start
      * @param busBundle     the symbolic name of the bus bundle, active at the start
      * @param deviceIds     the device ids plugged, {@code vvvv:pppp}
+     * @param notAcrossBusRestart ids that must not be plugged when the bus stops: the bus is
+     *                      stopped only while none of them is plugged
      * @return the events, in order
      */
     static List<StormEvent> generate(long seed, int events, List<String> driverBundles, String busBundle,
-            List<String> deviceIds) {
+            List<String> deviceIds, Set<String> notAcrossBusRestart) {
         if (events < 0 || deviceIds.isEmpty()) {
             throw new IllegalArgumentException("events " + events + ", device ids " + deviceIds);
         }
@@ -66,7 +71,9 @@ final class Schedule {
                 if (!plugged.isEmpty()) {
                     choices.add(new Choice(EventKind.UNPLUG, null, W_UNPLUG));
                 }
-                choices.add(new Choice(EventKind.BUS_STOP, busBundle, W_BUS_STOP));
+                if (!plugged.values().stream().anyMatch(notAcrossBusRestart::contains)) {
+                    choices.add(new Choice(EventKind.BUS_STOP, busBundle, W_BUS_STOP));
+                }
             } else {
                 choices.add(new Choice(EventKind.BUS_START, busBundle, W_BUS_START));
             }

@@ -93,7 +93,8 @@ final class Storm {
         bundle(StormDevices.BUS_BUNDLE);
         StormDevices.DRIVER_BUNDLE_ORDER.forEach(this::bundle);
         List<StormEvent> schedule = Schedule.generate(options.seed(), options.events(),
-                StormDevices.DRIVER_BUNDLE_ORDER, StormDevices.BUS_BUNDLE, StormDevices.IDS);
+                StormDevices.DRIVER_BUNDLE_ORDER, StormDevices.BUS_BUNDLE, StormDevices.IDS, StormDevices.NOT_ACROSS_BUS_RESTART);
+        long started = System.nanoTime();
         log.info("storm: {} starts", options.replay());
         vbus = new ServiceTracker<>(context, VirtualBus.class, null);
         vbus.open();
@@ -136,7 +137,7 @@ final class Storm {
             refreshRemovalPending();
             collectLeaks();
             int collected = loaders.collect(GC_SECONDS, TimeUnit.SECONDS);
-            return result(collected);
+            return result(collected, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
         } finally {
             running = false;
             registration.unregister();
@@ -326,7 +327,7 @@ final class Storm {
         return false;
     }
 
-    private StormResult result(int collected) {
+    private StormResult result(int collected, long millis) {
         LifetimeReport report = core.report();
         long refs = 0;
         for (LifetimeReport.Reference r : report.references()) {
@@ -370,7 +371,7 @@ final class Storm {
         }
         StormResult r = new StormResult(options.seed(), options.events(), books.requests(), books.ok(), books.failed(),
                 lost, books.duplicated(), hooks.lateCount(), refs, collected, loaders.retired(), drains, problems);
-        log.info("storm: {} (attribute shows {})", r.line(), hooks.shows());
+        log.info("storm: {} ({} ms, testdrv shows {})", r.line(), millis, hooks.shows());
         for (String p : r.problems()) {
             log.error("storm {}: {}", options.replay(), p);
         }

@@ -2,6 +2,7 @@ package org.drivermodel.storm.impl;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What the storm plugs and which bundles it storms: the test drivers (testdrv on vbus vendor
@@ -20,6 +21,17 @@ final class StormDevices {
 
     /** The ids plugged, in the order the schedule draws from. */
     static final List<String> IDS = List.of("7e57:0001", "7e57:0002", "7eb1:0001", "7eb1:00d0", VLED, RAMDISK);
+
+    /**
+     * The ids never plugged across a bus restart: testblk's. Its handler reports a late call
+     * whenever the device's path is in its set of removed paths, which it fills in {@code remove}
+     * and never clears; a bus restart removes the device and adds it again under the same path,
+     * the same driver instance probes it again, and every request to the new disk is then
+     * reported as a call after remove (seed 20261126 without this: 20 such reports for
+     * 7eb1:00d0.7 and .10, plugged before the bus restart of events #36-37). Empty this set once
+     * the test driver tracks removal per binding rather than per path.
+     */
+    static final Set<String> NOT_ACROSS_BUS_RESTART = Set.of("7eb1:0001", "7eb1:00d0");
 
     /** The bus bundle. */
     static final String BUS_BUNDLE = "org.drivermodel.bus-virtual";

@@ -21,7 +21,7 @@ class ScheduleTest {
     private static final List<String> IDS = List.of("7e57:0001", "1209:0001", "1d6b:0100");
 
     private static List<StormEvent> generate(long seed, int events) {
-        return Schedule.generate(seed, events, DRIVERS, "bus", IDS);
+        return Schedule.generate(seed, events, DRIVERS, "bus", IDS, Set.of("7e57:0001"));
     }
 
     @Test
@@ -66,6 +66,7 @@ class ScheduleTest {
                     }
                     case BUS_STOP -> {
                         assertTrue(busUp, e.toString());
+                        assertFalse(plugged.containsValue("7e57:0001"), e + ": with a device kept off bus restarts plugged");
                         busUp = false;
                     }
                     case BUS_START -> {
@@ -104,8 +105,8 @@ class ScheduleTest {
 
     @Test
     void badParametersAreABug() {
-        assertThrows(IllegalArgumentException.class, () -> Schedule.generate(1, -1, DRIVERS, "bus", IDS));
-        assertThrows(IllegalArgumentException.class, () -> Schedule.generate(1, 10, DRIVERS, "bus", List.of()));
+        assertThrows(IllegalArgumentException.class, () -> Schedule.generate(1, -1, DRIVERS, "bus", IDS, Set.of()));
+        assertThrows(IllegalArgumentException.class, () -> Schedule.generate(1, 10, DRIVERS, "bus", List.of(), Set.of()));
     }
 
     @Test
