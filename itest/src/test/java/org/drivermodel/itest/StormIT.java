@@ -5,6 +5,7 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.ops4j.pax.exam.CoreOptions.bundle;
 import static org.ops4j.pax.exam.CoreOptions.composite;
+import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
 import static org.ops4j.pax.exam.CoreOptions.options;
 import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
@@ -14,6 +15,8 @@ import java.io.File;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -24,7 +27,9 @@ import org.apache.felix.service.command.CommandSession;
 import org.drivermodel.api.DriverCore;
 import org.drivermodel.error.DriverModelException;
 import org.drivermodel.error.Errno;
+import org.drivermodel.testkit.TestHooks;
 import org.junit.Test;
+import org.osgi.framework.BundleContext;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
@@ -39,7 +44,8 @@ import org.ops4j.pax.exam.spi.reactors.PerMethod;
  * one {@code STORM} line, and its verdict is clean: nothing lost or duplicated, no call into a
  * removed driver, no reference left, no drain over its deadline, every retired class loader
  * collected. {@code -Dstorm.seed=N -Dstorm.events=M} replays another run (the line names its
- * seed). Bad arguments are refused with EINVAL and the usage, and storm nothing.
+ * seed). Bad arguments are refused with EINVAL and the usage, a second storm while one runs with
+ * EBUSY, a storm without one of the bundles it storms with ENOENT; these storm nothing.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerMethod.class)
@@ -58,6 +64,9 @@ public class StormIT {
     @Inject
     private DriverCore core;
 
+    @Inject
+    private BundleContext context;
+
     @Configuration
     public Option[] config() {
         String storm = System.getProperty("dm.bundle.storm");
@@ -65,9 +74,12 @@ public class StormIT {
             throw new IllegalStateException("dm.bundle.storm is " + storm + ": run the integration tests through Maven");
         }
         // Pax Exam's own bundles log at DEBUG to System.out, which Gogo sends to the session's
-        // console while a command runs: quiet them, so the console shows what the command prints
+        // console while a command runs: quiet them, so the console shows what the command prints.
+        // The Log Service's history is kept at one entry, as in ModuleUnloadIT: on Equinox a kept
+        // entry pins its bundle's class loader (with the default 100, 6 of 332 stayed).
         return options(composite(TestRuntime.withTestDriver()), bundle(new File(storm).toURI().toString()),
-                systemProperty("org.ops4j.pax.logging.DefaultServiceLog.level").value("WARN"));
+                systemProperty("org.ops4j.pax.logging.DefaultServiceLog.level").value("WARN"),
+                frameworkProperty("org.apache.felix.log.maxSize").value("1"));
     }
 
     @Test
@@ -110,6 +122,53 @@ public class StormIT {
         assertEquals("drains_over_deadline", 0, Long.parseLong(m.group(12)));
         assertEquals("the storm left no device of its own", List.of(),
                 core.devices().stream().filter(d -> d.name().startsWith("7e57") || d.name().startsWith("7eb1")).toList());
+    }
+
+    @Test
+    public void aSecondStormWhileOneRunsIsRefusedWithEbusy() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream console = new PrintStream(out, true, StandardCharsets.UTF_8);
+        CommandSession first = shell.createSession(new ByteArrayInputStream(new byte[0]), console, console);
+        AtomicReference<Object> outcome = new AtomicReference<>();
+        Thread t = new Thread(() -> {
+            try {
+                outcome.set(first.execute("storm:run -s 3 -n 400"));
+            } catch (Exception e) {
+                outcome.set(e);
+            }
+        }, "first storm");
+        t.start();
+        try {
+            // the storm registers its test hooks when it starts and withdraws them when it ends
+            Waits.awaitTrue("the first storm is under way", () -> context.getServiceReference(TestHooks.class) != null);
+            CommandSession second = Waits.shellSession(shell);
+            try {
+                DriverModelException busy = assertErrno(Errno.EBUSY, () -> second.execute("storm:run -s 4 -n 10"));
+                assertTrue(busy.getMessage(), busy.getMessage().contains("a storm is running; one at a time"));
+            } finally {
+                second.close();
+            }
+        } finally {
+            t.join(TimeUnit.SECONDS.toMillis(5 * Waits.DEADLINE_SECONDS));
+            first.close();
+        }
+        assertEquals("the first storm ran to its end: " + outcome.get(), null, outcome.get());
+        assertTrue(out.toString(StandardCharsets.UTF_8), out.toString(StandardCharsets.UTF_8).startsWith("STORM seed=3 events=400 "));
+    }
+
+    @Test
+    public void aStormWithoutABundleToStormIsRefusedWithEnoentAndChangesNothing() throws Exception {
+        TestRuntime.installed(context, "org.drivermodel.driver-vled").uninstall();
+        CommandSession session = Waits.shellSession(shell);
+        try {
+            DriverModelException e = assertErrno(Errno.ENOENT, () -> session.execute("storm:run -s 1 -n 10"));
+            assertTrue(e.getMessage(), e.getMessage().contains("bundle org.drivermodel.driver-vled: not installed"));
+        } finally {
+            session.close();
+        }
+        assertEquals("no test hooks left registered", null, context.getServiceReference(TestHooks.class));
+        assertEquals("nothing was plugged", List.of(), core.devices().stream()
+                .filter(d -> d.name().contains(":")).toList());
     }
 
     @Test

@@ -5,9 +5,11 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -63,17 +65,17 @@ final class Storm {
     private final Logger log;
     private final StormOptions options;
 
-    private final Map<Integer, PluggedDevice> slots = new ConcurrentHashMap<>();
-    private final Accounting books = new Accounting();
-    private final StormHooks hooks = new StormHooks();
-    private final LoaderWatch loaders = new LoaderWatch();
-    private final List<String> problems = new ArrayList<>();
-    private final Set<String> everPlugged = new HashSet<>();
-    private final Set<LifetimeReport.Leak> leaks = new LinkedHashSet<>();
-    private Set<LifetimeReport.Leak> leaksBefore = Set.of();
-    private volatile boolean running = true;
-    private final java.util.Queue<String> workerFailures = new java.util.concurrent.ConcurrentLinkedQueue<>();
-    private ServiceTracker<VirtualBus, VirtualBus> vbus;
+    private final Map<Integer, PluggedDevice> slots = new ConcurrentHashMap<>(); /* concurrent; written by the event thread */
+    private final Accounting books = new Accounting();       /* thread-safe itself */
+    private final StormHooks hooks = new StormHooks();       /* thread-safe itself */
+    private final LoaderWatch loaders = new LoaderWatch();   /* confined to the event thread */
+    private final List<String> problems = new ArrayList<>(); /* confined to the event thread */
+    private final Set<String> everPlugged = new HashSet<>(); /* confined to the event thread */
+    private final Set<LifetimeReport.Leak> leaks = new LinkedHashSet<>(); /* confined to the event thread */
+    private Set<LifetimeReport.Leak> leaksBefore = Set.of(); /* confined to the event thread */
+    private volatile boolean running = true;                 /* written by the event thread, read by the I/O threads */
+    private final Queue<String> workerFailures = new ConcurrentLinkedQueue<>(); /* concurrent: any I/O thread adds */
+    private ServiceTracker<VirtualBus, VirtualBus> vbus;     /* confined to the event thread */
 
     Storm(BundleContext context, DriverCore core, BlockLayer block, Logger log, StormOptions options) {
         this.context = context;

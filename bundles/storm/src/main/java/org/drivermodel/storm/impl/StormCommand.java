@@ -39,8 +39,8 @@ public final class StormCommand {
     @Reference(service = LoggerFactory.class)
     private Logger log;
 
-    private BundleContext context;
-    private final AtomicBoolean busy = new AtomicBoolean();
+    private BundleContext context;                          /* written in activate, before any command runs */
+    private final AtomicBoolean busy = new AtomicBoolean(); /* true while a storm runs: one at a time */
 
     @Activate
     void activate(BundleContext ctx) {
