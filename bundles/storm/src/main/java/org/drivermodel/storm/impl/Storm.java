@@ -1,0 +1,398 @@
+package org.drivermodel.storm.impl;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import org.drivermodel.api.BundleAction;
+import org.drivermodel.api.DriverCore;
+import org.drivermodel.api.LifetimeReport;
+import org.drivermodel.block.BlockLayer;
+import org.drivermodel.error.DriverModelException;
+import org.drivermodel.error.Errno;
+import org.drivermodel.testkit.TestHooks;
+import org.drivermodel.vbus.VirtualBus;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.framework.wiring.FrameworkWiring;
+import org.osgi.service.log.Logger;
+import org.osgi.util.tracker.ServiceTracker;
+
+/**
+ * One storm: applies a {@link Schedule} to the running framework while {@link BlockWorker}s and
+ * {@link AttributeWorker}s do I/O on the devices it plugged, then puts everything back (bus and
+ * drivers started, every device it plugged unplugged), waits for every request to end, refreshes,
+ * collects garbage, and counts.
+ *
+ * <p>Concurrency: {@link #run} runs on one thread, the event thread, which alone changes the
+ * framework and owns {@link #problems}, {@link #leaks} and {@link #everPlugged}. The I/O
+ * threads read {@link #slots} (a concurrent map the event thread updates: a slot is removed
+ * before its device is unplugged, put after it is plugged) and write the books; they stop when
+ * {@link #running} goes false and are joined with a deadline. Every wait for a framework state
+ * polls with a deadline or waits on a latch; none is unbounded. No lock is held while calling
+ * the framework or the core.
+ */
+final class Storm {
+    /** How long a bundle operation's after-effects (a bus attaching, a refresh) may take. */
+    static final long STATE_WAIT_SECONDS = 30;
+    /** How long requests still open after the storm may take to end before they count as lost. */
+    static final long QUIET_SECONDS = 30;
+    /** How long the garbage collection of retired class loaders may take. */
+    static final long GC_SECONDS = 20;
+    /** How long an I/O thread may take to notice the end (its batch wait, and some). */
+    static final long JOIN_SECONDS = BlockWorker.BATCH_WAIT_SECONDS + 20;
+    /** How many problems the report lists (all are counted in the verdict). */
+    static final int KEPT_PROBLEMS = 20;
+    /** The core's leak history is bounded: it is read this often, in events, so that none is missed. */
+    static final int LEAK_POLL_EVENTS = 10;
+
+    private final BundleContext context;
+    private final DriverCore core;
+    private final BlockLayer block;
+    private final Logger log;
+    private final StormOptions options;
+
+    private final Map<Integer, PluggedDevice> slots = new ConcurrentHashMap<>(); /* concurrent; written by the event thread */
+    private final Accounting books = new Accounting();       /* thread-safe itself */
+    private final StormHooks hooks = new StormHooks();       /* thread-safe itself */
+    private final LoaderWatch loaders = new LoaderWatch();   /* confined to the event thread */
+    private final List<String> problems = new ArrayList<>(); /* confined to the event thread */
+    private final Set<String> everPlugged = new HashSet<>(); /* confined to the event thread */
+    private final Set<LifetimeReport.Leak> leaks = new LinkedHashSet<>(); /* confined to the event thread */
+    private Set<LifetimeReport.Leak> leaksBefore = Set.of(); /* confined to the event thread */
+    private volatile boolean running = true;                 /* written by the event thread, read by the I/O threads */
+    private final Queue<String> workerFailures = new ConcurrentLinkedQueue<>(); /* concurrent: any I/O thread adds */
+    private ServiceTracker<VirtualBus, VirtualBus> vbus;     /* confined to the event thread */
+
+    Storm(BundleContext context, DriverCore core, BlockLayer block, Logger log, StormOptions options) {
+        this.context = context;
+        this.core = core;
+        this.block = block;
+        this.log = log;
+        this.options = options;
+    }
+
+    /**
+     * Runs the storm. Context: the caller's thread, which it keeps until the end.
+     *
+     * @return what it found
+     * @throws DriverModelException ENOENT if a bundle to storm is not installed (nothing was done)
+     */
+    StormResult run() throws InterruptedException {
+        bundle(StormDevices.BUS_BUNDLE);
+        StormDevices.DRIVER_BUNDLE_ORDER.forEach(this::bundle);
+        List<StormEvent> schedule = Schedule.generate(options.seed(), options.events(),
+                StormDevices.DRIVER_BUNDLE_ORDER, StormDevices.BUS_BUNDLE, StormDevices.IDS, StormDevices.NOT_ACROSS_BUS_RESTART);
+        long started = System.nanoTime();
+        log.info("storm: {} starts", options.replay());
+        vbus = new ServiceTracker<>(context, VirtualBus.class, null);
+        vbus.open();
+        ServiceRegistration<TestHooks> registration = context.registerService(TestHooks.class, hooks, null);
+        List<Thread> threads = new ArrayList<>();
+        try {
+            try {
+                prepare();
+            } catch (BundleException e) {
+                throw new DriverModelException(Errno.EIO, "storm", "could not start the bus and the drivers to storm: "
+                        + e.getMessage(), e);
+            }
+            leaksBefore = new HashSet<>(core.report().leaks());
+            BooleanSupplier on = () -> running;
+            for (int i = 0; i < options.threads(); i++) {
+                long seed = options.seed() * 31 + i;
+                threads.add(start("storm-io-" + i, new BlockWorker(block, core, slots, books, on, seed)));
+                threads.add(start("storm-attr-" + i, new AttributeWorker(core, slots, books, on, ~seed)));
+            }
+            for (StormEvent e : schedule) {
+                try {
+                    log.debug("storm: {}", e);
+                    apply(e);
+                } catch (Exception | AssertionError x) {
+                    problem("event " + e + " failed: " + x);
+                }
+                if (e.index() % LEAK_POLL_EVENTS == LEAK_POLL_EVENTS - 1) {
+                    collectLeaks();
+                }
+            }
+            running = false;
+            for (Thread t : threads) {
+                t.join(TimeUnit.SECONDS.toMillis(JOIN_SECONDS));
+                if (t.isAlive()) {
+                    problem(t.getName() + " still running " + JOIN_SECONDS + " s after the end");
+                }
+            }
+            restore();
+            books.awaitQuiet(QUIET_SECONDS, TimeUnit.SECONDS);
+            refreshRemovalPending();
+            collectLeaks();
+            int collected = loaders.collect(GC_SECONDS, TimeUnit.SECONDS);
+            return result(collected, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        } finally {
+            running = false;
+            registration.unregister();
+            vbus.close();
+        }
+    }
+
+    // ---- events ------------------------------------------------------------------------------
+
+    private void apply(StormEvent e) throws BundleException, InterruptedException {
+        switch (e.kind()) {
+            case PLUG -> {
+                String name = vbus().plug(e.target());
+                everPlugged.add("/devices/vbus/" + name);
+                slots.put(e.slot(), new PluggedDevice(name, e.target()));
+            }
+            case UNPLUG -> {
+                PluggedDevice d = slots.remove(e.slot());
+                if (d == null) {
+                    throw new AssertionError("slot " + e.slot() + " is empty: the schedule and the storm disagree");
+                }
+                vbus().unplug(d.name());
+            }
+            case DRIVER_STOP -> {
+                if (e.managed()) {
+                    manage(e.target(), BundleAction.STOP);
+                } else {
+                    bundle(e.target()).stop();
+                }
+            }
+            case DRIVER_START -> bundle(e.target()).start();
+            case DRIVER_UPDATE -> {
+                Bundle b = bundle(e.target());
+                loaders.retire(b);
+                if (e.managed()) {
+                    manage(e.target(), BundleAction.UPDATE);
+                } else {
+                    b.update();
+                    refresh(b);
+                }
+            }
+            case DRIVER_REINSTALL -> {
+                Bundle b = bundle(e.target());
+                loaders.retire(b);
+                String location = b.getLocation();
+                if (e.managed()) {
+                    manage(e.target(), BundleAction.UNINSTALL);
+                } else {
+                    b.uninstall();
+                    refresh(b);
+                }
+                context.installBundle(location).start();
+            }
+            case BUS_STOP -> bundle(e.target()).stop();
+            case BUS_START -> {
+                bundle(e.target()).start();
+                awaitBus();
+            }
+        }
+    }
+
+    private void manage(String bundle, BundleAction action) {
+        core.manage(VirtualBus.NAME, StormDevices.DRIVER_BUNDLES.get(bundle), action, true);
+    }
+
+    /** @return the installed bundle of that symbolic name; ENOENT if there is none */
+    private Bundle bundle(String symbolicName) {
+        for (Bundle b : context.getBundles()) {
+            if (symbolicName.equals(b.getSymbolicName()) && b.getState() != Bundle.UNINSTALLED) {
+                return b;
+            }
+        }
+        throw new DriverModelException(Errno.ENOENT, "bundle " + symbolicName, "not installed: the storm needs it");
+    }
+
+    private VirtualBus vbus() throws InterruptedException {
+        VirtualBus v = vbus.waitForService(TimeUnit.SECONDS.toMillis(STATE_WAIT_SECONDS));
+        if (v == null) {
+            throw new DriverModelException(Errno.ETIMEDOUT, "vbus", "no VirtualBus service after " + STATE_WAIT_SECONDS + " s");
+        }
+        return v;
+    }
+
+    /** Waits until the bus is attached again and has enumerated every device the storm has plugged. */
+    private void awaitBus() throws InterruptedException {
+        vbus();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(STATE_WAIT_SECONDS);
+        while (!busComplete()) {
+            if (System.nanoTime() - end > 0) {
+                throw new DriverModelException(Errno.ETIMEDOUT, "vbus", "not attached with every plugged device after "
+                        + STATE_WAIT_SECONDS + " s");
+            }
+            Thread.sleep(1);
+        }
+    }
+
+    private boolean busComplete() {
+        if (!core.buses().contains(VirtualBus.NAME)) {
+            return false;
+        }
+        for (PluggedDevice d : slots.values()) {
+            try {
+                core.device(d.path());
+            } catch (DriverModelException e) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void refresh(Bundle b) throws InterruptedException {
+        refreshBundles(List.of(b));
+    }
+
+    private void refreshRemovalPending() throws InterruptedException {
+        refreshBundles(null);
+    }
+
+    private void refreshBundles(List<Bundle> bundles) throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(1);
+        context.getBundle(0).adapt(FrameworkWiring.class).refreshBundles(bundles, event -> {
+            if (event.getType() == FrameworkEvent.PACKAGES_REFRESHED || event.getType() == FrameworkEvent.ERROR) {
+                done.countDown();
+            }
+        });
+        if (!done.await(STATE_WAIT_SECONDS, TimeUnit.SECONDS)) {
+            throw new DriverModelException(Errno.ETIMEDOUT, "refresh", "not finished after " + STATE_WAIT_SECONDS + " s");
+        }
+    }
+
+    // ---- before and after --------------------------------------------------------------------
+
+    /** Starts the bus and the driver bundles, if something left them stopped. */
+    private void prepare() throws BundleException, InterruptedException {
+        Bundle bus = bundle(StormDevices.BUS_BUNDLE);
+        if (bus.getState() != Bundle.ACTIVE) {
+            bus.start();
+        }
+        awaitBus();
+        for (String name : StormDevices.DRIVER_BUNDLE_ORDER) {
+            Bundle b = bundle(name);
+            if (b.getState() != Bundle.ACTIVE) {
+                b.start();
+            }
+        }
+    }
+
+    /** Starts what the schedule left stopped and unplugs every device the storm plugged. */
+    private void restore() {
+        try {
+            prepare();
+        } catch (Exception e) {
+            problem("restoring the bus and the drivers failed: " + e);
+        }
+        for (Map.Entry<Integer, PluggedDevice> s : new TreeMap<>(slots).entrySet()) {
+            try {
+                slots.remove(s.getKey());
+                vbus().unplug(s.getValue().name());
+            } catch (Exception e) {
+                problem("unplugging " + s.getValue() + " at the end failed: " + e);
+            }
+        }
+        for (String path : everPlugged) {
+            try {
+                core.device(path);
+                problem(path + " is still there after the storm unplugged it");
+            } catch (DriverModelException e) {
+                // ENOENT: gone, as it should be
+            }
+        }
+    }
+
+    private void collectLeaks() {
+        for (LifetimeReport.Leak l : core.report().leaks()) {
+            if (!leaksBefore.contains(l)) {
+                leaks.add(l);
+            }
+        }
+    }
+
+    private boolean ours(String object) {
+        for (String path : everPlugged) {
+            if (object.equals(path) || object.startsWith(path + "/")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private StormResult result(int collected, long millis) {
+        LifetimeReport report = core.report();
+        long refs = 0;
+        for (LifetimeReport.Reference r : report.references()) {
+            if (ours(r.object())) {
+                refs += r.count();
+                problem("reference still held at the end: " + r);
+            }
+        }
+        for (LifetimeReport.Pin p : report.pins()) {
+            if (ours(p.device())) {
+                refs++;
+                problem("pin still held at the end: " + p);
+            }
+        }
+        long drains = 0;
+        for (LifetimeReport.Leak l : leaks) {
+            if (l.kind() == LifetimeReport.Leak.Kind.DRAIN) {
+                drains++;
+            } else {
+                refs++;
+            }
+            problem("leak during the storm: " + l.kind() + " " + l.object() + " held by " + l.holders());
+        }
+        workerFailures.forEach(this::problem);
+        long lost = books.open();
+        for (String what : books.openRequests(KEPT_PROBLEMS)) {
+            problem("lost: " + what);
+        }
+        for (String u : books.unexpected()) {
+            problem("unexpected error: " + u);
+        }
+        if (books.unexpectedCount() > 0 && problems.size() < KEPT_PROBLEMS) {
+            problem(books.unexpectedCount() + " request(s) failed with an unexpected error");
+        }
+        for (String late : hooks.lateCalls()) {
+            problem("call after remove: " + late);
+        }
+        if (collected < loaders.retired()) {
+            problem((loaders.retired() - collected) + " retired driver class loader(s) not collected after "
+                    + GC_SECONDS + " s");
+        }
+        StormResult r = new StormResult(options.seed(), options.events(), books.requests(), books.ok(), books.failed(),
+                lost, books.duplicated(), hooks.lateCount(), refs, collected, loaders.retired(), drains, problems);
+        log.info("storm: {} ({} ms, testdrv shows {})", r.line(), millis, hooks.shows());
+        for (String p : r.problems()) {
+            log.error("storm {}: {}", options.replay(), p);
+        }
+        return r;
+    }
+
+    private void problem(String p) {
+        if (problems.size() < KEPT_PROBLEMS) {
+            problems.add(p);
+        } else if (problems.size() == KEPT_PROBLEMS) {
+            problems.add("(more problems not listed)");
+        }
+    }
+
+    private Thread start(String name, Runnable r) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        t.setUncaughtExceptionHandler((thread, x) -> workerFailures.add(thread.getName() + " died: " + x));
+        t.start();
+        return t;
+    }
+}
