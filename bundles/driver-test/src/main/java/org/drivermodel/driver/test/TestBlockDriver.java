@@ -1,7 +1,8 @@
 package org.drivermodel.driver.test;
 
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.drivermodel.api.Device;
@@ -28,8 +29,9 @@ import org.osgi.service.component.annotations.ReferencePolicy;
  * <li>{@code 00d0}: completes every request twice;</li>
  * <li>{@code 00f0}: never completes a request.</li>
  * </ul>
- * Any handler call after its {@code remove} of that device returned, or after its component
- * was deactivated, is reported through {@link TestHooks#lateCall}.
+ * Any handler call after its {@code remove} of that binding was called, or after its component
+ * was deactivated, is reported through {@link TestHooks#lateCall}. "That binding": a device
+ * that comes back under the same path (its bus restarted) is a new binding with a new disk.
  */
 @Component(service = Driver.class)
 @DriverBinding(bus = "vbus", driver = "testblk")
@@ -42,7 +44,7 @@ public final class TestBlockDriver implements Driver {
 
     private volatile TestHooks hooks;   /* kept after deactivation, so that late calls can be reported */
     private volatile boolean deactivated;
-    private final Set<String> removed = ConcurrentHashMap.newKeySet();
+    private final Map<Device, AtomicBoolean> bindings = new ConcurrentHashMap<>(); /* device -> its binding's removed flag */
     private final AtomicInteger disks = new AtomicInteger();
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
@@ -67,8 +69,10 @@ public final class TestBlockDriver implements Driver {
         String product = device.property(VirtualBus.PRODUCT);
         byte[] memory = new byte[SIZE];
         String name = "tb" + disks.getAndIncrement();
+        AtomicBoolean removed = new AtomicBoolean();
+        bindings.put(device, removed);
         block.addDisk(device, new DiskSpec(name, SIZE, 512, 16, false), request -> {
-            if (deactivated || removed.contains(path)) {
+            if (deactivated || removed.get()) {
                 TestHooks h = hooks;
                 if (h != null) {
                     h.lateCall(TestDriver.GENERATION, "block handler of " + name + " after remove of " + path);
@@ -103,7 +107,10 @@ public final class TestBlockDriver implements Driver {
      */
     @Override
     public void remove(Device device) {
-        removed.add(device.path());
+        AtomicBoolean removed = bindings.remove(device);
+        if (removed != null) {
+            removed.set(true);
+        }
         try {
             Thread.sleep(20);
         } catch (InterruptedException e) {
