@@ -44,6 +44,7 @@ final class DeviceNode implements Device {
     private volatile ManagedResources resources; /* written under lock; the binding's, while PROBING..UNBINDING */
     private volatile ManagedResources disconnects; /* written under lock; the binding's disconnect-now actions, set with resources */
     private volatile String override; /* written under lock; null: the bus matches */
+    private volatile String lastBinding; /* written under lock at unbind: the driver last bound, as text (no reference into its bundle) */
     private volatile Object driverData; /* set by the driver during its binding; cleared under lock at unbind */
     private List<AttributeGroup<Device>> driverGroups = List.of(); /* guarded by lock; the bound driver's attributes */
 
@@ -138,6 +139,22 @@ final class DeviceNode implements Device {
     void clearDriverData() {
         assert lock.isHeldByCurrentThread();
         driverData = null;
+    }
+
+    /** Context: device lock held, at unbind. */
+    void setLastBinding(String driver) {
+        assert lock.isHeldByCurrentThread();
+        lastBinding = driver;
+    }
+
+    /** @return the driver last unbound from this device, as reports name it; null if none */
+    String lastBinding() {
+        return lastBinding;
+    }
+
+    @Override
+    public void addAttributes(AttributeGroup<Device> group) {
+        bus.model().addAttributes(this, group);
     }
 
     String override() {

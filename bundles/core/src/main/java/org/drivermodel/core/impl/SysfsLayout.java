@@ -168,6 +168,23 @@ final class SysfsLayout {
         removeQuietly(node.path() + "/driver");
     }
 
+    /**
+     * Adds attribute groups a driver registers for its binding ({@code Device.addAttributes});
+     * visible at once unless {@code activate} is false (during probe: they appear with the binding).
+     * Context: no model lock needed; the device lock may be held.
+     */
+    void attributesAdded(DeviceNode node, List<AttributeGroup<Device>> groups, boolean activate) {
+        tree.addGroups(node.path(), (Device) node, groups);
+        if (activate) {
+            tree.activate(node.path());
+        }
+    }
+
+    /** Removes them, draining their callbacks. Context: the device lock may be held; no model lock. */
+    void attributesRemoved(DeviceNode node, List<AttributeGroup<Device>> groups) {
+        quietly(() -> tree.removeGroups(node.path(), groups, drainDeadline.get()));
+    }
+
     private void removeQuietly(String path) {
         quietly(() -> tree.remove(path, drainDeadline.get()));
     }
