@@ -685,7 +685,8 @@ final class DeviceModel implements DriverCore {
         }
         try {
             // drained and removed with the binding's other files, before remove
-            node.addDisconnect("attributes " + group, () -> sysfs.attributesRemoved(node, groups));
+            node.addDisconnect("attributes " + group.name().orElse("") + group.attributes().stream()
+                    .map(org.drivermodel.api.Attribute::name).toList(), () -> sysfs.attributesRemoved(node, groups));
         } catch (DriverModelException e) {
             sysfs.attributesRemoved(node, groups);
             throw lateRegistration(node, group, e.getMessage());
@@ -696,17 +697,15 @@ final class DeviceModel implements DriverCore {
     private DriverModelException lateRegistration(DeviceNode node, AttributeGroup<Device> group, String why) {
         Thread t = Thread.currentThread();
         String caller = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE).walk(frames -> frames
-                .filter(f -> !f.getClassName().startsWith("org.drivermodel.core.impl.")
-                        && !f.getClassName().startsWith("org.drivermodel.api.")
-                        && f.getDeclaringClass().getClassLoader() != null
-                        && f.getDeclaringClass().getClassLoader() != ClassLoader.getPlatformClassLoader())
+                .dropWhile(f -> f.getDeclaringClass() == DeviceModel.class || f.getDeclaringClass() == DeviceNode.class)
                 .findFirst().map(f -> f.toStackTraceElement().toString()).orElse("(unknown)"));
+        String name = group.name().orElse("(unnamed)");
         String files = group.attributes().stream().map(org.drivermodel.api.Attribute::name).toList().toString();
         String last = node.lastBinding();
         DriverModelException refusal = new DriverModelException(Errno.ENODEV, node.path(),
-                "attribute group " + group + " refused: " + why + " (a registration after remove)");
+                "attribute group " + name + " " + files + " refused: " + why + " (a registration after remove)");
         usage.leaks().record(LifetimeReport.Leak.Kind.REGISTRATION, node.path(), List.of(t.getName()),
-                "attribute group " + group + " " + files + " for " + node + " refused with ENODEV: " + why
+                "attribute group " + name + " " + files + " for " + node + " refused with ENODEV: " + why
                         + (last == null ? "" : "; last bound to driver " + last)
                         + "; called by thread \"" + t.getName() + "\" at " + caller);
         return refusal;
