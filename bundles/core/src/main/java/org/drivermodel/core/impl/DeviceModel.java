@@ -95,7 +95,8 @@ final class DeviceModel implements DriverCore {
         RefTracking.setGlobal(settings.refTracking());
         this.deferred = new DeferredProbes(nanoClock);
         LeakHistory leaks = new LeakHistory(log, Clock.systemUTC());
-        this.sysfs = new SysfsLayout(new AttributeTree(settings.drainTimeout()), () -> this.settings.drainTimeout(), leaks);
+        this.sysfs = new SysfsLayout(new AttributeTree(settings.drainTimeout()), () -> this.settings.drainTimeout(), leaks,
+                this::describe);
         this.usage = new Usage(this, log, leaks, uevents, () -> this.settings);
         this.async = new AsyncProbes(log, Math.max(2, Runtime.getRuntime().availableProcessors()));
     }
