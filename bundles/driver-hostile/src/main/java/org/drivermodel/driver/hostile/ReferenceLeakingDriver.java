@@ -2,6 +2,7 @@ package org.drivermodel.driver.hostile;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import org.drivermodel.api.Device;
 import org.drivermodel.api.Driver;
@@ -15,8 +16,9 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 
 /**
- * hostile-leak ({@code b4d0:0003}): its probe takes a reference to every device bound to another
- * bundle's driver, testdrv ({@code vbus/testdrv}), and never puts them.
+ * hostile-leak ({@code b4d0:0003}): its probe takes a reference to every class device of another
+ * bundle's driver — testdrv's interfaces, {@code /class/testdrv/tdN}, which go with testdrv's
+ * bindings — and never puts them.
  */
 @Component(service = Driver.class)
 @DriverBinding(bus = "vbus", driver = "hostile-leak")
@@ -39,7 +41,10 @@ public final class ReferenceLeakingDriver implements Driver {
     @Override
     public void probe(Device device) {
         List<String> held = new ArrayList<>();
-        for (Device other : core.boundDevices("vbus", "testdrv")) {
+        for (Device other : core.devices()) {
+            if (!other.deviceClass().equals(Optional.of("testdrv"))) {
+                continue;
+            }
             core.hold(other.path()); // never put: leaked on purpose
             held.add(other.path());
         }
