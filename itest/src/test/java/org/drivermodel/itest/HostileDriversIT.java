@@ -34,6 +34,7 @@ import javax.inject.Inject;
 import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
 import org.drivermodel.api.AttributeFile;
+import org.drivermodel.api.Device;
 import org.drivermodel.api.DeviceState;
 import org.drivermodel.api.DriverCore;
 import org.drivermodel.api.LifetimeReport;
@@ -183,8 +184,9 @@ public class HostileDriversIT {
         assertTrue(usageReport(), usageReport().contains("PROBE " + dev + ": probe of " + dev + " with driver vbus/hostile-probe"));
 
         containment();
+        Device device = core.device(dev);
         vbus.unplug(name);
-        assertEquals(DeviceState.REMOVED, core.device(dev).state());
+        assertEquals(DeviceState.REMOVED, device.state());
     }
 
     // ---- 2. hangs in remove ------------------------------------------------------------------
@@ -206,8 +208,8 @@ public class HostileDriversIT {
         assertEquals(List.of("unbinder"), remove.holders());
         assertTrue(remove.detail(), remove.detail().startsWith("remove of driver vbus/hostile-remove (" + hostileBundle()
                 + ") for " + dev + " still running after 200 ms (drain.timeout.ms): thread \"unbinder\""));
-        assertTrue(remove.detail(), remove.detail().contains(
-                "in driver code at org.drivermodel.driver.hostile.HangingRemoveDriver.remove("));
+        assertTrue(remove.detail(), remove.detail().contains("in driver code at org.drivermodel.driver.hostile.Steering.hang("));
+        assertTrue(remove.detail(), remove.detail().contains("at org.drivermodel.driver.hostile.HangingRemoveDriver.remove("));
         assertTrue(usageReport().contains("REMOVE " + dev + ": remove of driver vbus/hostile-remove"));
 
         containment(); // while the remove hangs
@@ -263,6 +265,7 @@ public class HostileDriversIT {
         configureCore("drain.timeout.ms", 200L, "drainTimeout=PT0.2S");
         String name = vbus.plug("b4d0:0004");
         String dev = "/devices/vbus/" + name;
+        Device device = core.device(dev);
         AttributeFile value = core.open(dev + "/value");
         AtomicReference<String> read = new AtomicReference<>();
         start("stuck-reader", () -> read.set(value.read()));
@@ -271,14 +274,15 @@ public class HostileDriversIT {
         containment(); // while a thread is stuck in the driver's show
 
         vbus.unplug(name); // drains for 200 ms, names the thread, and goes on
-        assertEquals(DeviceState.REMOVED, core.device(dev).state());
+        assertEquals(DeviceState.REMOVED, device.state());
         Leak drain = onlyLeak(Leak.Kind.DRAIN);
         assertEquals(dev, drain.object());
         assertEquals(List.of("stuck-reader"), drain.holders());
         assertTrue(drain.detail(), drain.detail().startsWith("files of driver vbus/hostile-show (" + hostileBundle() + "): removal of "
                 + dev + ": NOT drained"));
         assertTrue(drain.detail(), drain.detail().contains("\"stuck-reader\""));
-        assertTrue(drain.detail(), drain.detail().contains("in owner code at org.drivermodel.driver.hostile.BlockingShowDriver.show("));
+        assertTrue(drain.detail(), drain.detail().contains("in owner code at org.drivermodel.driver.hostile.Steering.hang("));
+        assertTrue(drain.detail(), drain.detail().contains("at org.drivermodel.driver.hostile.BlockingShowDriver.show("));
         assertTrue(usageReport().contains("DRAIN " + dev + ": files of driver vbus/hostile-show"));
 
         hooks.release.countDown();
@@ -356,10 +360,11 @@ public class HostileDriversIT {
     public void anAttributeRegisteredAfterRemoveIsRefusedWithEnodevAndNamed() throws Exception {
         String name = vbus.plug("b4d0:0007");
         String dev = "/devices/vbus/" + name;
-        assertEquals(Optional.of("hostile-late"), core.device(dev).driver());
+        Device device = core.device(dev);
+        assertEquals(Optional.of("hostile-late"), device.driver());
         vbus.unplug(name); // remove returns, leaving a thread behind
         await(hooks.entered("late-attribute"));
-        assertEquals(DeviceState.REMOVED, core.device(dev).state());
+        assertEquals(DeviceState.REMOVED, device.state());
         hooks.release.countDown(); // now it registers
 
         String outcome = poll(hooks.outcomes);
@@ -387,12 +392,13 @@ public class HostileDriversIT {
         within("another device is plugged, bound, read and unplugged", () -> {
             String led = vbus.plug("1209:0001");
             String path = "/devices/vbus/" + led;
-            assertEquals(Optional.of("vled"), core.device(path).driver());
+            Device device = core.device(path);
+            assertEquals(Optional.of("vled"), device.driver());
             try (AttributeFile max = core.open(path + "/max_brightness")) {
                 assertTrue(max.read().matches("\\d+\n"));
             }
             vbus.unplug(led);
-            assertEquals(DeviceState.REMOVED, core.device(path).state());
+            assertEquals(DeviceState.REMOVED, device.state());
         });
         within("I/O on another disk completes", () -> {
             List<String> before = block.disks();

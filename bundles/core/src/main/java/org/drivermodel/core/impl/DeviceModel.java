@@ -277,6 +277,11 @@ final class DeviceModel implements DriverCore {
         if (bus != null && bus.autoprobe) {
             boolean bound = false;
             for (DeviceNode node : devicesOf(info.bus())) {
+                if (!matches(node, entry)) {
+                    // Linux __driver_attach: match first, with no lock, so a device whose lock is
+                    // held for long (a remove that hangs) holds up only the drivers that match it
+                    continue;
+                }
                 if (entry.asyncProbe()) {
                     async.submit(() -> {
                         if (probeIfUnbound(node, entry)) {

@@ -128,6 +128,13 @@ class ContainedFaultsTest {
         assertEquals(Optional.of("good"), y.driver());
         bus.removeDevice("dy");
         assertEquals(DeviceState.REMOVED, y.state());
+        // a driver arriving walks the bus without waiting for the hanging device's lock; one leaving too
+        Device z = bus.addDevice("dz", Map.of("id", "z"));
+        FakeDriver arriving = new FakeDriver("arriving");
+        DriverEntry arrived = model.addDriver(arriving.info("fake", "z"), arriving);
+        assertEquals(Optional.of("arriving"), z.driver());
+        model.removeDriver(arrived);
+        assertEquals(DeviceState.UNBOUND, z.state());
         assertTrue(unplug.isAlive(), "the removal waits for the remove");
 
         Leak leak = only(Leak.Kind.REMOVE);
