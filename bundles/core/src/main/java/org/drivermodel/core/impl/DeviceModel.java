@@ -6,11 +6,14 @@ import java.util.HashMap;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 
+import org.drivermodel.api.Attribute;
 import org.drivermodel.api.AttributeFile;
 import org.drivermodel.api.BundleAction;
 import org.drivermodel.api.DeviceRef;
@@ -28,6 +31,7 @@ import org.drivermodel.core.impl.sysfs.AttributeTree;
 import org.drivermodel.error.DriverModelException;
 import org.drivermodel.error.Errno;
 import org.drivermodel.lifetime.ManagedResources;
+import org.drivermodel.lifetime.OwnerFrames;
 import org.drivermodel.lifetime.RefTracking;
 import org.drivermodel.lifetime.ReleaseFailure;
 import org.osgi.service.log.Logger;
@@ -619,7 +623,8 @@ final class DeviceModel implements DriverCore {
     private void callRemove(DeviceNode node, DriverEntry driver) {
         long start = System.nanoTime();
         ClassLoader loader = driver.driver().getClass().getClassLoader(); // kept only while the watch is open
-        RemoveWatchdog.Watch watch = watchdog.watch(settings.drainTimeout(), overdue -> removeOverdue(node, driver, loader, overdue));
+        RemoveWatchdog.Watch watch = watchdog.watch(settings.drainTimeout(),
+                overdue -> removeOverdue(node, driver, loader, overdue));
         try {
             driver.driver().remove(node);
         } catch (Exception | LinkageError e) {
@@ -629,14 +634,13 @@ final class DeviceModel implements DriverCore {
         }
         if (watch.fired()) {
             log.warn("device {}: remove of driver {} returned after {} ms, past its deadline", node, driver,
-                    java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
         }
     }
 
     /** Reports a remove past its deadline. Context: the watchdog's thread, no lock held. */
     private void removeOverdue(DeviceNode node, DriverEntry driver, ClassLoader loader, RemoveWatchdog.Overdue o) {
-        java.util.Optional<StackTraceElement> frame = loader == null ? java.util.Optional.empty()
-                : new org.drivermodel.lifetime.OwnerFrames(loader).firstIn(o.stack());
+        Optional<StackTraceElement> frame = loader == null ? Optional.empty() : new OwnerFrames(loader).firstIn(o.stack());
         StringBuilder detail = new StringBuilder("remove of driver ").append(describe(driver)).append(" for ")
                 .append(node).append(" still running after ").append(o.waited().toMillis()).append(" ms (drain.timeout.ms)")
                 .append(": thread \"").append(o.thread().getName()).append("\" (id ").append(o.thread().getId())
@@ -659,8 +663,8 @@ final class DeviceModel implements DriverCore {
         Errno errno = e instanceof DriverModelException dme ? dme.errno() : Errno.EIO;
         String bundle = usage.bundles().describe(driver.info().bundleId());
         usage.leaks().record(LifetimeReport.Leak.Kind.PROBE, node.path(), List.of(bundle),
-                "probe of " + node.path() + " with driver " + describe(driver) + " failed with error -" + errno.number() + " (" + errno.name() + "): " + e
-                        + "\n" + LeakHistory.stackText(e));
+                "probe of " + node.path() + " with driver " + describe(driver) + " failed with error -" + errno.number()
+                        + " (" + errno.name() + "): " + e + "\n" + LeakHistory.stackText(e));
     }
 
     /** @return how reports name a driver: {@code bus/name (bundle N (symbolic name))} */
@@ -692,7 +696,7 @@ final class DeviceModel implements DriverCore {
         try {
             // drained and removed with the binding's other files, before remove
             node.addDisconnect("attributes " + group.name().orElse("") + group.attributes().stream()
-                    .map(org.drivermodel.api.Attribute::name).toList(), () -> sysfs.attributesRemoved(node, groups));
+                    .map(Attribute::name).toList(), () -> sysfs.attributesRemoved(node, groups));
         } catch (DriverModelException e) {
             sysfs.attributesRemoved(node, groups);
             throw lateRegistration(node, group, e.getMessage());
@@ -706,7 +710,7 @@ final class DeviceModel implements DriverCore {
                 .dropWhile(f -> f.getDeclaringClass() == DeviceModel.class || f.getDeclaringClass() == DeviceNode.class)
                 .findFirst().map(f -> f.toStackTraceElement().toString()).orElse("(unknown)"));
         String name = group.name().orElse("(unnamed)");
-        String files = group.attributes().stream().map(org.drivermodel.api.Attribute::name).toList().toString();
+        String files = group.attributes().stream().map(Attribute::name).toList().toString();
         String last = node.lastBinding();
         DriverModelException refusal = new DriverModelException(Errno.ENODEV, node.path(),
                 "attribute group " + name + " " + files + " refused: " + why + " (a registration after remove)");

@@ -44,7 +44,8 @@ final class DeviceNode implements Device {
     private volatile ManagedResources resources; /* written under lock; the binding's, while PROBING..UNBINDING */
     private volatile ManagedResources disconnects; /* written under lock; the binding's disconnect-now actions, set with resources */
     private volatile String override; /* written under lock; null: the bus matches */
-    private volatile String lastBinding; /* written under lock at unbind: the driver last bound, as text (no reference into its bundle) */
+    /* written under lock at unbind: the driver last bound, as text (no reference into its bundle) */
+    private volatile String lastBinding;
     private volatile Object driverData; /* set by the driver during its binding; cleared under lock at unbind */
     private List<AttributeGroup<Device>> driverGroups = List.of(); /* guarded by lock; the bound driver's attributes */
 
