@@ -76,6 +76,22 @@ public interface Device {
     void addDisconnect(String name, AutoCloseable disconnect);
 
     /**
+     * Adds an attribute group to the device for the current binding (Linux
+     * {@code devm_device_add_group}): its files appear under the device's directory (with the
+     * binding's other files if added in {@code probe}) and are drained and removed when the
+     * binding ends, with the driver's {@link Driver#deviceAttributes()}, before its
+     * {@code remove}. A call after the binding ended is refused, changes nothing and is named in
+     * the lifetime report ({@link LifetimeReport.Leak.Kind#REGISTRATION}).
+     *
+     * <p>Context: from the driver's {@code probe} until its binding starts ending. Since 1.2.
+     *
+     * @param group the attributes; their callbacks receive this device
+     * @throws org.drivermodel.error.DriverModelException ENODEV when no driver is being probed
+     *         or bound, or its binding is ending; EEXIST if a name is taken; EINVAL for null
+     */
+    void addAttributes(AttributeGroup<Device> group);
+
+    /**
      * Keeps the bound driver's state for this device (Linux {@code dev_set_drvdata}). The core
      * drops it when the driver is unbound, so it never outlives the binding.
      *

@@ -6,7 +6,9 @@ import java.util.List;
 /**
  * The lifetime report ({@link DriverCore#report()}): the tracked references held now, the usage
  * pins held now, and the recent leaks — references that outlived their object's removal, drains
- * that passed their deadline, and what bundles left behind when they went.
+ * that passed their deadline, and what bundles left behind when they went — and the faults of
+ * drivers the core contained: a failed probe, a remove past its deadline, a thread left running
+ * in a stopped bundle, a registration after the binding ended (since 1.2).
  *
  * @param references the references held now, by object and holder
  * @param pins       the pins held now
@@ -69,7 +71,28 @@ public record LifetimeReport(List<Reference> references, List<Pin> pins, List<Le
             /** Threads still inside driver callbacks when a drain's deadline passed. */
             DRAIN,
             /** What a bundle still held or had registered through the core when it went: released. */
-            BUNDLE
+            BUNDLE,
+            /**
+             * A driver's probe failed (Linux "probe of X failed with error -N"): what it did was
+             * unwound and the device left to the next driver. The detail has the exception. Since 1.2.
+             */
+            PROBE,
+            /**
+             * A driver's {@code remove} still running when the drain deadline passed: named with its
+             * thread and driver frame. The removal goes on waiting for it (nothing can stop a
+             * thread), as Linux's hung-task detector reports and waits. Since 1.2.
+             */
+            REMOVE,
+            /**
+             * A thread still running a bundle's code after the bundle stopped (a thread it started
+             * and never stopped, or one stuck in it): named with its stack. Since 1.2.
+             */
+            THREAD,
+            /**
+             * A registration a driver made after its binding had ended (an attribute group added
+             * after its {@code remove}): refused with ENODEV, named with the caller. Since 1.2.
+             */
+            REGISTRATION
         }
     }
 }

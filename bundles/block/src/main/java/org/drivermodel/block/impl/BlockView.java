@@ -33,7 +33,7 @@ final class BlockView implements BlockLayer {
 
     @Override
     public Disk addDisk(Device parent, DiskSpec spec, RequestHandler handler) {
-        return registry.add(parent, spec, handler);
+        return registry.add(parent, spec, handler, holder);
     }
 
     @Override

@@ -62,12 +62,18 @@ final class DiskRegistry {
         return disk;
     }
 
-    /** @see org.drivermodel.block.BlockLayer#addDisk */
-    Disk add(Device parent, DiskSpec spec, RequestHandler handler) {
+    /**
+     * @param registrant the bundle registering the disk (its driver's), as reports name it
+     * @see org.drivermodel.block.BlockLayer#addDisk
+     */
+    Disk add(Device parent, DiskSpec spec, RequestHandler handler, String registrant) {
         if (parent == null || spec == null || handler == null) {
             throw new DriverModelException(Errno.EINVAL, "/class/block", "addDisk needs a parent device, a spec and a handler");
         }
-        DiskImpl disk = new DiskImpl(spec, handler, problem -> log.warn("{}", problem));
+        // a problem of the driver (a double completion, a handler that threw) names its disk,
+        // device, driver and bundle; the per-disk counters (DiskStats) count it
+        DiskImpl disk = new DiskImpl(spec, handler, problem -> log.warn("{} [disk of {}, driver {}, {}]", problem,
+                parent.path(), parent.driver().orElse("(unbound)"), registrant));
         synchronized (this) {
             if (disks.containsKey(spec.name())) {
                 throw new DriverModelException(Errno.EEXIST, "/class/block/" + spec.name(), "a disk of that name exists");

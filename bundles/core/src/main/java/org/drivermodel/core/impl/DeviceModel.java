@@ -6,11 +6,14 @@ import java.util.HashMap;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 
+import org.drivermodel.api.Attribute;
 import org.drivermodel.api.AttributeFile;
 import org.drivermodel.api.BundleAction;
 import org.drivermodel.api.DeviceRef;
@@ -28,6 +31,7 @@ import org.drivermodel.core.impl.sysfs.AttributeTree;
 import org.drivermodel.error.DriverModelException;
 import org.drivermodel.error.Errno;
 import org.drivermodel.lifetime.ManagedResources;
+import org.drivermodel.lifetime.OwnerFrames;
 import org.drivermodel.lifetime.RefTracking;
 import org.drivermodel.lifetime.ReleaseFailure;
 import org.osgi.service.log.Logger;
@@ -48,6 +52,9 @@ import org.osgi.service.log.Logger;
  * {@code remove}, as Linux holds {@code device_lock}. The model lock is never taken while
  * a device lock is held by a path that calls out, and a device lock is never taken while the
  * model lock is held.</li>
+ * <li>A driver's {@code remove} is watched ({@link RemoveWatchdog}): past the drain deadline it is
+ * named in the lifetime report from the watchdog's thread, which holds no lock; the removal keeps
+ * waiting for it under that one device lock, so only that device is held up.</li>
  * </ul>
  * Binding is a claim on the driver ({@link DriverEntry#claim}) taken under the device lock
  * before probing; removing a driver first marks it dying and snapshots its claims, then takes
@@ -67,6 +74,7 @@ final class DeviceModel implements DriverCore {
     private final DeferredProbes deferred;
     private final Usage usage;
     private final AsyncProbes async;
+    private final RemoveWatchdog watchdog = new RemoveWatchdog();
     private volatile CoreSettings settings; /* replaced whole by configure() */
 
     /** The model lock: registries only, never held across a call out. */
@@ -91,7 +99,8 @@ final class DeviceModel implements DriverCore {
         RefTracking.setGlobal(settings.refTracking());
         this.deferred = new DeferredProbes(nanoClock);
         LeakHistory leaks = new LeakHistory(log, Clock.systemUTC());
-        this.sysfs = new SysfsLayout(new AttributeTree(settings.drainTimeout()), () -> this.settings.drainTimeout(), leaks);
+        this.sysfs = new SysfsLayout(new AttributeTree(settings.drainTimeout()), () -> this.settings.drainTimeout(), leaks,
+                this::describe);
         this.usage = new Usage(this, log, leaks, uevents, () -> this.settings);
         this.async = new AsyncProbes(log, Math.max(2, Runtime.getRuntime().availableProcessors()));
     }
@@ -99,6 +108,7 @@ final class DeviceModel implements DriverCore {
     /** Stops the probe threads (queued probes still run). Context: the core stopping, after its trackers closed. */
     void close() {
         async.shutdown();
+        watchdog.shutdown();
     }
 
     /** @return who uses what: references, pins, management, the lifetime report */
@@ -271,6 +281,11 @@ final class DeviceModel implements DriverCore {
         if (bus != null && bus.autoprobe) {
             boolean bound = false;
             for (DeviceNode node : devicesOf(info.bus())) {
+                if (!matches(node, entry)) {
+                    // Linux __driver_attach: match first, with no lock, so a device whose lock is
+                    // held for long (a remove that hangs) holds up only the drivers that match it
+                    continue;
+                }
                 if (entry.asyncProbe()) {
                     async.submit(() -> {
                         if (probeIfUnbound(node, entry)) {
@@ -537,6 +552,7 @@ final class DeviceModel implements DriverCore {
                 return ProbeResult.deferred(e);
             }
             log.warn("device {}: probe of driver {} failed: {}", node, driver, e.toString(), e);
+            probeFailed(node, driver, e);
             return ProbeResult.refused(e);
         }
         try {
@@ -581,6 +597,7 @@ final class DeviceModel implements DriverCore {
             node.clearDriverData();
             releaseResources(node, resources);
             driver.unclaim(node);
+            node.setLastBinding(describe(driver));
             log.debug("device {}: unbound from driver {}", node, driver);
             uevents.emit(Uevent.UNBIND, node, driver.info().name());
         }
@@ -598,13 +615,112 @@ final class DeviceModel implements DriverCore {
         }
     }
 
-    /** Calls the driver's remove, containing what it throws. Context: the device lock is held. */
+    /**
+     * Calls the driver's remove, containing what it throws, watched: a remove still running when
+     * the drain deadline passes is named in the lifetime report with its thread and driver frame,
+     * and waited for (unbinding must not go on while the driver may touch its device). Only this
+     * device's lock is held meanwhile: other devices, drivers and bundles are not held up.
+     * Context: the device lock is held.
+     */
     private void callRemove(DeviceNode node, DriverEntry driver) {
+        long start = System.nanoTime();
+        ClassLoader loader = driver.driver().getClass().getClassLoader(); // kept only while the watch is open
+        RemoveWatchdog.Watch watch = watchdog.watch(settings.drainTimeout(),
+                overdue -> removeOverdue(node, driver, loader, overdue));
         try {
             driver.driver().remove(node);
         } catch (Exception | LinkageError e) {
             log.error("device {}: remove of driver {} failed: {}", node, driver, e.toString(), e);
+        } finally {
+            watch.close();
         }
+        if (watch.fired()) {
+            log.warn("device {}: remove of driver {} returned after {} ms, past its deadline", node, driver,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+        }
+    }
+
+    /** Reports a remove past its deadline. Context: the watchdog's thread, no lock held. */
+    private void removeOverdue(DeviceNode node, DriverEntry driver, ClassLoader loader, RemoveWatchdog.Overdue o) {
+        Optional<StackTraceElement> frame = loader == null ? Optional.empty() : new OwnerFrames(loader).firstIn(o.stack());
+        StringBuilder detail = new StringBuilder("remove of driver ").append(describe(driver)).append(" for ")
+                .append(node).append(" still running after ").append(o.waited().toMillis()).append(" ms (drain.timeout.ms)")
+                .append(": thread \"").append(o.thread().getName()).append("\" (id ").append(o.thread().getId())
+                .append(", ").append(o.state()).append(")")
+                .append(frame.map(f -> ", in driver code at " + f).orElse(", no frame of driver code on its stack"));
+        int shown = Math.min(StrayThreads.FRAMES_SHOWN, o.stack().size());
+        for (int i = 0; i < shown; i++) {
+            detail.append("\n      at ").append(o.stack().get(i));
+        }
+        detail.append("\n  the removal waits for it");
+        usage.leaks().record(LifetimeReport.Leak.Kind.REMOVE, node.path(), List.of(o.thread().getName()), detail.toString());
+    }
+
+    /**
+     * Records a failed probe (Linux "probe of X failed with error -N"): the errno of a
+     * {@link DriverModelException}, EIO for anything else thrown. Only text is kept: the exception
+     * references the driver's classes. Context: the device lock is held.
+     */
+    private void probeFailed(DeviceNode node, DriverEntry driver, Throwable e) {
+        Errno errno = e instanceof DriverModelException dme ? dme.errno() : Errno.EIO;
+        String bundle = usage.bundles().describe(driver.info().bundleId());
+        usage.leaks().record(LifetimeReport.Leak.Kind.PROBE, node.path(), List.of(bundle),
+                "probe of " + node.path() + " with driver " + describe(driver) + " failed with error -" + errno.number()
+                        + " (" + errno.name() + "): " + e + "\n" + LeakHistory.stackText(e));
+    }
+
+    /** @return how reports name a driver: {@code bus/name (bundle N (symbolic name))} */
+    private String describe(DriverEntry driver) {
+        return driver + " (" + usage.bundles().describe(driver.info().bundleId()) + ")";
+    }
+
+    /**
+     * Adds an attribute group for the device's current binding.
+     *
+     * @see Device#addAttributes
+     */
+    void addAttributes(DeviceNode node, AttributeGroup<Device> group) {
+        if (group == null) {
+            throw new DriverModelException(Errno.EINVAL, node.path(), "null attribute group");
+        }
+        if (!node.hasBinding()) {
+            throw lateRegistration(node, group, "no driver is bound");
+        }
+        List<AttributeGroup<Device>> groups = List.of(group);
+        try {
+            sysfs.attributesAdded(node, groups, node.state() != DeviceState.PROBING);
+        } catch (DriverModelException e) {
+            if (e.errno() == Errno.ENOENT && !node.hasBinding()) { // the device went meanwhile
+                throw lateRegistration(node, group, "no driver is bound");
+            }
+            throw e;
+        }
+        try {
+            // drained and removed with the binding's other files, before remove
+            node.addDisconnect("attributes " + group.name().orElse("") + group.attributes().stream()
+                    .map(Attribute::name).toList(), () -> sysfs.attributesRemoved(node, groups));
+        } catch (DriverModelException e) {
+            sysfs.attributesRemoved(node, groups);
+            throw lateRegistration(node, group, e.getMessage());
+        }
+    }
+
+    /** Records a registration after the binding ended and returns its ENODEV. Context: any thread, no lock held. */
+    private DriverModelException lateRegistration(DeviceNode node, AttributeGroup<Device> group, String why) {
+        Thread t = Thread.currentThread();
+        String caller = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE).walk(frames -> frames
+                .dropWhile(f -> f.getDeclaringClass() == DeviceModel.class || f.getDeclaringClass() == DeviceNode.class)
+                .findFirst().map(f -> f.toStackTraceElement().toString()).orElse("(unknown)"));
+        String name = group.name().orElse("(unnamed)");
+        String files = group.attributes().stream().map(Attribute::name).toList().toString();
+        String last = node.lastBinding();
+        DriverModelException refusal = new DriverModelException(Errno.ENODEV, node.path(),
+                "attribute group " + name + " " + files + " refused: " + why + " (a registration after remove)");
+        usage.leaks().record(LifetimeReport.Leak.Kind.REGISTRATION, node.path(), List.of(t.getName()),
+                "attribute group " + name + " " + files + " for " + node + " refused with ENODEV: " + why
+                        + (last == null ? "" : "; last bound to driver " + last)
+                        + "; called by thread \"" + t.getName() + "\" at " + caller);
+        return refusal;
     }
 
     /** @return the bus's device attributes; a bus that fails to give them gets none (logged) */

@@ -46,6 +46,8 @@ final class DeviceNode implements Device {
     private volatile Object disconnects; /* CAS via DISCONNECTS: null outside a binding and once taken; NO_DISCONNECTS from
                                             setResources until the first addDisconnect makes the binding's ManagedResources */
     private volatile String override; /* written under lock; null: the bus matches */
+    /* written under lock at unbind: the driver last bound, as text (no reference into its bundle) */
+    private volatile String lastBinding;
     private volatile Object driverData; /* set by the driver during its binding; cleared under lock at unbind */
     private List<AttributeGroup<Device>> driverGroups = List.of(); /* guarded by lock; the bound driver's attributes */
 
@@ -211,6 +213,22 @@ final class DeviceNode implements Device {
     void clearDriverData() {
         assert lock.isHeldByCurrentThread();
         driverData = null;
+    }
+
+    /** Context: device lock held, at unbind. */
+    void setLastBinding(String driver) {
+        assert lock.isHeldByCurrentThread();
+        lastBinding = driver;
+    }
+
+    /** @return the driver last unbound from this device, as reports name it; null if none */
+    String lastBinding() {
+        return lastBinding;
+    }
+
+    @Override
+    public void addAttributes(AttributeGroup<Device> group) {
+        bus.model().addAttributes(this, group);
     }
 
     String override() {

@@ -25,7 +25,8 @@ import org.osgi.service.log.LoggerFactory;
  * accounted to that bundle. On deactivation (the core bundle stopping) it unregisters the
  * service (releasing what client bundles still held), then closes the
  * driver tracker (every device unbound) and then the bus tracker (every device removed):
- * drivers go before their buses, as in Linux.
+ * drivers go before their buses, as in Linux. A {@link StoppedBundleScan} names the threads
+ * still running a driver bundle's code after it stopped.
  */
 @Component(immediate = true, configurationPid = CoreSettings.PID)
 public final class DriverCoreComponent {
@@ -42,13 +43,18 @@ public final class DriverCoreComponent {
 
     private DeviceModel model;
     private UeventQueue uevents;
+    private StoppedBundleScan stoppedBundles;
+    private BundleContext context;
 
     @Activate
     void activate(BundleContext context, Map<String, Object> properties) {
         uevents = new UeventQueue(() -> eventAdmin, log);
         model = new DeviceModel(log, settings(properties, CoreSettings.DEFAULTS), System::nanoTime, uevents);
+        this.context = context;
+        stoppedBundles = new StoppedBundleScan(model.usage().leaks());
+        context.addBundleListener(stoppedBundles);
         buses = new BusTracker(context, model, log);
-        drivers = new DriverTracker(context, model, log);
+        drivers = new DriverTracker(context, model, log, stoppedBundles);
         buses.open();
         drivers.open();
         model.usage().useBundles(new FrameworkBundles(context));
@@ -83,6 +89,7 @@ public final class DriverCoreComponent {
         buses.close();
         model.close();
         uevents.close();
+        context.removeBundleListener(stoppedBundles);
         log.info("driver core stopped");
     }
 }

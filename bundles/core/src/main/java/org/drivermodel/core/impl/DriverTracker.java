@@ -31,11 +31,13 @@ import org.osgi.util.tracker.ServiceTracker;
 final class DriverTracker extends ServiceTracker<Driver, DriverEntry> {
     private final DeviceModel model;
     private final Logger log;
+    private final StoppedBundleScan stoppedBundles;
 
-    DriverTracker(BundleContext context, DeviceModel model, Logger log) {
+    DriverTracker(BundleContext context, DeviceModel model, Logger log, StoppedBundleScan stoppedBundles) {
         super(context, Driver.class, null);
         this.model = model;
         this.log = log;
+        this.stoppedBundles = stoppedBundles;
     }
 
     @Override
@@ -53,6 +55,7 @@ final class DriverTracker extends ServiceTracker<Driver, DriverEntry> {
         if (driver == null) {
             return null;
         }
+        stoppedBundles.watch(bundleId); // its stop is scanned for threads left in its code
         try {
             return model.addDriver(info, driver);
         } catch (DriverModelException e) {

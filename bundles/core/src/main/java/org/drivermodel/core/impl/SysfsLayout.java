@@ -3,6 +3,7 @@ package org.drivermodel.core.impl;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import org.drivermodel.api.Attribute;
@@ -39,11 +40,14 @@ final class SysfsLayout {
     private final AttributeTree tree;
     private final Supplier<Duration> drainDeadline;
     private final LeakHistory leaks;
+    private final Function<DriverEntry, String> describeDriver; /* how reports name a driver and its bundle */
 
-    SysfsLayout(AttributeTree tree, Supplier<Duration> drainDeadline, LeakHistory leaks) {
+    SysfsLayout(AttributeTree tree, Supplier<Duration> drainDeadline, LeakHistory leaks,
+            Function<DriverEntry, String> describeDriver) {
         this.tree = tree;
         this.drainDeadline = drainDeadline;
         this.leaks = leaks;
+        this.describeDriver = describeDriver;
         for (String root : List.of("/devices", "/devices/virtual", "/bus", "/class")) {
             tree.createDirectory(root);
             tree.activate(root);
@@ -146,7 +150,7 @@ final class SysfsLayout {
      * has nothing left to remove. Context: no lock held.
      */
     void deviceRemoved(DeviceNode node) {
-        removeQuietly(node.path());
+        quietly(() -> tree.remove(node.path(), drainDeadline.get()), node.driverEntry());
     }
 
     /**
@@ -170,19 +174,39 @@ final class SysfsLayout {
      */
     void driverUnbinding(DeviceNode node, List<AttributeGroup<Device>> groups) {
         if (!groups.isEmpty()) {
-            quietly(() -> tree.removeGroups(node.path(), groups, drainDeadline.get()));
+            quietly(() -> tree.removeGroups(node.path(), groups, drainDeadline.get()), node.driverEntry());
         }
         removeQuietly(node.path() + "/driver");
     }
 
-    private void removeQuietly(String path) {
-        quietly(() -> tree.remove(path, drainDeadline.get()));
+    /**
+     * Adds attribute groups a driver registers for its binding ({@code Device.addAttributes});
+     * visible at once unless {@code activate} is false (during probe: they appear with the binding).
+     * Context: no model lock needed; the device lock may be held.
+     */
+    void attributesAdded(DeviceNode node, List<AttributeGroup<Device>> groups, boolean activate) {
+        tree.addGroups(node.path(), (Device) node, groups);
+        if (activate) {
+            tree.activate(node.path());
+        }
     }
 
-    /** Runs a removal; ENOENT means it went with its parent already. A drain past its deadline is logged. */
-    private void quietly(Supplier<RemovalReport> removal) {
+    /** Removes them, draining their callbacks. Context: the device lock may be held; no model lock. */
+    void attributesRemoved(DeviceNode node, List<AttributeGroup<Device>> groups) {
+        quietly(() -> tree.removeGroups(node.path(), groups, drainDeadline.get()), node.driverEntry());
+    }
+
+    private void removeQuietly(String path) {
+        quietly(() -> tree.remove(path, drainDeadline.get()), null);
+    }
+
+    /**
+     * Runs a removal; ENOENT means it went with its parent already. A drain past its deadline is
+     * logged, naming the driver whose files they were, if any.
+     */
+    private void quietly(Supplier<RemovalReport> removal, DriverEntry driver) {
         try {
-            report(removal.get());
+            report(removal.get(), driver);
         } catch (DriverModelException e) {
             if (e.errno() != Errno.ENOENT) {
                 throw e;
@@ -191,11 +215,12 @@ final class SysfsLayout {
     }
 
     /** A removal that did not drain is a leak: the threads still inside driver code are named. */
-    private void report(RemovalReport r) {
+    private void report(RemovalReport r, DriverEntry driver) {
         if (!r.drained()) {
             List<String> threads = r.undrained().stream().flatMap(d -> d.occupants().stream())
                     .map(o -> o.thread().getName()).distinct().toList();
-            leaks.record(Leak.Kind.DRAIN, r.path(), threads, r.toString());
+            leaks.record(Leak.Kind.DRAIN, r.path(), threads,
+                    (driver == null ? "" : "files of driver " + describeDriver.apply(driver) + ": ") + r);
         }
     }
 }

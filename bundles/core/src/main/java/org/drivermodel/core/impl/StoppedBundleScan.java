@@ -1,0 +1,66 @@
+package org.drivermodel.core.impl;
+
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+
+import org.drivermodel.api.LifetimeReport.Leak;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleEvent;
+import org.osgi.framework.SynchronousBundleListener;
+
+/**
+ * At the stop of a bundle that registered a driver, looks for threads still running its code —
+ * a thread it started and never stopped, or one stuck in it — and names them in the lifetime
+ * report ({@link Leak.Kind#THREAD}): code running in an unloaded module. A frame is the bundle's
+ * when its class file is one of the bundle's own entries ({@link Bundle#getEntry}, which loads
+ * nothing).
+ *
+ * <p>Concurrency: {@link #watched} is a concurrent set. The framework delivers {@code STOPPED}
+ * synchronously on the stopping thread after the bundle's components were deactivated and its
+ * services unregistered; the scan runs there, holding no core lock, before the stop returns.
+ */
+final class StoppedBundleScan implements SynchronousBundleListener {
+    private final LeakHistory leaks;
+    private final Set<Long> watched = ConcurrentHashMap.newKeySet(); /* bundles that registered a driver */
+
+    StoppedBundleScan(LeakHistory leaks) {
+        this.leaks = leaks;
+    }
+
+    /** A bundle registered a driver: its stops are scanned from now on, until it is uninstalled. */
+    void watch(long bundleId) {
+        watched.add(bundleId);
+    }
+
+    @Override
+    public void bundleChanged(BundleEvent event) {
+        Bundle b = event.getBundle();
+        if (event.getType() == BundleEvent.UNINSTALLED) {
+            watched.remove(b.getBundleId());
+        } else if (event.getType() == BundleEvent.STOPPED && watched.contains(b.getBundleId())) {
+            scan(b);
+        }
+    }
+
+    private void scan(Bundle b) {
+        List<StrayThreads.Stray> strays = StrayThreads.scan(Thread.getAllStackTraces(), name -> owns(b, name),
+                Thread.currentThread());
+        if (strays.isEmpty()) {
+            return;
+        }
+        String bundle = "bundle " + b.getBundleId() + (b.getSymbolicName() == null ? "" : " (" + b.getSymbolicName() + ")");
+        leaks.record(Leak.Kind.THREAD, bundle, strays.stream().map(StrayThreads.Stray::name).toList(),
+                bundle + " stopped with " + strays.size() + " thread(s) still running its code:\n  "
+                        + strays.stream().map(StrayThreads.Stray::describe).collect(Collectors.joining("\n  ")));
+    }
+
+    private static boolean owns(Bundle b, String className) {
+        try {
+            return b.getEntry(StrayThreads.classEntry(className)) != null;
+        } catch (IllegalStateException uninstalled) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package org.drivermodel.core.impl;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * Finds the threads still running a bundle's code after the bundle stopped: a thread the bundle
+ * started and never stopped, or one stuck in its code. Another thread's frames give only class
+ * names, so a frame is the bundle's when its class is one of the bundle's own entries (the
+ * caller's predicate, e.g. {@code Bundle.getEntry}); nothing is loaded.
+ *
+ * <p>Concurrency: stateless; a scan works on a snapshot of the stacks and holds no lock.
+ */
+final class StrayThreads {
+    /** How many frames of a stray thread a report shows: enough to see what it waits for. */
+    static final int FRAMES_SHOWN = 12;
+
+    private StrayThreads() {
+    }
+
+    /**
+     * A thread found running the bundle's code.
+     *
+     * @param name  the thread's name
+     * @param id    its id
+     * @param state its state when scanned
+     * @param frame its innermost frame of the bundle's code
+     * @param stack its stack, innermost first
+     */
+    record Stray(String name, long id, Thread.State state, StackTraceElement frame, List<StackTraceElement> stack) {
+        Stray {
+            stack = List.copyOf(stack);
+        }
+
+        /** @return the report text: the thread, where it is in the bundle's code, its first frames */
+        String describe() {
+            StringBuilder sb = new StringBuilder("\"").append(name).append("\" (id ").append(id).append(", ")
+                    .append(state).append("), in bundle code at ").append(frame);
+            int shown = Math.min(FRAMES_SHOWN, stack.size());
+            for (int i = 0; i < shown; i++) {
+                sb.append("\n      at ").append(stack.get(i));
+            }
+            if (shown < stack.size()) {
+                sb.append("\n      ... ").append(stack.size() - shown).append(" more");
+            }
+            return sb.toString();
+        }
+    }
+
+    /**
+     * @param stacks     the live threads' stacks (as {@link Thread#getAllStackTraces()})
+     * @param ownsClass  whether a class name is one of the bundle's own classes
+     * @param ignored    a thread not to report (the one doing the scan)
+     * @return the threads with a frame of the bundle's code, by thread name
+     */
+    static List<Stray> scan(Map<Thread, StackTraceElement[]> stacks, Predicate<String> ownsClass, Thread ignored) {
+        Map<String, Boolean> verdicts = new HashMap<>();
+        List<Stray> found = new ArrayList<>();
+        for (Map.Entry<Thread, StackTraceElement[]> e : stacks.entrySet()) {
+            Thread t = e.getKey();
+            if (t == ignored) {
+                continue;
+            }
+            for (StackTraceElement frame : e.getValue()) {
+                if (verdicts.computeIfAbsent(frame.getClassName(), ownsClass::test)) {
+                    found.add(new Stray(t.getName(), t.getId(), t.getState(), frame, Arrays.asList(e.getValue())));
+                    break;
+                }
+            }
+        }
+        found.sort((a, b) -> a.name().equals(b.name()) ? Long.compare(a.id(), b.id()) : a.name().compareTo(b.name()));
+        return found;
+    }
+
+    /**
+     * @param className a binary class name, e.g. {@code org.example.Driver$1}
+     * @return the entry of its class file in a bundle, e.g. {@code org/example/Driver$1.class}
+     */
+    static String classEntry(String className) {
+        return className.replace('.', '/') + ".class";
+    }
+}

@@ -1,0 +1,106 @@
+package org.drivermodel.core.impl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The scan for threads still running a stopped bundle's code, and the remove watchdog. */
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class StrayThreadsTest {
+    private static final long DEADLINE_SECONDS = 30;
+
+    /** Stands for a class of the stopped bundle: its thread waits inside it. */
+    static final class BundleCode implements Runnable {
+        private final CountDownLatch inside;
+        private final CountDownLatch release;
+
+        BundleCode(CountDownLatch inside, CountDownLatch release) {
+            this.inside = inside;
+            this.release = release;
+        }
+
+        @Override
+        public void run() {
+            try {
+                park();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        private void park() throws InterruptedException {
+            inside.countDown();
+            release.await(DEADLINE_SECONDS, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aThreadInsideTheBundlesCodeIsFoundWithItsFrameAndOthersAreNot() throws Exception {
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread stray = new Thread(new BundleCode(inside, release), "stray-worker");
+        stray.start();
+        try {
+            assertTrue(inside.await(DEADLINE_SECONDS, TimeUnit.SECONDS));
+            List<StrayThreads.Stray> found = StrayThreads.scan(Thread.getAllStackTraces(),
+                    name -> name.equals(BundleCode.class.getName()), Thread.currentThread());
+            assertEquals(1, found.size(), found.toString());
+            StrayThreads.Stray s = found.get(0);
+            assertEquals("stray-worker", s.name());
+            assertEquals(BundleCode.class.getName(), s.frame().getClassName());
+            assertEquals("park", s.frame().getMethodName());
+            assertTrue(s.describe().startsWith("\"stray-worker\" (id " + stray.getId() + ", "), s.describe());
+            assertTrue(s.describe().contains("in bundle code at ") && s.describe().contains(BundleCode.class.getName() + ".park("),
+                    s.describe());
+
+            assertEquals(List.of(), StrayThreads.scan(Thread.getAllStackTraces(), name -> false, null));
+            assertEquals(List.of(), StrayThreads.scan(Thread.getAllStackTraces(),
+                    name -> name.equals(StrayThreadsTest.class.getName()), Thread.currentThread()),
+                    "the scanning thread itself is left out");
+        } finally {
+            release.countDown();
+            stray.join(TimeUnit.SECONDS.toMillis(DEADLINE_SECONDS));
+        }
+        assertEquals(List.of(), StrayThreads.scan(Thread.getAllStackTraces(),
+                name -> name.equals(BundleCode.class.getName()), Thread.currentThread()), "gone once it returned");
+    }
+
+    @Test
+    void classEntriesAreBundlePaths() {
+        assertEquals("org/example/Driver$1.class", StrayThreads.classEntry("org.example.Driver$1"));
+    }
+
+    @Test
+    void theWatchdogReportsACallbackPastItsDeadlineOnceAndNotOneThatReturnedInTime() throws Exception {
+        RemoveWatchdog dog = new RemoveWatchdog();
+        try {
+            CountDownLatch reported = new CountDownLatch(1);
+            java.util.concurrent.atomic.AtomicReference<RemoveWatchdog.Overdue> overdue = new java.util.concurrent.atomic.AtomicReference<>();
+            RemoveWatchdog.Watch w = dog.watch(Duration.ofMillis(20), o -> {
+                overdue.set(o);
+                reported.countDown();
+            });
+            assertTrue(reported.await(DEADLINE_SECONDS, TimeUnit.SECONDS));
+            w.close();
+            assertTrue(w.fired());
+            assertEquals(Thread.currentThread(), overdue.get().thread());
+            assertTrue(overdue.get().stack().stream().anyMatch(f -> f.getClassName().equals(StrayThreadsTest.class.getName())),
+                    overdue.get().stack().toString());
+
+            RemoveWatchdog.Watch quick = dog.watch(Duration.ofDays(1), o -> {
+                throw new AssertionError("reported a callback that returned");
+            });
+            quick.close();
+            assertTrue(!quick.fired());
+        } finally {
+            dog.shutdown();
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package org.drivermodel.driver.hostile;
+
+import org.drivermodel.api.Device;
+import org.drivermodel.api.Driver;
+import org.drivermodel.api.DriverBinding;
+import org.drivermodel.testkit.HostileHooks;
+import org.drivermodel.vbus.VbusMatch;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+
+/** hostile-remove ({@code b4d0:0002}): its remove hangs (for as long as the test's hook blocks). */
+@Component(service = Driver.class)
+@DriverBinding(bus = "vbus", driver = "hostile-remove")
+@VbusMatch("b4d0:0002")
+public final class HangingRemoveDriver implements Driver {
+    private final Steering steering = new Steering();
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    void bindHooks(HostileHooks h) {
+        steering.bind(h);
+    }
+
+    void unbindHooks(HostileHooks h) {
+        steering.unbind(h);
+    }
+
+    @Override
+    public void probe(Device device) {
+        // binds; nothing to set up
+    }
+
+    @Override
+    public void remove(Device device) {
+        steering.hang("remove", device.path());
+    }
+}

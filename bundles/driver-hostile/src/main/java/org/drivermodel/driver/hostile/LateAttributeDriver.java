@@ -1,0 +1,57 @@
+package org.drivermodel.driver.hostile;
+
+import org.drivermodel.api.Attribute;
+import org.drivermodel.api.AttributeGroup;
+import org.drivermodel.api.Device;
+import org.drivermodel.api.Driver;
+import org.drivermodel.api.DriverBinding;
+import org.drivermodel.testkit.HostileHooks;
+import org.drivermodel.vbus.VbusMatch;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+
+/**
+ * hostile-late ({@code b4d0:0007}): its remove leaves behind a thread, {@code hostile-late <device>},
+ * that registers an attribute group ({@code late}) on the device after the remove has returned
+ * (once the test's hook lets it), and tells the test what came of it.
+ */
+@Component(service = Driver.class)
+@DriverBinding(bus = "vbus", driver = "hostile-late")
+@VbusMatch("b4d0:0007")
+public final class LateAttributeDriver implements Driver {
+    private final Steering steering = new Steering();
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    void bindHooks(HostileHooks h) {
+        steering.bind(h);
+    }
+
+    void unbindHooks(HostileHooks h) {
+        steering.unbind(h);
+    }
+
+    @Override
+    public void probe(Device device) {
+        // binds; the misbehaviour is in remove
+    }
+
+    @Override
+    public void remove(Device device) {
+        String path = device.path();
+        Thread late = new Thread(() -> {
+            steering.hang("late-attribute", path);
+            String result;
+            try {
+                device.addAttributes(AttributeGroup.of(Attribute.<Device>ro("late", d -> "too late\n")));
+                result = "ok";
+            } catch (RuntimeException e) {
+                result = e.toString();
+            }
+            steering.outcome("late-attribute", path, result);
+        }, "hostile-late " + device.name());
+        late.setDaemon(true);
+        late.start();
+    }
+}
