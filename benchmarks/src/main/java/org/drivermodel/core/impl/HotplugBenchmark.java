@@ -73,7 +73,8 @@ public class HotplugBenchmark {
      */
     @State(Scope.Benchmark)
     public static class WarmUp {
-        static final int ROUNDS = 10;
+        /** Plug and unplug rounds; {@code -Dbench.warmup.rounds=N} (benchmarks/run --quick uses 1). */
+        static final int ROUNDS = Integer.getInteger("bench.warmup.rounds", 10);
 
         @Setup(Level.Trial)
         public void warm(Devices d, BenchmarkParams params) throws Exception {

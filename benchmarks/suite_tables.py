@@ -1,0 +1,93 @@
+#!/usr/bin/env python3
+"""Tables of benchmarks/run's figures (issue #7), each ratio from one JMH run.
+
+usage: python3 benchmarks/suite_tables.py DIR
+DIR holds ref.json, hotplug.json, hotplug-100k.json, stop.json and footprint.txt as
+benchmarks/run writes them. Prints Markdown for RESULTS.md.
+"""
+import json, os, re, statistics, sys
+
+d = sys.argv[1]
+
+def load(name):
+    path = os.path.join(d, name)
+    return json.load(open(path)) if os.path.exists(path) else []
+
+def median(b):
+    return statistics.median(x for fork in b["primaryMetric"]["rawData"] for x in fork)
+
+# --- reference get/put -------------------------------------------------------------------
+ref = {(b["benchmark"].rsplit(".", 1)[1], b["mode"]): b for b in load("ref.json")}
+if ref:
+    print("## Reference get and put (RefBenchmark)\n")
+    print("| variant | 1 thread ns/op (median) | 2 threads ns/op (median) | 2t/1t throughput | cost / kref at 1t |")
+    print("|---|---|---|---|---|")
+    kref = median(ref[("a_kref_1t", "avgt")]) * 1000
+    for v in sorted({k[0].rsplit("_", 1)[0] for k in ref}):
+        a1, a2 = ref.get((v + "_1t", "avgt")), ref.get((v + "_2t", "avgt"))
+        t1, t2 = ref.get((v + "_1t", "thrpt")), ref.get((v + "_2t", "thrpt"))
+        n1 = median(a1) * 1000 if a1 else None
+        n2 = f"{median(a2) * 1000:.1f}" if a2 else "–"
+        sc = f"{median(t2) / median(t1):.2f}×" if t1 and t2 else "–"
+        print(f"| {v} | {n1:.1f} | {n2} | {sc} | {n1 / kref:.2f}× |")
+    print()
+
+# --- hotplug -----------------------------------------------------------------------------
+shots = {}
+for b in load("hotplug.json") + load("hotplug-100k.json"):
+    n = int(b["params"]["devices"])
+    shots[(b["benchmark"].rsplit(".", 1)[1], n)] = median(b)  # ms per shot
+if shots:
+    print("## Hotplug in-process (HotplugBenchmark): devices per second, median shot\n")
+    print("| devices | core plug/s | Felix plug/s | core ahead | core unplug/s | Felix unplug/s | core ahead |")
+    print("|---|---|---|---|---|---|---|")
+    counts = sorted({k[1] for k in shots})
+    for n in counts:
+        row = [f"{n:,}"]
+        for op in ("plug", "unplug"):
+            c, f = shots.get((f"core_{op}", n)), shots.get((f"felix_{op}", n))
+            row += [f"{n / c * 1000:,.0f}" if c else "–", f"{n / f * 1000:,.0f}" if f else "–",
+                    f"{f / c:.1f}×" if c and f else "–"]
+        print("| " + " | ".join(row) + " |")
+    print()
+    lo, hi = counts[0], counts[-1]
+    print(f"Per-device cost at {hi:,} over that at {lo:,} (flat: ≤ 1.3×; ≥ 100k/s each way for the core):\n")
+    print("| benchmark | µs/device at {0:,} | µs/device at {1:,} | growth | verdict |".format(lo, hi))
+    print("|---|---|---|---|---|")
+    for name in ("core_plug", "core_unplug", "felix_plug", "felix_unplug"):
+        a, b = shots.get((name, lo)), shots.get((name, hi))
+        if a and b:
+            ua, ub = a * 1000 / lo, b * 1000 / hi
+            verdict = ""
+            if name.startswith("core"):
+                ok = ub / ua <= 1.3 and min(lo / a, hi / b) * 1000 >= 100_000
+                verdict = "PASS" if ok else "MISS"
+            print(f"| {name} | {ua:.2f} | {ub:.2f} | {ub / ua:.2f}× | {verdict} |")
+    print()
+
+# --- stop latency ------------------------------------------------------------------------
+stop = load("stop.json")
+if stop:
+    print("## Driver bundle stop latency (StopLatencyBenchmark)\n")
+    print("| devices bound | stop ms (median) | mean ± 99.9% | target | verdict |")
+    print("|---|---|---|---|---|")
+    for b in sorted(stop, key=lambda b: int(b["params"]["devices"])):
+        n = int(b["params"]["devices"])
+        m = b["primaryMetric"]
+        verdict = ("PASS" if median(b) < 1000 else "MISS") if n >= 10000 else ""
+        print(f"| {n:,} | {median(b):.0f} | {m['score']:.0f} ± {m['scoreError']:.0f} | {'< 1000 ms' if n >= 10000 else ''} | {verdict} |")
+    print()
+
+# --- footprint ---------------------------------------------------------------------------
+fp = os.path.join(d, "footprint.txt")
+if os.path.exists(fp):
+    text = open(fp).read()
+    sides = dict(re.findall(r"FOOTPRINT side=(\S+) devices=\d+ bytes_per_device=(\d+)", text))
+    if sides:
+        print("## Memory per device node (NodeFootprint)\n")
+        core, felix = int(sides["drivermodel"]), int(sides["felix-service-registry"])
+        print("| side | bytes per device | target | verdict |")
+        print("|---|---|---|---|")
+        print(f"| driver core (bound device, default attributes) | {core} | ≤ 1024 | {'PASS' if core <= 1024 else 'MISS'} |")
+        print(f"| Felix service registration, tracked | {felix} | | |")
+        print(f"\ncore / Felix: {core / felix:.2f}×\n")
