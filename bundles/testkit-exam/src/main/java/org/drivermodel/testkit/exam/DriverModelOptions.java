@@ -80,7 +80,7 @@ public final class DriverModelOptions {
         return options.toArray(new Option[0]);
     }
 
-    /** @return the project's sample drivers: vled (vbus 1209:*), vthermal (platform) and ramdisk (vbus 1d6b:0100) */
+    /** @return the project's sample drivers: vled (vbus 1209:0001), vthermal (platform) and ramdisk (vbus 1d6b:0100) */
     public static Option[] sampleDrivers() {
         return SAMPLE_DRIVERS.stream().map(DriverModelOptions::bundle).toArray(Option[]::new);
     }

@@ -83,6 +83,8 @@ public final class UnloadProof {
     public static final int MAX_LOAD_THREADS = 64;
     /** How many rounds over every file each load thread makes, on average, before the stop and after it. */
     private static final int ROUNDS = 2;
+    /** How long the proof waits for load threads that did not end before a failure. */
+    private static final Duration AFTER_FAILURE_JOIN = Duration.ofSeconds(1);
 
     private final BundleContext context;
     private final Bundle bundle;
@@ -256,7 +258,8 @@ public final class UnloadProof {
                 throw fail("no request lost, aborted or completed twice", String.join("; ", wrong));
             }
         } finally {
-            threads.endAndJoin(deadline, frames); // after a failure: end whatever still runs
+            // after a failure: tell the load to end; a thread stuck in the driver is named in it, not waited for
+            threads.endAndJoin(AFTER_FAILURE_JOIN, frames);
         }
         checks = null;
         files = null;
@@ -342,7 +345,6 @@ public final class UnloadProof {
             }
         }
         if (!still.isEmpty()) {
-            threads.endAndJoin(deadline, frames);
             throw fail("no device stays bound to its drivers after its stop", String.join("; ", still));
         }
     }

@@ -1,0 +1,198 @@
+package org.drivermodel.itest;
+
+import static org.drivermodel.itest.Waits.DEADLINE_SECONDS;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertThrows;
+import static org.junit.Assert.assertTrue;
+import static org.ops4j.pax.exam.CoreOptions.composite;
+import static org.ops4j.pax.exam.CoreOptions.options;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import javax.inject.Inject;
+
+import org.drivermodel.api.DriverCore;
+import org.drivermodel.testkit.TestHooks;
+import org.drivermodel.testkit.exam.DriverModelOptions;
+import org.drivermodel.testkit.unload.UnloadProof;
+import org.drivermodel.vbus.VirtualBus;
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerMethod;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+
+/**
+ * The test kit's unload proof can fail, and says why: the test driver (testdrv) passes it when
+ * it behaves, and fails it, naming the property, the bundle and the evidence, when its leaky
+ * product keeps a reference, when a thread stays inside its {@code show} past the stop, and when
+ * its stop outlasts the proof's deadline. Bad arguments and a bundle with nothing to prove are
+ * refused and change nothing.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerMethod.class)
+public class UnloadProofIT {
+    private static final String TESTDRV = "org.drivermodel.driver-test";
+
+    @Inject
+    private BundleContext context;
+
+    @Inject
+    private DriverCore core;
+
+    @Inject
+    private VirtualBus vbus;
+
+    private final Hooks hooks = new Hooks();
+    private ServiceRegistration<TestHooks> registration;
+
+    @Configuration
+    public Option[] config() {
+        return options(composite(TestRuntime.withTestDriver()), DriverModelOptions.unloadProofSettings());
+    }
+
+    /** Counts the driver's late calls; from the {@code blockAt}th show on, blocks one show until released. */
+    static final class Hooks implements TestHooks {
+        final List<String> lateCalls = new CopyOnWriteArrayList<>();
+        final AtomicInteger shows = new AtomicInteger();
+        volatile int blockAt = Integer.MAX_VALUE;
+        final CountDownLatch release = new CountDownLatch(1);
+        final CountDownLatch blocked = new CountDownLatch(1);
+
+        @Override
+        public void show(long generation, String path) {
+            if (shows.incrementAndGet() >= blockAt && blocked.getCount() > 0) {
+                blocked.countDown(); // the first to get here stays; the others go on
+                try {
+                    release.await(2 * DEADLINE_SECONDS, TimeUnit.SECONDS); // bounded, even if the test fails first
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        @Override
+        public void lateCall(long generation, String what) {
+            lateCalls.add(what);
+        }
+    }
+
+    @Before
+    public void hook() {
+        registration = context.registerService(TestHooks.class, hooks, null);
+    }
+
+    @After
+    public void unhook() {
+        hooks.release.countDown();
+        registration.unregister();
+    }
+
+    @Test
+    public void aWellBehavedDriverPassesAndMakesNoLateCall() throws Exception {
+        String dev = plug("7e57:0001");
+        plug("7e57:0002");
+        Bundle testdrv = TestRuntime.installed(context, TESTDRV);
+
+        UnloadProof.assertUnloadsCleanly(context, testdrv);
+
+        assertEquals(Bundle.UNINSTALLED, testdrv.getState());
+        assertTrue("the load reached the driver's show", hooks.shows.get() > 0);
+        assertEquals("the driver saw none of its code run after its deactivation", List.of(), hooks.lateCalls);
+        assertEquals(Optional.empty(), core.device(dev).driver());
+    }
+
+    @Test
+    public void aReferenceTheDriverLeaksFailsTheProofNamingIt() throws Exception {
+        plug("7e57:0001");
+        String leaky = plug("7e57:0bad"); // its probe takes a reference and never puts it
+        Bundle testdrv = TestRuntime.installed(context, TESTDRV);
+
+        AssertionError e = assertThrows(AssertionError.class, () -> UnloadProof.assertUnloadsCleanly(context, testdrv));
+
+        assertTrue(e.getMessage(), e.getMessage().startsWith("unload proof of bundle " + testdrv.getBundleId() + " (" + TESTDRV
+                + "): the core's lifetime report names nothing it left behind: BUNDLE leak of bundle " + testdrv.getBundleId()));
+        assertTrue(e.getMessage(), e.getMessage().contains("reference to " + leaky));
+        assertEquals("the proof stopped there: stopped, not uninstalled", Bundle.RESOLVED, testdrv.getState());
+    }
+
+    @Test
+    public void aThreadLeftInsideTheDriverAfterItsStopFailsTheProofNamingTheThreadAndFrame() throws Exception {
+        plug("7e57:0001");
+        Bundle testdrv = TestRuntime.installed(context, TESTDRV);
+        hooks.blockAt = 50; // a load thread stays in show: the stop waits the core's drain deadline, then goes on
+
+        AssertionError e = assertThrows(AssertionError.class, () -> UnloadProof.assertUnloadsCleanly(context, testdrv));
+
+        assertTrue(e.getMessage(), e.getMessage().startsWith("unload proof of bundle " + testdrv.getBundleId() + " (" + TESTDRV
+                + "): no code of the bundle runs after its stop: \"unload-proof " + TESTDRV + " attributes #"));
+        assertTrue(e.getMessage(), e.getMessage().contains(" at org.drivermodel.driver.test.TestDriver.show("));
+        assertEquals(0, hooks.blocked.getCount());
+    }
+
+    @Test
+    public void aStopThatOutlastsTheDeadlineFailsTheProofNamingWhereItWaits() throws Exception {
+        plug("7e57:0001");
+        Bundle testdrv = TestRuntime.installed(context, TESTDRV);
+        hooks.blockAt = 50; // the stop waits for the thread in show (the core's drain deadline is 5 s)
+
+        AssertionError e = assertThrows(AssertionError.class,
+                () -> UnloadProof.of(context, testdrv).stopDeadline(Duration.ofMillis(500)).run());
+
+        assertTrue(e.getMessage(), e.getMessage().startsWith("unload proof of bundle " + testdrv.getBundleId() + " (" + TESTDRV
+                + "): the stop completes within 500 ms: it has not returned: \"unload-proof stop " + TESTDRV + "\" at "));
+        assertTrue("the thread holding it is named: " + e.getMessage(), e.getMessage().contains(
+                "threads in its code: [\"unload-proof " + TESTDRV + " attributes #"));
+        assertTrue(e.getMessage(), e.getMessage().contains(" at org.drivermodel.driver.test.TestDriver.show("));
+    }
+
+    @Test
+    public void aDriverWithNothingBoundOrABundleWithNoDriverIsRefusedAndNothingChanges() throws Exception {
+        Bundle testdrv = TestRuntime.installed(context, TESTDRV);
+        AssertionError none = assertThrows(AssertionError.class, () -> UnloadProof.assertUnloadsCleanly(context, testdrv));
+        assertEquals("unload proof of bundle " + testdrv.getBundleId() + " (" + TESTDRV + "): precondition: no device is bound"
+                + " to its drivers [vbus/testblk, vbus/testdrv]: plug or declare one first", none.getMessage());
+        assertEquals(Bundle.ACTIVE, testdrv.getState());
+
+        Bundle shell = TestRuntime.installed(context, "org.drivermodel.shell");
+        AssertionError noDriver = assertThrows(AssertionError.class, () -> UnloadProof.assertUnloadsCleanly(context, shell));
+        assertTrue(noDriver.getMessage(), noDriver.getMessage().endsWith("(org.drivermodel.shell): precondition: it registers no driver with the core"));
+        assertEquals(Bundle.ACTIVE, shell.getState());
+
+        testdrv.stop();
+        AssertionError stopped = assertThrows(AssertionError.class, () -> UnloadProof.assertUnloadsCleanly(context, testdrv));
+        assertTrue(stopped.getMessage(), stopped.getMessage().endsWith("precondition: it is not active (state " + Bundle.RESOLVED + ")"));
+    }
+
+    @Test
+    public void badArgumentsAreRefused() {
+        Bundle testdrv = TestRuntime.installed(context, TESTDRV);
+        assertThrows(IllegalArgumentException.class, () -> UnloadProof.of(context, context.getBundle()));
+        assertThrows(IllegalArgumentException.class, () -> UnloadProof.of(context, context.getBundle(0)));
+        assertThrows(IllegalArgumentException.class, () -> UnloadProof.of(context, testdrv).loadThreads(0));
+        assertThrows(IllegalArgumentException.class, () -> UnloadProof.of(context, testdrv).loadThreads(65));
+        assertThrows(IllegalArgumentException.class, () -> UnloadProof.of(context, testdrv).deadline(Duration.ZERO));
+        assertThrows(IllegalArgumentException.class, () -> UnloadProof.of(context, testdrv).stopDeadline(Duration.ofSeconds(-1)));
+        assertThrows(NullPointerException.class, () -> UnloadProof.of(context, null));
+        assertEquals(Bundle.ACTIVE, testdrv.getState());
+    }
+
+    private String plug(String id) {
+        String path = "/devices/vbus/" + vbus.plug(id);
+        assertEquals(Optional.of("testdrv"), core.device(path).driver());
+        return path;
+    }
+}
