@@ -3,6 +3,7 @@ package org.drivermodel.itest;
 import static org.drivermodel.itest.Waits.awaitTrue;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
 import static org.ops4j.pax.exam.CoreOptions.composite;
 import static org.ops4j.pax.exam.CoreOptions.options;
 
@@ -17,6 +18,7 @@ import org.drivermodel.api.DriverCore;
 import org.drivermodel.error.DriverModelException;
 import org.drivermodel.testkit.exam.DriverModelOptions;
 import org.drivermodel.testkit.unload.UnloadProof;
+import org.drivermodel.testkit.unload.UnloadRecord;
 import org.drivermodel.vbus.VirtualBus;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -66,9 +68,14 @@ public class SampleDriversUnloadIT {
         awaitBound(second, "vled");
         Bundle vled = TestRuntime.installed(context, "org.drivermodel.driver-vled");
 
-        UnloadProof.assertUnloadsCleanly(context, vled);
+        UnloadRecord record = UnloadProof.assertUnloadsCleanly(context, vled);
 
         assertEquals(Bundle.UNINSTALLED, vled.getState());
+        assertEquals(List.of("vbus/vled"), record.drivers());
+        assertEquals(List.of(first, second), record.devices());
+        assertTrue(record.toString(), record.attributeFiles().containsAll(List.of(first + "/brightness", second + "/max_brightness")));
+        assertTrue("the load went on against the orphaned files: " + record, record.operationsAfterStop() > 0);
+        assertEquals(List.of(), record.disks());
         assertEquals("the devices stay, unbound", Optional.empty(), core.device(first).driver());
     }
 
@@ -84,9 +91,11 @@ public class SampleDriversUnloadIT {
         awaitTrue("the sensor is polled", () -> Long.parseLong(cat("/devices/platform/thermal0/samples")) >= 3);
         Bundle sensor = TestRuntime.installed(context, "org.drivermodel.driver-sensor");
 
-        UnloadProof.assertUnloadsCleanly(context, sensor);
+        UnloadRecord record = UnloadProof.assertUnloadsCleanly(context, sensor);
 
         assertEquals(Bundle.UNINSTALLED, sensor.getState());
+        assertTrue(record.toString(), record.attributeFiles().containsAll(List.of(
+                "/devices/platform/thermal0/temp1_input", "/devices/platform/thermal0/poll_interval_ms")));
         assertFalse("no poll thread is left", Thread.getAllStackTraces().keySet().stream()
                 .anyMatch(t -> t.getName().startsWith("vthermal-")));
     }
@@ -97,9 +106,12 @@ public class SampleDriversUnloadIT {
         awaitBound(dev, "ramdisk");
         Bundle ramdisk = TestRuntime.installed(context, "org.drivermodel.driver-ramdisk");
 
-        UnloadProof.of(context, ramdisk).loadThreads(3).run();
+        UnloadRecord record = UnloadProof.of(context, ramdisk).loadThreads(3).run();
 
         assertEquals(Bundle.UNINSTALLED, ramdisk.getState());
+        assertEquals(List.of("ram0"), record.disks());
+        assertTrue("block I/O ran: " + record, record.blockOperations() > 0);
+        assertTrue(record.toString(), record.attributeFiles().stream().anyMatch(f -> f.endsWith("/ram0/size")));
         assertEquals("the disk went with its driver", List.of(), core.list("/class/block"));
     }
 

@@ -21,6 +21,7 @@ import org.drivermodel.api.DriverCore;
 import org.drivermodel.testkit.TestHooks;
 import org.drivermodel.testkit.exam.DriverModelOptions;
 import org.drivermodel.testkit.unload.UnloadProof;
+import org.drivermodel.testkit.unload.UnloadRecord;
 import org.drivermodel.vbus.VirtualBus;
 import org.junit.After;
 import org.junit.Before;
@@ -107,9 +108,11 @@ public class UnloadProofIT {
         plug("7e57:0002");
         Bundle testdrv = TestRuntime.installed(context, TESTDRV);
 
-        UnloadProof.assertUnloadsCleanly(context, testdrv);
+        UnloadRecord record = UnloadProof.assertUnloadsCleanly(context, testdrv);
 
         assertEquals(Bundle.UNINSTALLED, testdrv.getState());
+        assertTrue(record.toString(), record.attributeFiles().contains(dev + "/value"));
+        assertTrue(record.toString(), record.operationsAfterStop() > 0);
         assertTrue("the load reached the driver's show", hooks.shows.get() > 0);
         assertEquals("the driver saw none of its code run after its deactivation", List.of(), hooks.lateCalls);
         assertEquals(Optional.empty(), core.device(dev).driver());

@@ -103,10 +103,11 @@ public final class UnloadProof {
      *
      * @param context the test's bundle context: the proof's handles and service uses are its
      * @param bundle  the driver bundle, active, with devices bound to its drivers
+     * @return what the proof did
      * @throws AssertionError naming the first property that does not hold, with its evidence
      */
-    public static void assertUnloadsCleanly(BundleContext context, Bundle bundle) {
-        of(context, bundle).run();
+    public static UnloadRecord assertUnloadsCleanly(BundleContext context, Bundle bundle) {
+        return of(context, bundle).run();
     }
 
     /**
@@ -180,9 +181,10 @@ public final class UnloadProof {
     /**
      * Runs the proof.
      *
+     * @return what the proof did
      * @throws AssertionError naming the first property that does not hold, with its evidence
      */
-    public void run() {
+    public UnloadRecord run() {
         if (bundle.getState() != Bundle.ACTIVE) {
             throw fail("precondition", "it is not active (state " + bundle.getState() + ")");
         }
@@ -192,7 +194,7 @@ public final class UnloadProof {
             throw fail("precondition", "there is no DriverCore service: boot the runtime of DriverModelOptions.runtime()");
         }
         try {
-            prove(core);
+            return prove(core);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw fail("the proof ran to its end", "it was interrupted");
@@ -201,7 +203,7 @@ public final class UnloadProof {
         }
     }
 
-    private void prove(DriverCore core) throws InterruptedException {
+    private UnloadRecord prove(DriverCore core) throws InterruptedException {
         long id = bundle.getBundleId();
         List<String> drivers = new ArrayList<>();
         Set<String> devices = new LinkedHashSet<>();
@@ -221,21 +223,27 @@ public final class UnloadProof {
         }
         Set<LifetimeReport.Leak> leaksBefore = new HashSet<>(core.report().leaks());
         List<AttributeTarget> files = AttributeFiles.under(core, List.copyOf(devices));
+        List<AttributeTarget> targets = files;
         BundleFrames frames = new BundleFrames(bundle);
         WeakReference<ClassLoader> loader = new WeakReference<>(bundle.adapt(BundleWiring.class).getClassLoader());
         String prefix = "unload-proof " + bundle.getSymbolicName();
 
-        LoadTally tally = new LoadTally(expected);
+        LoadTally attributes = new LoadTally(expected);
+        LoadTally blocks = new LoadTally(expected);
         LoadThreads threads = new LoadThreads();
         List<LoadCheck> checks;
-        try (Disks disks = startLoad(core, devices, files, tally, threads, prefix)) {
-            checks = disks == null ? List.of() : disks.loads();
+        List<String> disks = new ArrayList<>();
+        long afterStop;
+        try (Disks started = startLoad(core, devices, files, attributes, blocks, threads, prefix)) {
+            checks = started == null ? List.of() : started.loads();
+            checks.forEach(c -> disks.add(c.what()));
             long round = (long) loadThreads * (files.size() + checks.size());
-            awaitOperations(tally, ROUNDS * round, "the load got under way before the stop", threads, frames);
+            awaitOperations(attributes, blocks, ROUNDS * round, threads, frames);
 
             stopUnderLoad(threads, frames);
-            assertUnbound(core, id, drivers, devices, threads, frames);
-            scanWhileLoading(tally, tally.operations() + ROUNDS * round, threads, frames);
+            long atStop = attributes.operations() + blocks.operations();
+            assertUnbound(core, id, drivers, devices);
+            scanWhileLoading(attributes, blocks, atStop + ROUNDS * round, frames);
             List<String> stuck = threads.endAndJoin(deadline, frames);
             if (!stuck.isEmpty()) {
                 throw fail("the load threads end within " + deadline.toMillis() + " ms", String.join("; ", stuck));
@@ -244,11 +252,14 @@ public final class UnloadProof {
             if (!inside.isEmpty()) {
                 throw fail("no code of the bundle runs after its stop", String.join("; ", inside));
             }
+            afterStop = attributes.operations() + blocks.operations() - atStop;
             assertReportClean(core, leaksBefore, devices);
-            if (tally.unexpectedCount() > 0) {
-                throw fail("the load saw only success and the errors of a device going " + expected,
-                        tally.unexpectedCount() + " unexpected outcome(s), the first: " + tally.unexpectedOutcomes()
-                                + " (" + tally.summary() + ")");
+            for (LoadTally tally : List.of(attributes, blocks)) {
+                if (tally.unexpectedCount() > 0) {
+                    throw fail("the load saw only success and the errors of a device going " + expected,
+                            tally.unexpectedCount() + " unexpected outcome(s), the first: " + tally.unexpectedOutcomes()
+                                    + " (" + tally.summary() + ")");
+                }
             }
             List<String> wrong = new ArrayList<>();
             for (LoadCheck c : checks) {
@@ -262,7 +273,6 @@ public final class UnloadProof {
             threads.endAndJoin(AFTER_FAILURE_JOIN, frames);
         }
         checks = null;
-        files = null;
 
         String refresh = LoaderCollection.uninstallAndRefresh(context, bundle, deadline);
         if (refresh != null) {
@@ -275,28 +285,35 @@ public final class UnloadProof {
                             + " service type), a log entry it made (on Equinox run with org.apache.felix.log.maxSize=1),"
                             + " or a static cache of another bundle");
         }
+        List<String> paths = new ArrayList<>();
+        for (AttributeTarget f : targets) {
+            paths.add(f.path());
+        }
+        return new UnloadRecord(describe(bundle), drivers, List.copyOf(devices), paths, disks,
+                attributes.operations(), blocks.operations(), afterStop);
     }
 
-    private Disks startLoad(DriverCore core, Set<String> devices, List<AttributeTarget> files, LoadTally tally,
-            LoadThreads threads, String prefix) {
+    private Disks startLoad(DriverCore core, Set<String> devices, List<AttributeTarget> files, LoadTally attributes,
+            LoadTally blocks, LoadThreads threads, String prefix) {
         for (int i = 0; i < loadThreads; i++) {
-            threads.start(prefix + " attributes #" + i, new AttributeLoad(core, files, tally, threads));
+            threads.start(prefix + " attributes #" + i, new AttributeLoad(core, files, attributes, threads));
         }
         try {
-            return Disks.start(context, core, path -> under(path, devices), loadThreads, deadline, tally, threads, prefix);
+            return Disks.start(context, core, path -> under(path, devices), loadThreads, deadline, blocks, threads, prefix);
         } catch (NoClassDefFoundError e) { // the block package is not wired to the test kit: no block layer
             return null; // closing a null resource does nothing
         }
     }
 
-    private void awaitOperations(LoadTally tally, long target, String what, LoadThreads threads, BundleFrames frames)
-            throws InterruptedException {
+    private void awaitOperations(LoadTally attributes, LoadTally blocks, long target, LoadThreads threads,
+            BundleFrames frames) throws InterruptedException {
         long end = System.nanoTime() + deadline.toNanos();
-        while (tally.operations() < target) {
+        while (attributes.operations() + blocks.operations() < target) {
             if (System.nanoTime() > end) {
                 List<String> stuck = threads.endAndJoin(Duration.ofMillis(1), frames);
-                throw fail(what, "only " + tally.summary() + " within " + deadline.toMillis() + " ms, of " + target
-                        + " wanted; threads: " + stuck);
+                throw fail("the load got under way before the stop", "attributes: " + attributes.summary() + "; disks: "
+                        + blocks.summary() + " within " + deadline.toMillis() + " ms, of " + target
+                        + " operations wanted; threads: " + stuck);
             }
             Thread.sleep(1);
         }
@@ -326,8 +343,7 @@ public final class UnloadProof {
         }
     }
 
-    private void assertUnbound(DriverCore core, long id, List<String> drivers, Set<String> devices, LoadThreads threads,
-            BundleFrames frames) throws InterruptedException {
+    private void assertUnbound(DriverCore core, long id, List<String> drivers, Set<String> devices) {
         List<String> still = new ArrayList<>();
         for (DriverInfo d : core.drivers()) {
             if (d.bundleId() == id) {
@@ -350,10 +366,10 @@ public final class UnloadProof {
     }
 
     /** Lets the load run on against the orphaned handles, looking for the bundle's code on every thread. */
-    private void scanWhileLoading(LoadTally tally, long target, LoadThreads threads, BundleFrames frames)
+    private void scanWhileLoading(LoadTally attributes, LoadTally blocks, long target, BundleFrames frames)
             throws InterruptedException {
         long end = System.nanoTime() + deadline.toNanos();
-        while (tally.operations() < target && System.nanoTime() < end) { // short of it: the join below says why
+        while (attributes.operations() + blocks.operations() < target && System.nanoTime() < end) { // short of it: the join below says why
             List<String> inside = frames.threadsInside();
             if (!inside.isEmpty()) {
                 throw fail("no code of the bundle runs after its stop", String.join("; ", inside));

@@ -56,7 +56,8 @@ public final class BlockLoad implements LoadCheck {
     }
 
     /** @return the disk's name */
-    public String disk() {
+    @Override
+    public String what() {
         return disk;
     }
 
