@@ -75,15 +75,27 @@ import org.osgi.framework.wiring.BundleWiring;
  * core, a tally and an end flag (see {@code impl}).
  */
 public final class UnloadProof {
-    /** The load threads used unless {@link #loadThreads} says otherwise (per disk, as many again). */
+    /**
+     * The load threads used unless {@link #loadThreads} says otherwise (per disk, as many again):
+     * twice the cores of a small CI machine, enough to race the stop.
+     */
     public static final int DEFAULT_LOAD_THREADS = 4;
-    /** How long each step may take unless {@link #deadline} or {@link #stopDeadline} says otherwise. */
+    /**
+     * How long each step may take unless {@link #deadline} or {@link #stopDeadline} says otherwise:
+     * far above the core's 5 s drain and release deadlines.
+     */
     public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(30);
-    /** The most load threads a proof runs. */
+    /** The most load threads a proof runs: more only measures the scheduler. */
     public static final int MAX_LOAD_THREADS = 64;
-    /** How many rounds over every file each load thread makes, on average, before the stop and after it. */
+    /**
+     * How many rounds over every file each load thread makes, on average, before the stop and after
+     * it: the first opens the kept handles, the second uses them.
+     */
     private static final int ROUNDS = 2;
-    /** How long the proof waits for load threads that did not end before a failure. */
+    /**
+     * How long the proof waits for load threads that did not end before a failure: a thread stuck in
+     * the driver will not end, and is named.
+     */
     private static final Duration AFTER_FAILURE_JOIN = Duration.ofSeconds(1);
 
     private final BundleContext context;
@@ -223,7 +235,6 @@ public final class UnloadProof {
         }
         Set<LifetimeReport.Leak> leaksBefore = new HashSet<>(core.report().leaks());
         List<AttributeTarget> files = AttributeFiles.under(core, List.copyOf(devices));
-        List<AttributeTarget> targets = files;
         BundleFrames frames = new BundleFrames(bundle);
         WeakReference<ClassLoader> loader = new WeakReference<>(bundle.adapt(BundleWiring.class).getClassLoader());
         String prefix = "unload-proof " + bundle.getSymbolicName();
@@ -272,7 +283,6 @@ public final class UnloadProof {
             // after a failure: tell the load to end; a thread stuck in the driver is named in it, not waited for
             threads.endAndJoin(AFTER_FAILURE_JOIN, frames);
         }
-        checks = null;
 
         String refresh = LoaderCollection.uninstallAndRefresh(context, bundle, deadline);
         if (refresh != null) {
@@ -286,7 +296,7 @@ public final class UnloadProof {
                             + " or a static cache of another bundle");
         }
         List<String> paths = new ArrayList<>();
-        for (AttributeTarget f : targets) {
+        for (AttributeTarget f : files) {
             paths.add(f.path());
         }
         return new UnloadRecord(describe(bundle), drivers, List.copyOf(devices), paths, disks,

@@ -16,6 +16,7 @@ import org.osgi.framework.Bundle;
  * and no class, only names, so it pins nothing.
  */
 public final class BundleFrames {
+    /** Frames shown of a thread not in the bundle's code: enough to see what it waits for. */
     private static final int FRAMES_SHOWN = 8;
 
     private final Bundle bundle;

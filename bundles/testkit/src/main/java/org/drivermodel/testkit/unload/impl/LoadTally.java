@@ -22,7 +22,7 @@ import org.drivermodel.error.Errno;
  * kept (their total is counted). Nothing here is guarded by a lock.
  */
 public final class LoadTally {
-    /** How many unexpected outcomes are kept as evidence. */
+    /** How many unexpected outcomes are kept as evidence: the first few say what went wrong, the count says how often. */
     static final int KEPT = 20;
 
     private final Set<Errno> expected;                                  /* immutable */

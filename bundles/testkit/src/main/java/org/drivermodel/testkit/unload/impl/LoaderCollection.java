@@ -19,6 +19,7 @@ import org.osgi.framework.wiring.FrameworkWiring;
  * thread and only counts down a latch.
  */
 public final class LoaderCollection {
+    /** Between collections: lets the reference handler thread clear the weak reference. */
     private static final long GC_PAUSE_MS = 20;
 
     private LoaderCollection() {
