@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.inject.Inject;
@@ -47,6 +48,7 @@ import org.osgi.framework.ServiceRegistration;
 @ExamReactorStrategy(PerMethod.class)
 public class UnloadProofIT {
     private static final String TESTDRV = "org.drivermodel.driver-test";
+    private static final String LOAD_THREADS = "unload-proof " + TESTDRV + " attributes #";
 
     @Inject
     private BundleContext context;
@@ -65,18 +67,22 @@ public class UnloadProofIT {
         return options(composite(TestRuntime.withTestDriver()), DriverModelOptions.unloadProofSettings());
     }
 
-    /** Counts the driver's late calls; from the {@code blockAt}th show on, blocks one show until released. */
+    /**
+     * Counts the driver's shows and late calls; once {@code blockIn} is set, the next show in a
+     * thread whose name starts with it blocks until released.
+     */
     static final class Hooks implements TestHooks {
         final List<String> lateCalls = new CopyOnWriteArrayList<>();
         final AtomicInteger shows = new AtomicInteger();
-        volatile int blockAt = Integer.MAX_VALUE;
+        volatile String blockIn;
+        final AtomicBoolean blocked = new AtomicBoolean();
         final CountDownLatch release = new CountDownLatch(1);
-        final CountDownLatch blocked = new CountDownLatch(1);
 
         @Override
         public void show(long generation, String path) {
-            if (shows.incrementAndGet() >= blockAt && blocked.getCount() > 0) {
-                blocked.countDown(); // the first to get here stays; the others go on
+            shows.incrementAndGet();
+            String in = blockIn;
+            if (in != null && Thread.currentThread().getName().startsWith(in) && blocked.compareAndSet(false, true)) { // the first to get here stays; the others go on
                 try {
                     release.await(2 * DEADLINE_SECONDS, TimeUnit.SECONDS); // bounded, even if the test fails first
                 } catch (InterruptedException e) {
@@ -136,21 +142,21 @@ public class UnloadProofIT {
     public void aThreadLeftInsideTheDriverAfterItsStopFailsTheProofNamingTheThreadAndFrame() throws Exception {
         plug("7e57:0001");
         Bundle testdrv = TestRuntime.installed(context, TESTDRV);
-        hooks.blockAt = 50; // a load thread stays in show: the stop waits the core's drain deadline, then goes on
+        hooks.blockIn = LOAD_THREADS; // one stays in show: the stop waits the core's drain deadline, then goes on
 
         AssertionError e = assertThrows(AssertionError.class, () -> UnloadProof.assertUnloadsCleanly(context, testdrv));
 
         assertTrue(e.getMessage(), e.getMessage().startsWith("unload proof of bundle " + testdrv.getBundleId() + " (" + TESTDRV
                 + "): no code of the bundle runs after its stop: \"unload-proof " + TESTDRV + " attributes #"));
         assertTrue(e.getMessage(), e.getMessage().contains(" at org.drivermodel.driver.test.TestDriver.show("));
-        assertEquals(0, hooks.blocked.getCount());
+        assertTrue(hooks.blocked.get());
     }
 
     @Test
     public void aStopThatOutlastsTheDeadlineFailsTheProofNamingWhereItWaits() throws Exception {
         plug("7e57:0001");
         Bundle testdrv = TestRuntime.installed(context, TESTDRV);
-        hooks.blockAt = 50; // the stop waits for the thread in show (the core's drain deadline is 5 s)
+        hooks.blockIn = LOAD_THREADS; // the stop waits for the thread in show (the core's drain deadline is 5 s)
 
         AssertionError e = assertThrows(AssertionError.class,
                 () -> UnloadProof.of(context, testdrv).stopDeadline(Duration.ofMillis(500)).run());
@@ -160,6 +166,21 @@ public class UnloadProofIT {
         assertTrue("the thread holding it is named: " + e.getMessage(), e.getMessage().contains(
                 "threads in its code: [\"unload-proof " + TESTDRV + " attributes #"));
         assertTrue(e.getMessage(), e.getMessage().contains(" at org.drivermodel.driver.test.TestDriver.show("));
+    }
+
+    @Test
+    public void aShowThatNeverReturnsBeforeTheStopFailsTheProofAndNothingIsStopped() throws Exception {
+        plug("7e57:0001");
+        Bundle testdrv = TestRuntime.installed(context, TESTDRV);
+        hooks.blockIn = "unload-proof survey"; // the proof's first read of each file
+
+        AssertionError e = assertThrows(AssertionError.class,
+                () -> UnloadProof.of(context, testdrv).deadline(Duration.ofMillis(500)).run());
+
+        assertTrue(e.getMessage(), e.getMessage().startsWith("unload proof of bundle " + testdrv.getBundleId() + " (" + TESTDRV
+                + "): its attribute files answer before the stop: the first read of each has not returned within 500 ms:"
+                + " \"unload-proof survey " + TESTDRV + "\" in code of the bundle at org.drivermodel.driver.test.TestDriver.show("));
+        assertEquals(Bundle.ACTIVE, testdrv.getState());
     }
 
     @Test

@@ -234,8 +234,8 @@ public final class UnloadProof {
             throw fail("precondition", "no device is bound to its drivers " + drivers + ": plug or declare one first");
         }
         Set<LifetimeReport.Leak> leaksBefore = new HashSet<>(core.report().leaks());
-        List<AttributeTarget> files = AttributeFiles.under(core, List.copyOf(devices));
         BundleFrames frames = new BundleFrames(bundle);
+        List<AttributeTarget> files = survey(core, devices, frames);
         WeakReference<ClassLoader> loader = new WeakReference<>(bundle.adapt(BundleWiring.class).getClassLoader());
         String prefix = "unload-proof " + bundle.getSymbolicName();
 
@@ -301,6 +301,31 @@ public final class UnloadProof {
         }
         return new UnloadRecord(describe(bundle), drivers, List.copyOf(devices), paths, disks,
                 attributes.operations(), blocks.operations(), afterStop);
+    }
+
+    /** Finds and reads the devices' attribute files once, in a thread of its own: a hostile show may never return. */
+    private List<AttributeTarget> survey(DriverCore core, Set<String> devices, BundleFrames frames)
+            throws InterruptedException {
+        AtomicReference<List<AttributeTarget>> files = new AtomicReference<>();
+        AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        Thread survey = new Thread(() -> {
+            try {
+                files.set(AttributeFiles.under(core, List.copyOf(devices)));
+            } catch (RuntimeException e) { // reported below, in the proof's thread
+                failure.set(e);
+            }
+        }, "unload-proof survey " + bundle.getSymbolicName());
+        survey.setDaemon(true);
+        survey.start();
+        survey.join(deadline.toMillis());
+        if (survey.isAlive()) {
+            throw fail("its attribute files answer before the stop", "the first read of each has not returned within "
+                    + deadline.toMillis() + " ms: " + frames.where(survey));
+        }
+        if (failure.get() != null) {
+            throw fail("its attribute files answer before the stop", "listing and reading them failed: " + failure.get());
+        }
+        return files.get();
     }
 
     private Disks startLoad(DriverCore core, Set<String> devices, List<AttributeTarget> files, LoadTally attributes,
