@@ -38,11 +38,13 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 
 /**
- * The test kit's unload proof can fail, and says why: the test driver (testdrv) passes it when
- * it behaves, and fails it, naming the property, the bundle and the evidence, when its leaky
- * product keeps a reference, when a thread stays inside its {@code show} past the stop, and when
- * its stop outlasts the proof's deadline. Bad arguments and a bundle with nothing to prove are
- * refused and change nothing.
+ * The test kit's unload proof can fail, and says why: the test drivers' bundle passes it when
+ * they behave, and fails it, naming the property, the bundle and the evidence, when testdrv's
+ * leaky product keeps a reference, when a thread stays inside its {@code show} past the stop,
+ * when its stop outlasts the proof's deadline, when a {@code show} never returns before the stop,
+ * when testblk fails requests (EIO) or completes them twice, and when the test itself keeps a
+ * class of the bundle (its loader is not collected). Bad arguments and a bundle with nothing to
+ * prove are refused and change nothing.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerMethod.class)
@@ -60,6 +62,8 @@ public class UnloadProofIT {
     private VirtualBus vbus;
 
     private final Hooks hooks = new Hooks();
+    /** A class of the driver's, kept on purpose by one test. */
+    private Class<?> pinned;
     private ServiceRegistration<TestHooks> registration;
 
     @Configuration
@@ -181,6 +185,46 @@ public class UnloadProofIT {
                 + "): its attribute files answer before the stop: the first read of each has not returned within 500 ms:"
                 + " \"unload-proof survey " + TESTDRV + "\" in code of the bundle at org.drivermodel.driver.test.TestDriver.show("));
         assertEquals(Bundle.ACTIVE, testdrv.getState());
+    }
+
+    @Test
+    public void aBlockHandlerThatFailsRequestsFailsTheProofWithTheErrno() throws Exception {
+        vbus.plug("7eb1:00e0"); // testblk: its handler throws, so every request fails with EIO
+        Bundle testdrv = TestRuntime.installed(context, TESTDRV);
+
+        AssertionError e = assertThrows(AssertionError.class, () -> UnloadProof.assertUnloadsCleanly(context, testdrv));
+
+        assertTrue(e.getMessage(), e.getMessage().startsWith("unload proof of bundle " + testdrv.getBundleId() + " (" + TESTDRV
+                + "): the load saw only success and the errors of a device going [ENOENT, ENODEV]: "));
+        assertTrue(e.getMessage(), e.getMessage().contains("EIO") && e.getMessage().contains("testblk 00e0 fails on purpose"));
+    }
+
+    @Test
+    public void aBlockDriverThatCompletesTwiceFailsTheProof() throws Exception {
+        vbus.plug("7eb1:00d0"); // testblk: completes every request twice
+        Bundle testdrv = TestRuntime.installed(context, TESTDRV);
+
+        AssertionError e = assertThrows(AssertionError.class, () -> UnloadProof.assertUnloadsCleanly(context, testdrv));
+
+        assertTrue(e.getMessage(), e.getMessage().matches("unload proof of bundle " + testdrv.getBundleId() + " \\(" + TESTDRV
+                + "\\): no request lost, aborted or completed twice: disk \\w+: \\d+ request\\(s\\) completed twice"));
+    }
+
+    @Test
+    public void aClassLoaderTheTestKeepsFailsTheProofAfterTheUninstall() throws Exception {
+        plug("7e57:0001");
+        Bundle testdrv = TestRuntime.installed(context, TESTDRV);
+        pinned = testdrv.loadClass("org.drivermodel.driver.test.TestDriver"); // what an @Inject of its service would do
+
+        AssertionError e = assertThrows(AssertionError.class,
+                () -> UnloadProof.of(context, testdrv).deadline(Duration.ofSeconds(2)).run());
+
+        assertEquals("unload proof of bundle " + testdrv.getBundleId() + " (" + TESTDRV + "): its class loader is collected"
+                + " after uninstall and refresh: still reachable after 2000 ms of garbage collection: something keeps it,"
+                + " such as a thread it started, an object of it the test holds (an @Inject field of its service type),"
+                + " a log entry it made (on Equinox run with org.apache.felix.log.maxSize=1), or a static cache of another"
+                + " bundle", e.getMessage());
+        assertEquals("every property before held", Bundle.UNINSTALLED, testdrv.getState());
     }
 
     @Test
