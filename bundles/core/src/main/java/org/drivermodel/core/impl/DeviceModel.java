@@ -760,7 +760,13 @@ final class DeviceModel implements DriverCore {
     private List<DriverEntry> driversOf(String bus) {
         lock.lock();
         try {
-            return drivers.stream().filter(d -> d.info().bus().equals(bus)).toList();
+            List<DriverEntry> onBus = new ArrayList<>(drivers.size()); // on every add: no stream
+            for (DriverEntry d : drivers) {
+                if (d.info().bus().equals(bus)) {
+                    onBus.add(d);
+                }
+            }
+            return onBus;
         } finally {
             lock.unlock();
         }

@@ -2,10 +2,8 @@ package org.drivermodel.core.impl.sysfs;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import org.drivermodel.api.Attribute;
@@ -161,20 +159,13 @@ public final class AttributeTree {
         lock.writeLock().lock();
         try {
             DirNode dir = directory(resolve(c, c.size(), dirPath, Lookup.LIVE, true), dirPath);
-            Set<String> taken = new HashSet<>();
-            for (Node n : dir.children()) {
-                taken.add(n.name);
-            }
+            List<String> adding = new ArrayList<>(); // a handful: checked against each other by a scan
             for (AttributeGroup<O> g : groups) {
                 if (g.name().isPresent()) {
-                    if (!taken.add(g.name().get())) {
-                        throw new DriverModelException(Errno.EEXIST, child(dir, g.name().get()), "exists");
-                    }
+                    checkNewName(dir, adding, g.name().get());
                 } else {
                     for (Attribute<O> a : g.attributes()) {
-                        if (!taken.add(a.name())) {
-                            throw new DriverModelException(Errno.EEXIST, child(dir, a.name()), "exists");
-                        }
+                        checkNewName(dir, adding, a.name());
                     }
                 }
             }
@@ -513,7 +504,11 @@ public final class AttributeTree {
     }
 
     private DirNode parentOf(List<String> c, String path) {
-        return directory(resolve(c, c.size() - 1, path, Lookup.LIVE, true), SysfsPath.join(c, c.size() - 1));
+        Node parent = resolve(c, c.size() - 1, path, Lookup.LIVE, true);
+        if (!(parent instanceof DirNode dir)) { // the parent's path is made for the error only
+            throw new DriverModelException(Errno.EINVAL, SysfsPath.quote(SysfsPath.join(c, c.size() - 1)), "not a directory");
+        }
+        return dir;
     }
 
     private static DirNode directory(Node n, String path) {
@@ -531,6 +526,14 @@ public final class AttributeTree {
         }
         SysfsPath.checkName(path, name);
         return path;
+    }
+
+    /** Adds the name to those being added, or throws EEXIST if the directory or they have it. */
+    private static void checkNewName(DirNode dir, List<String> adding, String name) {
+        if (dir.child(name) != null || adding.contains(name)) {
+            throw new DriverModelException(Errno.EEXIST, child(dir, name), "exists");
+        }
+        adding.add(name);
     }
 
     private static void checkFree(DirNode parent, String name, String path) {

@@ -46,10 +46,16 @@ final class SysfsPath {
         if (path.charAt(0) != '/') {
             throw new DriverModelException(Errno.EINVAL, quote(path), "not an absolute path");
         }
-        List<String> components = new ArrayList<>();
         if (path.length() == 1) {
-            return components;
+            return new ArrayList<>(0);
         }
+        int slashes = 0;
+        for (int i = 0; i < path.length(); i++) {
+            if (path.charAt(i) == '/') {
+                slashes++;
+            }
+        }
+        List<String> components = new ArrayList<>(slashes); // exactly as many: no growing
         int start = 1;
         for (;;) {
             int end = path.indexOf('/', start);
