@@ -36,7 +36,7 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * embedded Felix, tracked by a {@code ServiceTracker} whose {@code addingService} gets the
  * service (the "probe") and whose {@code removedService} ungets it.</li>
  * </ul>
- * Devices per second is N divided by the shot's time; {@code benchmarks/hotplug_ratios.py}
+ * Devices per second is N divided by the shot's time; {@code benchmarks/suite_tables.py}
  * turns the JSON into the table of RESULTS.md (rates, core/Felix ratios, and the per-device
  * cost at 100k over that at 1k, the flatness target).
  */
