@@ -14,7 +14,6 @@ import static org.ops4j.pax.exam.CoreOptions.options;
 
 import java.io.File;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
@@ -106,7 +105,7 @@ public class HostileDriversIT {
     private final BlockingQueue<String> log = new LinkedBlockingQueue<>();
     private final LogListener listener = entry -> log.add(entry.getBundle().getSymbolicName() + " " + entry.getLogLevel()
             + " " + entry.getMessage());
-    private final List<Thread> threads = new ArrayList<>();
+    private final TestThreads threads = new TestThreads();
 
     @Configuration
     public Option[] config() {
@@ -155,9 +154,7 @@ public class HostileDriversIT {
     @After
     public void tearDown() throws InterruptedException {
         hooks.release.countDown();
-        for (Thread t : threads) {
-            t.join(TimeUnit.SECONDS.toMillis(DEADLINE_SECONDS));
-        }
+        threads.awaitAll();
         logReader.removeLogListener(listener);
         hooksRegistration.unregister();
     }
@@ -217,7 +214,7 @@ public class HostileDriversIT {
         assertEquals(DeviceState.UNBINDING, core.device(dev).state());
 
         hooks.release.countDown();
-        join(unbinder);
+        TestThreads.join(unbinder);
         assertEquals(DeviceState.UNBOUND, core.device(dev).state());
         awaitTrue("the late return is logged", () -> log.stream().anyMatch(l -> l.startsWith("org.drivermodel.core WARN device "
                 + dev + ": remove of driver vbus/hostile-remove returned after")));
@@ -287,7 +284,7 @@ public class HostileDriversIT {
         assertTrue(usageReport().contains("DRAIN " + dev + ": files of driver vbus/hostile-show"));
 
         hooks.release.countDown();
-        joinAll();
+        threads.joinAll();
         assertEquals("the read in flight finished", "stuck\n", read.get());
         assertErrno(Errno.ENODEV, value::read);
         value.close();
@@ -459,25 +456,12 @@ public class HostileDriversIT {
                 () -> log.stream().anyMatch(l -> l.contains("settings: ") && l.contains(applied)));
     }
 
-    private interface Body {
-        void run() throws Exception;
-    }
-
-    private Thread start(String name, Body body) {
-        Thread t = new Thread(() -> {
-            try {
-                body.run();
-            } catch (Exception e) {
-                throw new AssertionError(name + " failed", e);
-            }
-        }, name);
-        threads.add(t);
-        t.start();
-        return t;
+    private Thread start(String name, TestThreads.Body body) {
+        return threads.start(name, body);
     }
 
     /** Runs a step on its own thread, failing if it does not finish within the deadline or fails. */
-    private void within(String what, Body body) throws Exception {
+    private void within(String what, TestThreads.Body body) throws Exception {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread t = new Thread(() -> {
             try {
@@ -491,17 +475,6 @@ public class HostileDriversIT {
         assertFalse(what + ": still running after " + DEADLINE_SECONDS + " s", t.isAlive());
         if (failure.get() != null) {
             throw new AssertionError(what + " failed: " + failure.get(), failure.get());
-        }
-    }
-
-    private static void join(Thread t) throws InterruptedException {
-        t.join(TimeUnit.SECONDS.toMillis(DEADLINE_SECONDS));
-        assertFalse(t.getName() + " finished", t.isAlive());
-    }
-
-    private void joinAll() throws InterruptedException {
-        for (Thread t : threads) {
-            join(t);
         }
     }
 

@@ -12,7 +12,6 @@ import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
 import static org.ops4j.pax.exam.CoreOptions.options;
 
 import java.lang.ref.WeakReference;
-import java.util.ArrayList;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
@@ -106,7 +105,7 @@ public class ModuleUnloadIT {
             coreLog.add(entry.getLogLevel() + " " + entry.getMessage());
         }
     };
-    private final List<Thread> threads = new ArrayList<>();
+    private final TestThreads threads = new TestThreads();
 
     /** The Log Service's history is kept at one entry, as in {@link UnloadIT}: on Equinox a kept entry pins its bundle's class loader. */
     @Configuration
@@ -156,9 +155,7 @@ public class ModuleUnloadIT {
         if (b != null) {
             b.countDown();
         }
-        for (Thread t : threads) {
-            t.join(TimeUnit.SECONDS.toMillis(DEADLINE_SECONDS));
-        }
+        threads.awaitAll();
         logReader.removeLogListener(listener);
         hooksRegistration.unregister();
     }
@@ -188,7 +185,7 @@ public class ModuleUnloadIT {
 
         int showsBefore = hooks.shows.get();
         leave.countDown();
-        join(stopper);
+        TestThreads.join(stopper);
         assertTrue(stopped.get());
         assertTrue("the reader inside finished its read: " + read.get(), read.get().startsWith("gen="));
 
@@ -224,7 +221,7 @@ public class ModuleUnloadIT {
         assertTrue(coreLog.stream().anyMatch(l -> l.startsWith("ERROR") && l.contains("leak (DRAIN) of " + dev)));
 
         leave.countDown();
-        join(stuck);
+        TestThreads.join(stuck);
         // the thread left behind ran on in the unloaded module, and the driver saw it: this is
         // what the other tests count to prove that nothing else ever does
         assertEquals(1, hooks.lateCalls.size());
@@ -292,9 +289,7 @@ public class ModuleUnloadIT {
         // the update makes a second class loader, and its refresh may make a third
         awaitTrue("reads of the new generation", () -> hooks.generations.size() >= 2 && reads.get() > after + 200);
         done.set(true);
-        for (Thread t : threads) {
-            join(t);
-        }
+        threads.joinAll();
         assertEquals(List.of(), unexpected);
         assertEquals("calls into the old generation after its stop returned", List.of(), hooks.lateCalls);
         for (String dev : devices) {
@@ -437,27 +432,8 @@ public class ModuleUnloadIT {
                 () -> coreLog.stream().anyMatch(l -> l.contains("settings: ") && l.contains(expected)));
     }
 
-    private interface Body {
-        void run() throws Exception;
-    }
-
-    private Thread start(String name, Body body) {
-        Thread t = new Thread(() -> {
-            try {
-                body.run();
-            } catch (Exception e) {
-                throw new AssertionError(name + " failed", e);
-            }
-        }, name);
-        t.setDaemon(true);
-        threads.add(t);
-        t.start();
-        return t;
-    }
-
-    private static void join(Thread t) throws InterruptedException {
-        t.join(TimeUnit.SECONDS.toMillis(DEADLINE_SECONDS));
-        assertFalse(t.getName() + " finished within " + DEADLINE_SECONDS + " s", t.isAlive());
+    private Thread start(String name, TestThreads.Body body) {
+        return threads.start(name, body);
     }
 
     private static void await(CountDownLatch latch) throws InterruptedException {
