@@ -100,7 +100,7 @@ final class DeviceModel implements DriverCore {
         this.deferred = new DeferredProbes(nanoClock);
         LeakHistory leaks = new LeakHistory(log, Clock.systemUTC());
         this.sysfs = new SysfsLayout(new AttributeTree(settings.drainTimeout()), () -> this.settings.drainTimeout(), leaks,
-                this::describe);
+                DriverEntry::description);
         this.usage = new Usage(this, log, leaks, uevents, () -> this.settings);
         this.async = new AsyncProbes(log, Math.max(2, Runtime.getRuntime().availableProcessors()));
     }
@@ -259,7 +259,7 @@ final class DeviceModel implements DriverCore {
     DriverEntry addDriver(DriverInfo info, org.drivermodel.api.Driver driver) {
         Names.checkBusName(info.bus());
         Names.checkComponent("/bus/" + info.bus() + "/drivers", info.name());
-        DriverEntry entry = new DriverEntry(info, driver);
+        DriverEntry entry = new DriverEntry(info, driver, usage.bundles().describe(info.bundleId())); // no lock held
         lock.lock();
         try {
             for (DriverEntry d : drivers) {
@@ -597,7 +597,7 @@ final class DeviceModel implements DriverCore {
             node.clearDriverData();
             releaseResources(node, resources);
             driver.unclaim(node);
-            node.setLastBinding(describe(driver));
+            node.setLastBinding(driver.description());
             log.debug("device {}: unbound from driver {}", node, driver);
             uevents.emit(Uevent.UNBIND, node, driver.info().name());
         }
@@ -643,7 +643,7 @@ final class DeviceModel implements DriverCore {
     /** Reports a remove past its deadline. Context: the watchdog's thread, no lock held. */
     private void removeOverdue(DeviceNode node, DriverEntry driver, ClassLoader loader, RemoveWatchdog.Overdue o) {
         Optional<StackTraceElement> frame = loader == null ? Optional.empty() : new OwnerFrames(loader).firstIn(o.stack());
-        StringBuilder detail = new StringBuilder("remove of driver ").append(describe(driver)).append(" for ")
+        StringBuilder detail = new StringBuilder("remove of driver ").append(driver.description()).append(" for ")
                 .append(node).append(" still running after ").append(o.waited().toMillis()).append(" ms (drain.timeout.ms)")
                 .append(": thread \"").append(o.thread().getName()).append("\" (id ").append(o.thread().getId())
                 .append(", ").append(o.state()).append(")")
@@ -663,15 +663,9 @@ final class DeviceModel implements DriverCore {
      */
     private void probeFailed(DeviceNode node, DriverEntry driver, Throwable e) {
         Errno errno = e instanceof DriverModelException dme ? dme.errno() : Errno.EIO;
-        String bundle = usage.bundles().describe(driver.info().bundleId());
-        usage.leaks().record(LifetimeReport.Leak.Kind.PROBE, node.path(), List.of(bundle),
-                "probe of " + node.path() + " with driver " + describe(driver) + " failed with error -" + errno.number()
+        usage.leaks().record(LifetimeReport.Leak.Kind.PROBE, node.path(), List.of(driver.bundle()),
+                "probe of " + node.path() + " with driver " + driver.description() + " failed with error -" + errno.number()
                         + " (" + errno.name() + "): " + e + "\n" + LeakHistory.stackText(e));
-    }
-
-    /** @return how reports name a driver: {@code bus/name (bundle N (symbolic name))} */
-    private String describe(DriverEntry driver) {
-        return driver + " (" + usage.bundles().describe(driver.info().bundleId()) + ")";
     }
 
     /**

@@ -29,15 +29,32 @@ final class DriverEntry {
 
     private final DriverInfo info;
     private final Driver driver;
+    private final String bundle;      // "bundle N (bsn)", made once (at registration): reports name the bundle by it
+    private final String description; // "bus/name (bundle N (bsn))"
 
     private State state = State.LIVE; /* guarded by this */
     private final Set<DeviceNode> claimed = new LinkedHashSet<>(); /* guarded by this */
     private volatile boolean listed; /* set once its registration has bound the devices waiting for it: shown in DriverCore.drivers() */
     private final java.util.concurrent.atomic.AtomicInteger leaving = new java.util.concurrent.atomic.AtomicInteger(); /* management commands taking its bundle away now: pins are refused while positive */
 
-    DriverEntry(DriverInfo info, Driver driver) {
+    /**
+     * @param bundle how reports name the driver's bundle, e.g. {@code bundle 12 (org.example.driver)}
+     */
+    DriverEntry(DriverInfo info, Driver driver, String bundle) {
         this.info = info;
         this.driver = driver;
+        this.bundle = bundle;
+        this.description = info.bus() + "/" + info.name() + " (" + bundle + ")";
+    }
+
+    /** @return the driver's bundle, as reports name it */
+    String bundle() {
+        return bundle;
+    }
+
+    /** @return the driver and its bundle, as reports name them */
+    String description() {
+        return description;
     }
 
     DriverInfo info() {
