@@ -12,6 +12,7 @@ import javax.inject.Inject;
 
 import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
+import org.drivermodel.api.BoundDevice;
 import org.drivermodel.api.Device;
 import org.drivermodel.api.DeviceState;
 import org.drivermodel.api.Driver;
@@ -126,7 +127,7 @@ public class BindingIT {
         boolean[] ready = {false};
         Driver needy = new Driver() {
             @Override
-            public void probe(Device device) {
+            public void probe(BoundDevice device) {
                 if (!ready[0]) {
                     throw new DriverModelException(Errno.EPROBE_DEFER, "needy", "waiting for a vled");
                 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Hashtable;
 import java.util.List;
 
+import org.drivermodel.api.BoundDevice;
 import org.drivermodel.api.Device;
 import org.drivermodel.api.Driver;
 import org.drivermodel.api.DriverBinding;
@@ -30,7 +31,7 @@ final class RecordingDriver implements Driver {
     }
 
     @Override
-    public synchronized void probe(Device device) throws Exception {
+    public synchronized void probe(BoundDevice device) throws Exception {
         calls.add("probe " + device.name());
         if (refuse) {
             throw new Exception("refused by test");
@@ -38,7 +39,7 @@ final class RecordingDriver implements Driver {
     }
 
     @Override
-    public synchronized void remove(Device device) {
+    public synchronized void remove(BoundDevice device) {
         calls.add("remove " + device.name());
     }
 

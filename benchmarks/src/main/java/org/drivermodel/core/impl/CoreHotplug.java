@@ -7,6 +7,7 @@ import org.drivermodel.api.Attribute;
 import org.drivermodel.api.AttributeGroup;
 import org.drivermodel.api.Bus;
 import org.drivermodel.api.BusContext;
+import org.drivermodel.api.BoundDevice;
 import org.drivermodel.api.Device;
 import org.drivermodel.api.Driver;
 import org.drivermodel.api.DriverInfo;
@@ -19,7 +20,7 @@ import org.drivermodel.api.DriverInfo;
 final class CoreHotplug {
     private final DeviceModel model = new DeviceModel(NopLogger.INSTANCE);
     private final BenchBus bus = new BenchBus();
-    private final Subsystem ctx = model.attachBus(bus, 1);
+    private final BusHandle ctx = model.attachBus(bus, 1);
     private final BenchDriver driver = new BenchDriver();
 
     CoreHotplug() {
@@ -84,12 +85,12 @@ final class CoreHotplug {
         int removed;
 
         @Override
-        public void probe(Device device) {
+        public void probe(BoundDevice device) {
             probed++;
         }
 
         @Override
-        public void remove(Device device) {
+        public void remove(BoundDevice device) {
             removed++;
         }
     }

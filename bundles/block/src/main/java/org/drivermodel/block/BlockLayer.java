@@ -2,7 +2,7 @@ package org.drivermodel.block;
 
 import java.util.List;
 
-import org.drivermodel.api.Device;
+import org.drivermodel.api.BoundDevice;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -17,14 +17,14 @@ public interface BlockLayer {
      * {@code /class/block/<name>} (and under the device) and goes when the binding ends, before
      * the driver's {@code remove}: the driver needs no remove for it.
      *
-     * @param parent  the device being probed or bound
+     * @param parent  the binding being probed or bound (the driver's handle): the disk goes when it ends
      * @param spec    the disk's shape
      * @param handler where its requests go
      * @return the disk
      * @throws org.drivermodel.error.DriverModelException EEXIST for a taken name, ENODEV if no
      *         driver is being probed or bound on {@code parent}
      */
-    Disk addDisk(Device parent, DiskSpec spec, RequestHandler handler);
+    Disk addDisk(BoundDevice parent, DiskSpec spec, RequestHandler handler);
 
     /**
      * Opens a disk.

@@ -10,7 +10,7 @@
  * orphaned on removal: every operation then gives ENODEV, and a handle pins no driver.
  */
 @Export
-@Version("1.0.0")
+@Version("2.0.0")
 package org.drivermodel.block;
 
 import org.osgi.annotation.bundle.Export;

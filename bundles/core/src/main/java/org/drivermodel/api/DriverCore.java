@@ -49,9 +49,11 @@ public interface DriverCore {
      * whatever {@code drivers_autoprobe} says. Returns after the probe.
      *
      * @throws org.drivermodel.error.DriverModelException ENOENT for an unknown bus, driver
-     *         or device; EBUSY if the device is bound; ENODEV if the driver does not match
-     *         the device (or is on another bus), or its probe refused it; EAGAIN if its
-     *         probe asked to be deferred
+     *         or device; EBUSY if the device is bound (or its lock is held past the drain
+     *         deadline by a probe or remove stuck in driver code); ENODEV if the driver does not
+     *         match the device (or is on another bus); the errno of the probe's
+     *         {@code DriverModelException} if it refused the device, EIO if it threw anything
+     *         else; EAGAIN if its probe asked to be deferred
      */
     void bind(String bus, String driver, String device);
 

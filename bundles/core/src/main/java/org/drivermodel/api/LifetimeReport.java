@@ -92,7 +92,22 @@ public record LifetimeReport(List<Reference> references, List<Pin> pins, List<Le
              * A registration a driver made after its binding had ended (an attribute group added
              * after its {@code remove}): refused with ENODEV, named with the caller. Since 1.2.
              */
-            REGISTRATION
+            REGISTRATION,
+            /**
+             * Driver code threw at the core's boundary (any {@code Throwable}, an {@code Error} as
+             * much as an exception) from a callback other than probe — remove, show, store, a
+             * disconnect, a resource release, an attribute-group getter — or a driver's match
+             * data failed to be read: contained, turned into an errno for the caller, named with
+             * driver, bundle, device and the throwable. Since 2.0.
+             */
+            FAULT,
+            /**
+             * A bundle that registered a driver was uninstalled and refreshed, and its class
+             * loader was still reachable after the release deadline of garbage collection:
+             * something keeps the unloaded module's classes (a thread it left, a static cache of
+             * another bundle). Since 2.0.
+             */
+            LOADER
         }
     }
 }

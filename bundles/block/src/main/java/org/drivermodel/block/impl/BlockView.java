@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-import org.drivermodel.api.Device;
+import org.drivermodel.api.BoundDevice;
 import org.drivermodel.block.BlockLayer;
 import org.drivermodel.block.Disk;
 import org.drivermodel.block.DiskHandle;
@@ -32,7 +32,7 @@ final class BlockView implements BlockLayer {
     }
 
     @Override
-    public Disk addDisk(Device parent, DiskSpec spec, RequestHandler handler) {
+    public Disk addDisk(BoundDevice parent, DiskSpec spec, RequestHandler handler) {
         return registry.add(parent, spec, handler, holder);
     }
 

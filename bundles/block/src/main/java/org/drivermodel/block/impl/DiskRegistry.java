@@ -7,6 +7,7 @@ import java.util.TreeMap;
 
 import org.drivermodel.api.Attribute;
 import org.drivermodel.api.AttributeGroup;
+import org.drivermodel.api.BoundDevice;
 import org.drivermodel.api.Device;
 import org.drivermodel.api.DeviceClass;
 import org.drivermodel.api.DriverCore;
@@ -66,7 +67,7 @@ final class DiskRegistry {
      * @param registrant the bundle registering the disk (its driver's), as reports name it
      * @see org.drivermodel.block.BlockLayer#addDisk
      */
-    Disk add(Device parent, DiskSpec spec, RequestHandler handler, String registrant) {
+    Disk add(BoundDevice parent, DiskSpec spec, RequestHandler handler, String registrant) {
         if (parent == null || spec == null || handler == null) {
             throw new DriverModelException(Errno.EINVAL, "/class/block", "addDisk needs a parent device, a spec and a handler");
         }

@@ -27,11 +27,12 @@ import org.osgi.service.log.LoggerFactory;
  * stays plugged across a stop and start of this bundle) and the {@link Bus} that reports it to
  * the driver core.
  *
- * <p>Concurrency: {@link #hotplug} plays the part of a hub's event thread: it serialises
- * every hardware event (plug, unplug) and the enumeration at attach, so that the core sees
- * the same sequence of adds and removes as the hardware went through. It is held while
- * calling the core (as a Linux hub holds its device lock while adding children), never while
- * the core calls this bus: {@link #match} takes no lock.
+ * <p>Concurrency: {@link #hotplug} guards the hardware table and the context; it is never held
+ * while calling the core, so a probe that blocks in a driver holds up only its own device's plug,
+ * never the other ports. Each port's events still reach the core in hardware order: a plug
+ * reports its device with no lock held and then looks again — if the device was unplugged
+ * meanwhile (the unplug's removal found nothing yet), the plug removes it itself. {@link #match}
+ * takes no lock.
  */
 @Component(service = {Bus.class, VirtualBus.class})
 public final class VirtualBusComponent implements Bus, VirtualBus {
@@ -56,13 +57,15 @@ public final class VirtualBusComponent implements Bus, VirtualBus {
 
     @Override
     public void attach(BusContext newContext) {
+        Map<String, Map<String, String>> plugged;
         hotplug.lock();
         try {
             context = newContext;
-            hardware.forEach(this::report);
+            plugged = new LinkedHashMap<>(hardware);
         } finally {
             hotplug.unlock();
         }
+        plugged.forEach((name, props) -> report(newContext, name, props));
     }
 
     /**
@@ -102,34 +105,46 @@ public final class VirtualBusComponent implements Bus, VirtualBus {
     public String plug(String id) {
         VbusId parsed = VbusId.parse(id);
         Map<String, String> props = Map.of(VENDOR, parsed.vendorHex(), PRODUCT, parsed.productHex());
+        String name;
+        BusContext ctx;
         hotplug.lock();
         try {
-            String name = parsed + "." + (++plugs);
+            name = parsed + "." + (++plugs);
             hardware.put(name, props);
-            report(name, props);
-            return name;
+            ctx = context;
         } finally {
             hotplug.unlock();
         }
+        report(ctx, name, props);
+        return name;
     }
 
     @Override
     public void unplug(String name) {
+        BusContext ctx;
         hotplug.lock();
         try {
             if (name == null || hardware.remove(name) == null) {
                 throw new DriverModelException(Errno.ENOENT, "/devices/" + NAME + "/" + name, "no such device plugged");
             }
-            if (context != null) {
-                try {
-                    context.removeDevice(name);
-                } catch (DriverModelException e) {
-                    // ENODEV: the core let go of the bus; the device goes with it.
-                    log.debug("unplug {}: {}", name, e.getMessage());
-                }
-            }
+            ctx = context;
         } finally {
             hotplug.unlock();
+        }
+        remove(ctx, name);
+    }
+
+    /** Removes a device from the core; one not there (yet, or any more) is not an error. */
+    private void remove(BusContext ctx, String name) {
+        if (ctx == null) {
+            return;
+        }
+        try {
+            ctx.removeDevice(name);
+        } catch (DriverModelException e) {
+            // ENOENT: its plug has not reported it yet (the plug removes it), or it went already;
+            // ENODEV: the core let go of the bus, and the device went with it
+            log.debug("unplug {}: {}", name, e.getMessage());
         }
     }
 
@@ -143,16 +158,31 @@ public final class VirtualBusComponent implements Bus, VirtualBus {
         }
     }
 
-    /** Reports a plugged device to the core, if attached. Context: {@link #hotplug} held. */
-    private void report(String name, Map<String, String> props) {
-        if (context == null) {
+    /**
+     * Reports a plugged device to the core, if attached, then looks again: one unplugged while it
+     * was being reported is removed. Context: no lock held.
+     */
+    private void report(BusContext ctx, String name, Map<String, String> props) {
+        if (ctx == null) {
             return;
         }
         try {
-            context.addDevice(name, props);
+            ctx.addDevice(name, props);
         } catch (DriverModelException e) {
-            // ENODEV: the bus is being detached; the device is enumerated at the next attach.
+            // ENODEV: the bus is being detached, the device is enumerated at the next attach;
+            // EEXIST: an enumeration at attach reported it first
             log.debug("plug {}: {}", name, e.getMessage());
+            return;
+        }
+        boolean unplugged;
+        hotplug.lock();
+        try {
+            unplugged = !hardware.containsKey(name);
+        } finally {
+            hotplug.unlock();
+        }
+        if (unplugged) {
+            remove(ctx, name);
         }
     }
 

@@ -10,8 +10,8 @@ import org.drivermodel.error.DriverModelException;
 import org.drivermodel.error.Errno;
 
 /**
- * A {@link UsagePin} on one binding of a device: held in {@link DeviceNode#pins} from
- * {@link DeviceModel#pin} until it is closed or the binding ends.
+ * A {@link UsagePin} on one binding of a device: held in its {@link Binding}'s pins from
+ * {@link Usage#pin} until it is closed or the binding ends.
  *
  * <p>Concurrency: {@link #state} moves forward only, by CAS; a pin is added to and revoked from
  * its node under the device lock, so a pin is never added to a binding that already ended.
@@ -27,6 +27,7 @@ final class BindingPin implements UsagePin {
         CLOSED
     }
 
+    private final Binding binding;
     private final DeviceNode node;
     private final String driver;     /* bus/name: a pin keeps nothing of the driver itself, so a revoked pin held forever pins no class loader */
     private final String driverName;
@@ -35,8 +36,10 @@ final class BindingPin implements UsagePin {
     private final Consumer<AutoCloseable> onClose; /* tells the holder's accounting that it was closed */
     private final AtomicReference<State> state = new AtomicReference<>(State.HELD);
 
-    BindingPin(DeviceNode node, DriverEntry driver, String holder, String reason, Consumer<AutoCloseable> onClose) {
-        this.node = node;
+    BindingPin(Binding binding, String holder, String reason, Consumer<AutoCloseable> onClose) {
+        DriverEntry driver = binding.driverEntry();
+        this.binding = binding;
+        this.node = binding.node();
         this.driver = driver.toString();
         this.driverName = driver.info().name();
         this.holder = holder;
@@ -88,7 +91,7 @@ final class BindingPin implements UsagePin {
     public void close() {
         for (State s = state.get(); s != State.CLOSED; s = state.get()) {
             if (state.compareAndSet(s, State.CLOSED)) {
-                node.removePin(this);
+                binding.removePin(this);
                 onClose.accept(this);
                 return;
             }

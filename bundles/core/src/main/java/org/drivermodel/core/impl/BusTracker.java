@@ -15,7 +15,7 @@ import org.osgi.util.tracker.ServiceTracker;
  *
  * <p>Concurrency: the tracker's callbacks call the model and the bus with no core lock held.
  */
-final class BusTracker extends ServiceTracker<Bus, Subsystem> {
+final class BusTracker extends ServiceTracker<Bus, BusHandle> {
     private final DeviceModel model;
     private final Logger log;
 
@@ -26,13 +26,13 @@ final class BusTracker extends ServiceTracker<Bus, Subsystem> {
     }
 
     @Override
-    public Subsystem addingService(ServiceReference<Bus> reference) {
+    public BusHandle addingService(ServiceReference<Bus> reference) {
         Bus bus = context.getService(reference);
         if (bus == null) {
             return null;
         }
         long bundleId = reference.getBundle().getBundleId();
-        Subsystem entry;
+        BusHandle entry;
         try {
             entry = model.attachBus(bus, bundleId);
         } catch (DriverModelException e) {
@@ -43,8 +43,8 @@ final class BusTracker extends ServiceTracker<Bus, Subsystem> {
         }
         try {
             bus.attach(entry);
-        } catch (RuntimeException | LinkageError e) {
-            log.error("bus {}: attach failed: {}", entry.name(), e.toString(), e);
+        } catch (Throwable t) { // bus code: contained, the bus is detached again
+            log.error("bus {}: attach failed: {}", entry.subsystem().name(), DriverCall.describe(t));
             model.detachBus(entry);
             context.ungetService(reference);
             return null;
@@ -53,7 +53,7 @@ final class BusTracker extends ServiceTracker<Bus, Subsystem> {
     }
 
     @Override
-    public void removedService(ServiceReference<Bus> reference, Subsystem entry) {
+    public void removedService(ServiceReference<Bus> reference, BusHandle entry) {
         model.detachBus(entry);
         context.ungetService(reference);
     }

@@ -5,13 +5,13 @@ import java.util.Map;
 import org.drivermodel.api.Device;
 import org.drivermodel.api.DeviceClass;
 
-/** The {@link DeviceClass} handle of a registered class: a view of its {@link Subsystem}. */
+/** The {@link DeviceClass} handle of a registered class: a view of its {@link Subsystem} through the {@link Binder}. */
 final class ClassHandle implements DeviceClass {
-    private final DeviceModel model;
+    private final Binder binder;
     private final Subsystem subsystem;
 
-    ClassHandle(DeviceModel model, Subsystem subsystem) {
-        this.model = model;
+    ClassHandle(Binder binder, Subsystem subsystem) {
+        this.binder = binder;
         this.subsystem = subsystem;
     }
 
@@ -22,17 +22,17 @@ final class ClassHandle implements DeviceClass {
 
     @Override
     public Device addDevice(String name, Map<String, String> properties, Device parent) {
-        return model.addClassDevice(subsystem, name, properties == null ? Map.of() : properties, parent);
+        return binder.addClassDevice(subsystem, name, properties == null ? Map.of() : properties, parent);
     }
 
     @Override
     public void removeDevice(String name) {
-        model.removeDevice(subsystem, name);
+        binder.removeDevice(subsystem, name);
     }
 
     @Override
     public void close() {
-        model.unregisterClass(subsystem);
+        binder.retire(subsystem);
     }
 
     @Override

@@ -1,55 +1,47 @@
 package org.drivermodel.core.impl;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.locks.ReentrantLock;
 
-import org.drivermodel.api.AttributeGroup;
 import org.drivermodel.api.Device;
 import org.drivermodel.api.DeviceState;
-import org.drivermodel.error.DriverModelException;
-import org.drivermodel.error.Errno;
-import org.drivermodel.lifetime.ManagedResources;
 import org.drivermodel.lifetime.Ref;
 import org.drivermodel.lifetime.RefCounted;
 
 /**
- * A device node: core-owned, held by anyone, pinning no driver.
+ * A device node: core-owned, held by anyone, pinning no driver. It is data: the node knows its
+ * place in the tree, its current {@link Binding} (if any) and its references, and calls nothing.
+ * Everything a driver may do with the device goes through the binding, never through the node.
  *
  * <p>Concurrency: {@link #lock} is the device lock (Linux {@code device_lock}). It serialises
  * binding and unbinding of this device and is held across the driver's {@code probe} and
- * {@code remove}; it is the only core lock held while driver code runs. While holding it the
- * model takes a {@link DriverEntry}'s monitor or the model lock briefly, never the other way
- * round. {@link #state}, {@link #driver}, {@link #resources} and {@link #override} are
- * written under it and volatile so that queries read them without it. {@link #children} is
- * guarded by the model lock. {@link #pins} is copy-on-write: added and taken under the device
- * lock, removed by a pin's close from any thread, read without a lock. {@link #refs} counts the tracked references to the node (its kobject count): the core holds
- * one while the device is registered, and removal revokes the rest and waits for them.
+ * {@code remove}; it is the only core lock held while driver code runs (see {@link Binder} for
+ * the lock order). {@link #state}, {@link #binding}, {@link #override} and {@link #lastBinding}
+ * are written under it and volatile so that queries read them without it. {@link #children} is
+ * guarded by the model lock ({@link Registry#lock}). {@link #refs} counts the tracked
+ * references to the node (its kobject count): the core holds one while the device is
+ * registered, and removal revokes the rest and waits for them.
  */
 final class DeviceNode implements Device {
-    private final Subsystem bus;
+    /** How reports name the core's own reference to a registered device (left out of them). */
+    static final String REGISTERED_HOLDER = "driver core (registered)";
+
+    private final Subsystem subsystem;
     private final String name;
     private final String path;
     private final Map<String, String> properties;
     private final DeviceNode parent;
 
     /** The device lock: held across probe and remove of this device. */
-    final ReentrantLock lock = new ReentrantLock();
+    final DeviceLock lock = new DeviceLock();
 
     private volatile DeviceState state = DeviceState.UNBOUND; /* written under lock */
-    private volatile DriverEntry driver; /* written under lock; set while PROBING, BOUND, UNBINDING */
-    private volatile ManagedResources resources; /* written under lock; the binding's, while PROBING..UNBINDING */
-    private volatile Object disconnects; /* CAS via DISCONNECTS: null outside a binding and once taken; NO_DISCONNECTS from
-                                            setResources until the first addDisconnect makes the binding's ManagedResources */
+    private volatile Binding binding; /* written under lock; the current binding, PROBING to UNBINDING; else null */
     private volatile String override; /* written under lock; null: the bus matches */
-    /* written under lock at unbind: the driver last bound, as text (no reference into its bundle) */
-    private volatile String lastBinding;
-    private volatile Object driverData; /* set by the driver during its binding; cleared under lock at unbind */
-    private List<AttributeGroup<Device>> driverGroups = List.of(); /* guarded by lock; the bound driver's attributes */
+    private volatile String lastBinding; /* written under lock at unbind: the driver last bound, as text */
+    private long generations; /* guarded by lock; bindings made so far */
 
     private List<DeviceNode> children = List.of(); /* guarded by the model lock; in add order; an ArrayList from the first child */
 
@@ -57,29 +49,11 @@ final class DeviceNode implements Device {
     final RefCounted refs;
     private final Ref registered; /* the core's own reference while the device is registered */
 
-    private static final VarHandle PINS;
-    private static final VarHandle DISCONNECTS;
-    /** {@link #disconnects} of a binding that has registered none yet: most never do. */
-    private static final Object NO_DISCONNECTS = new Object();
-
-    static {
-        try {
-            PINS = MethodHandles.lookup().findVarHandle(DeviceNode.class, "pins", List.class);
-            DISCONNECTS = MethodHandles.lookup().findVarHandle(DeviceNode.class, "disconnects", Object.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    /** The usage pins on the current binding: copy-on-write (CAS via PINS), added and taken under
-     *  the device lock, removed by a pin's close from any thread; most devices have none. */
-    private volatile List<BindingPin> pins = List.of();
-
-    DeviceNode(Subsystem bus, String name, Map<String, String> properties, DeviceNode parent) {
-        this.bus = bus;
+    DeviceNode(Subsystem subsystem, String name, Map<String, String> properties, DeviceNode parent) {
+        this.subsystem = subsystem;
         this.name = name;
         this.parent = parent;
-        this.path = (parent == null ? bus.path() : parent.path()) + "/" + name;
+        this.path = (parent == null ? subsystem.path() : parent.path()) + "/" + name;
         this.properties = Map.copyOf(properties);
         this.refs = new RefCounted(path, () -> { });
         this.registered = refs.get(REGISTERED_HOLDER);
@@ -103,47 +77,15 @@ final class DeviceNode implements Device {
         return List.copyOf(children);
     }
 
-    /** Adds a pin on the current binding. Context: the device lock is held. */
-    void addPin(BindingPin pin) {
-        for (;;) {
-            List<BindingPin> now = pins;
-            List<BindingPin> next = new ArrayList<>(now.size() + 1);
-            next.addAll(now);
-            next.add(pin);
-            if (PINS.compareAndSet(this, now, List.copyOf(next))) {
-                return;
+    /** @return true if this is {@code ancestor} or lies under it in the device tree */
+    boolean isWithin(DeviceNode ancestor) {
+        for (DeviceNode n = this; n != null; n = n.parent) {
+            if (n == ancestor) {
+                return true;
             }
         }
+        return false;
     }
-
-    /** Removes a pin (closed by its holder). Context: any thread. */
-    void removePin(BindingPin pin) {
-        for (;;) {
-            List<BindingPin> now = pins;
-            if (!now.contains(pin)) {
-                return;
-            }
-            List<BindingPin> next = new ArrayList<>(now);
-            next.remove(pin);
-            if (PINS.compareAndSet(this, now, List.copyOf(next))) {
-                return;
-            }
-        }
-    }
-
-    /** @return the pins on the current binding, and forgets them (the binding is ending). Context: the device lock is held. */
-    @SuppressWarnings("unchecked")
-    List<BindingPin> takePins() {
-        return (List<BindingPin>) PINS.getAndSet(this, List.of());
-    }
-
-    /** @return the pins on the current binding; a snapshot. Context: any thread. */
-    List<BindingPin> pins() {
-        return pins;
-    }
-
-    /** How reports name the core's own reference to a registered device (left out of them). */
-    static final String REGISTERED_HOLDER = "driver core (registered)";
 
     /** Revokes every reference and drops the core's own: the start of the removal's wait. */
     void unregisterReferences() {
@@ -152,67 +94,35 @@ final class DeviceNode implements Device {
     }
 
     Subsystem subsystem() {
-        return bus;
-    }
-
-    DriverEntry driverEntry() {
-        return driver;
+        return subsystem;
     }
 
     DeviceNode parentNode() {
         return parent;
     }
 
-    /** Context: device lock held. */
-    void setState(DeviceState state, DriverEntry driver) {
+    /** @return the current binding (probing, bound or unbinding), or null */
+    Binding binding() {
+        return binding;
+    }
+
+    /** @return the generation the next binding gets. Context: device lock held. */
+    long nextGeneration() {
         assert lock.isHeldByCurrentThread();
-        this.driver = driver;
+        return ++generations;
+    }
+
+    /** Context: device lock held. */
+    void setState(DeviceState state, Binding binding) {
+        assert lock.isHeldByCurrentThread();
+        this.binding = binding;
         this.state = state;
-    }
-
-    /** Context: device lock held. */
-    void setResources(ManagedResources resources) {
-        assert lock.isHeldByCurrentThread();
-        if (resources != null) {
-            this.disconnects = NO_DISCONNECTS;
-        }
-        this.resources = resources;
-    }
-
-    /**
-     * Takes the binding's disconnect actions, for the unbind to run them before remove.
-     * Context: device lock held.
-     *
-     * @return them, or null if taken already or none was added
-     */
-    ManagedResources takeDisconnects() {
-        assert lock.isHeldByCurrentThread();
-        Object d = DISCONNECTS.getAndSet(this, null);
-        return d instanceof ManagedResources m ? m : null;
     }
 
     /** Context: device lock held. */
     void setOverride(String override) {
         assert lock.isHeldByCurrentThread();
         this.override = override;
-    }
-
-    /** Context: device lock held. */
-    List<AttributeGroup<Device>> driverGroups() {
-        assert lock.isHeldByCurrentThread();
-        return driverGroups;
-    }
-
-    /** Context: device lock held. */
-    void setDriverGroups(List<AttributeGroup<Device>> groups) {
-        assert lock.isHeldByCurrentThread();
-        driverGroups = groups;
-    }
-
-    /** Drops the driver's state. Context: device lock held, at unbind or failed probe. */
-    void clearDriverData() {
-        assert lock.isHeldByCurrentThread();
-        driverData = null;
     }
 
     /** Context: device lock held, at unbind. */
@@ -226,11 +136,6 @@ final class DeviceNode implements Device {
         return lastBinding;
     }
 
-    @Override
-    public void addAttributes(AttributeGroup<Device> group) {
-        bus.model().addAttributes(this, group);
-    }
-
     String override() {
         return override;
     }
@@ -242,12 +147,12 @@ final class DeviceNode implements Device {
 
     @Override
     public String bus() {
-        return bus.isBus() ? bus.name() : "";
+        return subsystem.isBus() ? subsystem.name() : "";
     }
 
     @Override
     public Optional<String> deviceClass() {
-        return bus.isBus() ? Optional.empty() : Optional.of(bus.name());
+        return subsystem.isBus() ? Optional.empty() : Optional.of(subsystem.name());
     }
 
     @Override
@@ -267,62 +172,13 @@ final class DeviceNode implements Device {
 
     @Override
     public Optional<String> driver() {
-        DriverEntry d = driver;
-        return d == null || state != DeviceState.BOUND ? Optional.empty() : Optional.of(d.info().name());
+        Binding b = binding;
+        return b == null || state != DeviceState.BOUND ? Optional.empty() : Optional.of(b.driverEntry().info().name());
     }
 
     @Override
     public Optional<Device> parent() {
         return Optional.ofNullable(parent);
-    }
-
-    /** @return whether a driver is being probed or bound: its managed resources are open */
-    boolean hasBinding() {
-        return resources != null;
-    }
-
-    @Override
-    public ManagedResources resources() {
-        ManagedResources r = resources;
-        if (r == null) {
-            throw new DriverModelException(Errno.ENODEV, path, "no driver is bound");
-        }
-        return r;
-    }
-
-    @Override
-    public void addDisconnect(String name, AutoCloseable disconnect) {
-        resources(); // ENODEV outside a binding
-        for (;;) {
-            Object d = disconnects;
-            if (d == null) {
-                throw new DriverModelException(Errno.ENODEV, path, "the binding is ending");
-            }
-            if (d instanceof ManagedResources m) {
-                m.add(name, disconnect); // ENODEV if the unbind has run them already
-                return;
-            }
-            DISCONNECTS.compareAndSet(this, NO_DISCONNECTS, new ManagedResources(path + " (disconnect)"));
-        }
-    }
-
-    @Override
-    public void setDriverData(Object data) {
-        resources(); // ENODEV outside a binding
-        driverData = data;
-    }
-
-    @Override
-    public <T> T driverData(Class<T> type) {
-        Object data = driverData;
-        if (data == null || resources == null) {
-            throw new DriverModelException(Errno.ENODEV, path, "no driver data: no driver is bound");
-        }
-        if (!type.isInstance(data)) {
-            throw new DriverModelException(Errno.EINVAL, path,
-                    "driver data is a " + data.getClass().getName() + ", not a " + type.getName());
-        }
-        return type.cast(data);
     }
 
     @Override

@@ -44,6 +44,7 @@ public final class DriverCoreComponent {
     private DeviceModel model;
     private UeventQueue uevents;
     private StoppedBundleScan stoppedBundles;
+    private LoaderWatch loaders;
     private BundleContext context;
 
     @Activate
@@ -51,13 +52,16 @@ public final class DriverCoreComponent {
         uevents = new UeventQueue(() -> eventAdmin, log);
         model = new DeviceModel(log, settings(properties, CoreSettings.DEFAULTS), System::nanoTime, uevents);
         this.context = context;
-        stoppedBundles = new StoppedBundleScan(model.usage().leaks());
+        loaders = new LoaderWatch(model.usage().leaks(), () -> model.settings().releaseTimeout());
+        context.addFrameworkListener(loaders);
+        stoppedBundles = new StoppedBundleScan(model.usage().leaks(), loaders);
         context.addBundleListener(stoppedBundles);
+        // before the trackers open: drivers found at once are named with their bundle's symbolic name
+        model.usage().useBundles(new FrameworkBundles(context));
         buses = new BusTracker(context, model, log);
         drivers = new DriverTracker(context, model, log, stoppedBundles);
         buses.open();
         drivers.open();
-        model.usage().useBundles(new FrameworkBundles(context));
         // bundle-scoped: each client bundle gets its own facade, accounted to it
         registration = context.registerService(DriverCore.class, new CoreServiceFactory(model), null);
         log.info("driver core started");
@@ -90,6 +94,8 @@ public final class DriverCoreComponent {
         model.close();
         uevents.close();
         context.removeBundleListener(stoppedBundles);
+        context.removeFrameworkListener(loaders);
+        loaders.close();
         log.info("driver core stopped");
     }
 }

@@ -35,6 +35,7 @@ final class DriverEntry {
     private State state = State.LIVE; /* guarded by this */
     private final Set<DeviceNode> claimed = new LinkedHashSet<>(); /* guarded by this */
     private volatile boolean listed; /* set once its registration has bound the devices waiting for it: shown in DriverCore.drivers() */
+    private final java.util.concurrent.atomic.AtomicBoolean matchFault = new java.util.concurrent.atomic.AtomicBoolean(); /* its match data failed once: reported */
     private final java.util.concurrent.atomic.AtomicInteger leaving = new java.util.concurrent.atomic.AtomicInteger(); /* management commands taking its bundle away now: pins are refused while positive */
 
     /**
@@ -96,6 +97,20 @@ final class DriverEntry {
     /** @return the devices claimed now, in claim order */
     synchronized List<DeviceNode> claimed() {
         return List.copyOf(claimed);
+    }
+
+    /** @return true the first time its match data fails: report it then, once */
+    boolean firstMatchFault() {
+        return matchFault.compareAndSet(false, true);
+    }
+
+    /** @return the class loader of the driver's class (to find its frames on a stack), or null */
+    ClassLoader loader() {
+        try {
+            return driver.getClass().getClassLoader();
+        } catch (Throwable t) { // a proxy whose getClass fails
+            return null;
+        }
     }
 
     /** @return true if it prefers asynchronous probing ({@link org.drivermodel.api.DriverBinding#asyncProbe()}) */

@@ -72,10 +72,17 @@ final class DriverTracker extends ServiceTracker<Driver, DriverEntry> {
         context.ungetService(reference);
     }
 
+    /**
+     * The driver's description, its service properties copied into JDK values: arrays and
+     * collections become lists, each element checked. A driver's own object in a property (a list
+     * whose elements throw when read, say) would run the driver's code at every match and keep its
+     * class loader; such a driver is refused here, with EINVAL naming the property.
+     */
     private static DriverInfo describe(ServiceReference<Driver> reference, long bundleId) {
         Map<String, Object> props = new HashMap<>();
+        String what0 = "driver service " + reference.getProperty("service.id") + " of bundle " + bundleId;
         for (String key : reference.getPropertyKeys()) {
-            props.put(key, reference.getProperty(key));
+            props.put(key, PropertyValues.copy(what0, key, reference.getProperty(key)));
         }
         String what = "driver service " + props.get("service.id") + " of bundle " + bundleId;
         return new DriverInfo(requireString(props, DriverBinding.DRIVER, what),

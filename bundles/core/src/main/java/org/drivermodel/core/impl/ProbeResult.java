@@ -1,17 +1,20 @@
 package org.drivermodel.core.impl;
 
+import org.drivermodel.error.Errno;
+
 /**
- * What came of offering a device to one driver, and why a probe failed. The cause is handed
- * back to the caller, never kept: an exception from a driver references the driver's classes.
+ * What came of offering a device to one driver, and why a probe failed: only an errno and text,
+ * never the driver's throwable (it references the driver's classes).
  *
  * @param outcome what happened
- * @param cause   the probe's failure, for REFUSED and DEFERRED; else null
+ * @param errno   the failure's errno, for REFUSED and DEFERRED; else null
+ * @param reason  the failure as text, for REFUSED and DEFERRED; else null
  */
-record ProbeResult(Outcome outcome, Throwable cause) {
+record ProbeResult(Outcome outcome, Errno errno, String reason) {
     /** The driver does not match the device, or is dying. */
-    static final ProbeResult NO_MATCH = new ProbeResult(Outcome.NO_MATCH, null);
+    static final ProbeResult NO_MATCH = new ProbeResult(Outcome.NO_MATCH, null, null);
     /** The driver is bound. */
-    static final ProbeResult BOUND = new ProbeResult(Outcome.BOUND, null);
+    static final ProbeResult BOUND = new ProbeResult(Outcome.BOUND, null, null);
 
     /** What happened. */
     enum Outcome {
@@ -25,12 +28,12 @@ record ProbeResult(Outcome outcome, Throwable cause) {
         DEFERRED
     }
 
-    static ProbeResult refused(Throwable cause) {
-        return new ProbeResult(Outcome.REFUSED, cause);
+    static ProbeResult refused(Errno errno, String reason) {
+        return new ProbeResult(Outcome.REFUSED, errno, reason);
     }
 
-    static ProbeResult deferred(Throwable cause) {
-        return new ProbeResult(Outcome.DEFERRED, cause);
+    static ProbeResult deferred(Errno errno, String reason) {
+        return new ProbeResult(Outcome.DEFERRED, errno, reason);
     }
 
     boolean is(Outcome o) {

@@ -9,13 +9,18 @@ import org.drivermodel.api.LifetimeReport.Leak;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleEvent;
 import org.osgi.framework.SynchronousBundleListener;
+import org.osgi.framework.wiring.BundleWiring;
 
 /**
  * At the stop of a bundle that registered a driver, looks for threads still running its code —
  * a thread it started and never stopped, or one stuck in it — and names them in the lifetime
  * report ({@link Leak.Kind#THREAD}): code running in an unloaded module. A frame is the bundle's
  * when its class file is one of the bundle's own entries ({@link Bundle#getEntry}, which loads
- * nothing).
+ * nothing); a thread with no such frame is the bundle's when its context class loader or its own
+ * class is the bundle's (an idle executor worker the driver started in its probe, which ran with
+ * the driver's loader as context loader). The bundle's loader is then handed to the
+ * {@link LoaderWatch}, which checks that it is collected once the bundle is uninstalled and
+ * refreshed.
  *
  * <p>Concurrency: {@link #watched} is a concurrent set. The framework delivers {@code STOPPED}
  * synchronously on the stopping thread after the bundle's components were deactivated and its
@@ -23,10 +28,12 @@ import org.osgi.framework.SynchronousBundleListener;
  */
 final class StoppedBundleScan implements SynchronousBundleListener {
     private final LeakHistory leaks;
+    private final LoaderWatch loaders;
     private final Set<Long> watched = ConcurrentHashMap.newKeySet(); /* bundles that registered a driver */
 
-    StoppedBundleScan(LeakHistory leaks) {
+    StoppedBundleScan(LeakHistory leaks, LoaderWatch loaders) {
         this.leaks = leaks;
+        this.loaders = loaders;
     }
 
     /** A bundle registered a driver: its stops are scanned from now on, until it is uninstalled. */
@@ -39,21 +46,41 @@ final class StoppedBundleScan implements SynchronousBundleListener {
         Bundle b = event.getBundle();
         if (event.getType() == BundleEvent.UNINSTALLED) {
             watched.remove(b.getBundleId());
+            loaders.uninstalled(b.getBundleId());
         } else if (event.getType() == BundleEvent.STOPPED && watched.contains(b.getBundleId())) {
             scan(b);
         }
     }
 
     private void scan(Bundle b) {
+        ClassLoader loader = loaderOf(b);
         List<StrayThreads.Stray> strays = StrayThreads.scan(Thread.getAllStackTraces(), name -> owns(b, name),
+                t -> loader != null && (t.getContextClassLoader() == loader || t.getClass().getClassLoader() == loader),
                 Thread.currentThread());
+        if (loader != null) {
+            loaders.stopped(b.getBundleId(), describe(b), loader);
+        }
         if (strays.isEmpty()) {
             return;
         }
-        String bundle = "bundle " + b.getBundleId() + (b.getSymbolicName() == null ? "" : " (" + b.getSymbolicName() + ")");
+        String bundle = describe(b);
         leaks.record(Leak.Kind.THREAD, bundle, strays.stream().map(StrayThreads.Stray::name).toList(),
                 bundle + " stopped with " + strays.size() + " thread(s) still running its code:\n  "
                         + strays.stream().map(StrayThreads.Stray::describe).collect(Collectors.joining("\n  ")));
+    }
+
+    private static String describe(Bundle b) {
+        return "bundle " + b.getBundleId() + (b.getSymbolicName() == null ? "" : " (" + b.getSymbolicName() + ")");
+    }
+
+    /** @return the bundle's class loader now (its wiring stays until a refresh), or null */
+    private static ClassLoader loaderOf(Bundle b) {
+        try {
+            BundleWiring w = b.adapt(BundleWiring.class);
+            return w == null ? null : w.getClassLoader();
+        } catch (RuntimeException e) { // uninstalled meanwhile
+            return null;
+        }
     }
 
     private static boolean owns(Bundle b, String className) {

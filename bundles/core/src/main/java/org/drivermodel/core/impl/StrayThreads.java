@@ -39,7 +39,9 @@ final class StrayThreads {
         /** @return the report text: the thread, where it is in the bundle's code, its first frames */
         String describe() {
             StringBuilder sb = new StringBuilder("\"").append(name).append("\" (id ").append(id).append(", ")
-                    .append(state).append("), in bundle code at ").append(frame);
+                    .append(state).append(frame == null
+                            ? "), no frame of bundle code (idle: its context class loader or its class is the bundle's)"
+                            : "), in bundle code at " + frame);
             int shown = Math.min(FRAMES_SHOWN, stack.size());
             for (int i = 0; i < shown; i++) {
                 sb.append("\n      at ").append(stack.get(i));
@@ -58,6 +60,16 @@ final class StrayThreads {
      * @return the threads with a frame of the bundle's code, by thread name
      */
     static List<Stray> scan(Map<Thread, StackTraceElement[]> stacks, Predicate<String> ownsClass, Thread ignored) {
+        return scan(stacks, ownsClass, t -> false, ignored);
+    }
+
+    /**
+     * As {@link #scan(Map, Predicate, Thread)}, and also reports a thread with no frame of the bundle
+     * that {@code ownsThread} says is the bundle's (its context class loader or its class is the
+     * bundle's: an idle executor worker the bundle started).
+     */
+    static List<Stray> scan(Map<Thread, StackTraceElement[]> stacks, Predicate<String> ownsClass,
+            Predicate<Thread> ownsThread, Thread ignored) {
         Map<String, Boolean> verdicts = new HashMap<>();
         List<Stray> found = new ArrayList<>();
         for (Map.Entry<Thread, StackTraceElement[]> e : stacks.entrySet()) {
@@ -65,11 +77,15 @@ final class StrayThreads {
             if (t == ignored) {
                 continue;
             }
+            StackTraceElement owned = null;
             for (StackTraceElement frame : e.getValue()) {
                 if (verdicts.computeIfAbsent(frame.getClassName(), ownsClass::test)) {
-                    found.add(new Stray(t.getName(), t.getId(), t.getState(), frame, Arrays.asList(e.getValue())));
+                    owned = frame;
                     break;
                 }
+            }
+            if (owned != null || ownsThread.test(t)) {
+                found.add(new Stray(t.getName(), t.getId(), t.getState(), owned, Arrays.asList(e.getValue())));
             }
         }
         found.sort((a, b) -> a.name().equals(b.name()) ? Long.compare(a.id(), b.id()) : a.name().compareTo(b.name()));

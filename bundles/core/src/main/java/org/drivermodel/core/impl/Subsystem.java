@@ -6,18 +6,17 @@ import java.util.Map;
 
 import org.drivermodel.api.AttributeGroup;
 import org.drivermodel.api.Bus;
-import org.drivermodel.api.BusContext;
 import org.drivermodel.api.Device;
 
 /**
- * What the core keeps of a subsystem: an attached bus (and then it is also the
- * {@link BusContext} the bus holds) or a registered device class. Both own a namespace of
- * devices; only a bus's devices are matched against drivers.
+ * What the core keeps of a subsystem: an attached bus or a registered device class. Both own a
+ * namespace of devices; only a bus's devices are matched against drivers. Data only: the bus
+ * holds a {@link BusHandle}, a class's registrant a {@link ClassHandle}.
  *
- * <p>Concurrency: {@link #state} and {@link #devices} are guarded by the model lock of the
- * {@link DeviceModel} that owns this entry; see there.
+ * <p>Concurrency: {@link #state} and {@link #devices} are guarded by the model lock
+ * ({@link Registry#lock}).
  */
-final class Subsystem implements BusContext {
+final class Subsystem {
     /** A bus (Linux {@code bus_type}) or a class (Linux {@code class}). */
     enum Kind {
         /** Devices on it are matched and bound to drivers; they live under /devices/&lt;bus&gt;. */
@@ -36,7 +35,6 @@ final class Subsystem implements BusContext {
         GONE
     }
 
-    private final DeviceModel model;
     private final Kind kind;
     private final Bus bus; /* null for a class */
     private final String name;
@@ -47,9 +45,7 @@ final class Subsystem implements BusContext {
     volatile boolean autoprobe = true; /* Linux drivers_autoprobe; a plain flag, read without locks */
     final Map<String, DeviceNode> devices = new LinkedHashMap<>(); /* guarded by model.lock; in add order */
 
-    private Subsystem(DeviceModel model, Kind kind, Bus bus, String name, long bundleId,
-            List<AttributeGroup<Device>> classAttributes) {
-        this.model = model;
+    private Subsystem(Kind kind, Bus bus, String name, long bundleId, List<AttributeGroup<Device>> classAttributes) {
         this.kind = kind;
         this.bus = bus;
         this.name = name;
@@ -57,12 +53,12 @@ final class Subsystem implements BusContext {
         this.classAttributes = classAttributes;
     }
 
-    static Subsystem bus(DeviceModel model, Bus bus, String name, long bundleId) {
-        return new Subsystem(model, Kind.BUS, bus, name, bundleId, List.of());
+    static Subsystem bus(Bus bus, String name, long bundleId) {
+        return new Subsystem(Kind.BUS, bus, name, bundleId, List.of());
     }
 
-    static Subsystem deviceClass(DeviceModel model, String name, List<AttributeGroup<Device>> attributes) {
-        return new Subsystem(model, Kind.CLASS, null, name, -1, List.copyOf(attributes));
+    static Subsystem deviceClass(String name, List<AttributeGroup<Device>> attributes) {
+        return new Subsystem(Kind.CLASS, null, name, -1, List.copyOf(attributes));
     }
 
     Kind kind() {
@@ -76,10 +72,6 @@ final class Subsystem implements BusContext {
     /** @return a class's default device attributes; none for a bus (ask the bus) */
     List<AttributeGroup<Device>> classAttributes() {
         return classAttributes;
-    }
-
-    DeviceModel model() {
-        return model;
     }
 
     Bus bus() {
@@ -102,16 +94,6 @@ final class Subsystem implements BusContext {
     /** @return where its devices are linked: /bus/&lt;bus&gt;/devices or /class/&lt;class&gt; */
     String linkDir() {
         return isBus() ? "/bus/" + name + "/devices" : "/class/" + name;
-    }
-
-    @Override
-    public Device addDevice(String deviceName, Map<String, String> properties, Device parent) {
-        return model.addDevice(this, deviceName, properties == null ? Map.of() : properties, parent);
-    }
-
-    @Override
-    public void removeDevice(String deviceName) {
-        model.removeDevice(this, deviceName);
     }
 
     @Override

@@ -3,11 +3,11 @@ package org.drivermodel.core.impl;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
 import java.util.function.Supplier;
 
 import org.drivermodel.api.Attribute;
 import org.drivermodel.api.AttributeGroup;
+import org.drivermodel.api.BoundDevice;
 import org.drivermodel.api.AttributeValues;
 import org.drivermodel.api.Device;
 import org.drivermodel.api.DriverCore;
@@ -40,14 +40,15 @@ final class SysfsLayout {
     private final AttributeTree tree;
     private final Supplier<Duration> drainDeadline;
     private final LeakHistory leaks;
-    private final Function<DriverEntry, String> describeDriver; /* how reports name a driver and its bundle */
+    private final AttributeGroup<Device> coreDeviceAttributes; /* one group for all devices (it holds no device) */
 
-    SysfsLayout(AttributeTree tree, Supplier<Duration> drainDeadline, LeakHistory leaks,
-            Function<DriverEntry, String> describeDriver) {
+    SysfsLayout(AttributeTree tree, Supplier<Duration> drainDeadline, LeakHistory leaks, DriverCore core) {
         this.tree = tree;
         this.drainDeadline = drainDeadline;
         this.leaks = leaks;
-        this.describeDriver = describeDriver;
+        this.coreDeviceAttributes = AttributeGroup.of(Attribute.<Device>rw("driver_override",
+                d -> d.driverOverride().orElse("(null)") + "\n",
+                (d, value, ctx) -> core.setDriverOverride(d.path(), value)));
         for (String root : List.of("/devices", "/devices/virtual", "/bus", "/class")) {
             tree.createDirectory(root);
             tree.activate(root);
@@ -125,7 +126,7 @@ final class SysfsLayout {
      */
     void deviceAdded(DeviceNode node, List<AttributeGroup<Device>> busGroups) {
         List<AttributeGroup<Device>> groups = new ArrayList<>(busGroups.size() + 1);
-        groups.add(CORE_DEVICE_ATTRIBUTES);
+        groups.add(coreDeviceAttributes);
         groups.addAll(busGroups);
         String path = node.path();
         tree.createDirectory(path.substring(0, path.length() - node.name().length() - 1), node.name());
@@ -139,28 +140,23 @@ final class SysfsLayout {
         tree.activate(node.path());
     }
 
-    /** The core's attributes of every device: one group for all devices (it holds no device). */
-    private static final AttributeGroup<Device> CORE_DEVICE_ATTRIBUTES = AttributeGroup.of(Attribute.<Device>rw("driver_override",
-            d -> d.driverOverride().orElse("(null)") + "\n",
-            (d, value, ctx) -> ((DeviceNode) d).subsystem().model().setDriverOverride(d.path(), value)));
-
     /**
      * Removes a device's directory with everything in it (the bus's and the bound driver's
      * attributes, drained, and the driver link) and the links to it, so the unbind that follows
      * has nothing left to remove. Context: no lock held.
      */
-    void deviceRemoved(DeviceNode node) {
-        quietly(() -> tree.remove(node.path(), drainDeadline.get()), node.driverEntry());
+    void deviceRemoved(DeviceNode node, DriverEntry driver) {
+        quietly(() -> tree.remove(node.path(), drainDeadline.get()), driver);
     }
 
     /**
      * Adds a newly bound driver's attributes and the "driver" link. Context: the device lock
      * is held.
      */
-    void driverBound(DeviceNode node, DriverEntry driver, List<AttributeGroup<Device>> groups) {
-        tree.addGroups(node.path(), (Device) node, groups);
+    void driverBound(DeviceNode node, Binding binding, List<AttributeGroup<BoundDevice>> groups) {
+        tree.addGroups(node.path(), (BoundDevice) binding, groups);
         try {
-            tree.createLink(node.path() + "/driver", driverDir(driver));
+            tree.createLink(node.path() + "/driver", driverDir(binding.driverEntry()));
         } catch (DriverModelException e) {
             tree.removeGroups(node.path(), groups, drainDeadline.get());
             throw e;
@@ -172,9 +168,9 @@ final class SysfsLayout {
      * Removes a driver's attributes from a device, draining their callbacks, before its
      * {@code remove} runs. Context: the device lock is held.
      */
-    void driverUnbinding(DeviceNode node, List<AttributeGroup<Device>> groups) {
+    void driverUnbinding(DeviceNode node, Binding binding, List<AttributeGroup<BoundDevice>> groups) {
         if (!groups.isEmpty()) {
-            quietly(() -> tree.removeGroups(node.path(), groups, drainDeadline.get()), node.driverEntry());
+            quietly(() -> tree.removeGroups(node.path(), groups, drainDeadline.get()), binding.driverEntry());
         }
         removeQuietly(node.path() + "/driver");
     }
@@ -184,16 +180,16 @@ final class SysfsLayout {
      * visible at once unless {@code activate} is false (during probe: they appear with the binding).
      * Context: no model lock needed; the device lock may be held.
      */
-    void attributesAdded(DeviceNode node, List<AttributeGroup<Device>> groups, boolean activate) {
-        tree.addGroups(node.path(), (Device) node, groups);
+    void attributesAdded(DeviceNode node, Binding binding, List<AttributeGroup<BoundDevice>> groups, boolean activate) {
+        tree.addGroups(node.path(), (BoundDevice) binding, groups);
         if (activate) {
             tree.activate(node.path());
         }
     }
 
     /** Removes them, draining their callbacks. Context: the device lock may be held; no model lock. */
-    void attributesRemoved(DeviceNode node, List<AttributeGroup<Device>> groups) {
-        quietly(() -> tree.removeGroups(node.path(), groups, drainDeadline.get()), node.driverEntry());
+    void attributesRemoved(DeviceNode node, Binding binding, List<AttributeGroup<BoundDevice>> groups) {
+        quietly(() -> tree.removeGroups(node.path(), groups, drainDeadline.get()), binding.driverEntry());
     }
 
     private void removeQuietly(String path) {
@@ -220,7 +216,7 @@ final class SysfsLayout {
             List<String> threads = r.undrained().stream().flatMap(d -> d.occupants().stream())
                     .map(o -> o.thread().getName()).distinct().toList();
             leaks.record(Leak.Kind.DRAIN, r.path(), threads,
-                    (driver == null ? "" : "files of driver " + describeDriver.apply(driver) + ": ") + r);
+                    (driver == null ? "" : "files of driver " + driver.description() + ": ") + r);
         }
     }
 }

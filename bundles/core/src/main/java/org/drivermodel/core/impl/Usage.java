@@ -33,15 +33,15 @@ final class Usage {
     /** Longest pin reason. */
     static final int MAX_REASON = 200;
 
-    private final DeviceModel model;
+    private final Registry registry;
     private final Logger log;
     private final LeakHistory leaks;
     private final UeventSink uevents;
     private final Supplier<CoreSettings> settings;
     private volatile BundleOps bundles = BundleOps.NONE;
 
-    Usage(DeviceModel model, Logger log, LeakHistory leaks, UeventSink uevents, Supplier<CoreSettings> settings) {
-        this.model = model;
+    Usage(Registry registry, Logger log, LeakHistory leaks, UeventSink uevents, Supplier<CoreSettings> settings) {
+        this.registry = registry;
         this.log = log;
         this.leaks = leaks;
         this.uevents = uevents;
@@ -62,7 +62,7 @@ final class Usage {
 
     /** Takes a tracked reference to a device for {@code holder}. */
     DeviceRef hold(String device, String holder, Consumer<AutoCloseable> onClose) {
-        DeviceNode node = (DeviceNode) model.device(device);
+        DeviceNode node = registry.device(device);
         Ref ref = node.refs.get(holder); // ENODEV if it was removed since the lookup
         return new TrackedDeviceRef(node, ref, onClose);
     }
@@ -73,27 +73,37 @@ final class Usage {
      * block device holds the module of the disk's driver).
      */
     UsagePin pin(String device, String reason, String holder, Consumer<AutoCloseable> onClose) {
-        DeviceNode node = (DeviceNode) model.device(device);
+        DeviceNode node = registry.device(device);
         while (node.deviceClass().isPresent() && node.parentNode() != null) {
             node = node.parentNode();
         }
         checkReason(node.path(), reason);
-        node.lock.lock();
+        lockOrBusy(node);
         try {
-            DriverEntry driver = node.driverEntry();
-            if (node.state() != DeviceState.BOUND || driver == null) {
+            Binding b = node.binding();
+            if (node.state() != DeviceState.BOUND || b == null) {
                 throw new DriverModelException(Errno.ENODEV, node.path(), "no driver is bound");
             }
+            DriverEntry driver = b.driverEntry();
             if (driver.leaving()) {
                 throw new DriverModelException(Errno.EBUSY, node.path(),
                         "the bundle of driver " + driver + " is being stopped, updated or uninstalled");
             }
-            BindingPin pin = new BindingPin(node, driver, holder, reason, onClose);
-            node.addPin(pin);
+            BindingPin pin = new BindingPin(b, holder, reason, onClose);
+            b.addPin(pin);
             log.info("device {}: pinned by {} ({})", node, holder, reason);
             return pin;
         } finally {
             node.lock.unlock();
+        }
+    }
+
+    /** Takes a device lock within the drain deadline, or answers EBUSY (a probe or remove stuck in driver code). */
+    private void lockOrBusy(DeviceNode node) {
+        java.time.Duration deadline = settings.get().drainTimeout();
+        if (!node.lock.lockWithin(deadline)) {
+            throw new DriverModelException(Errno.EBUSY, node.path(), "its probe or remove has not returned within "
+                    + deadline.toMillis() + " ms");
         }
     }
 
@@ -106,10 +116,10 @@ final class Usage {
     }
 
     /** Revokes the pins of a binding that is ending. Context: the device lock is held. */
-    void bindingEnding(DeviceNode node) {
-        for (BindingPin pin : node.takePins()) {
+    void bindingEnding(Binding b) {
+        for (BindingPin pin : b.takePins()) {
             if (pin.revoke()) {
-                log.warn("device {}: {} revoked: the binding of driver {} ended", node, pin, node.driverEntry());
+                log.warn("device {}: {} revoked: the binding of driver {} ended", b.node(), pin, b.driverEntry());
             }
         }
     }
@@ -122,15 +132,18 @@ final class Usage {
         long bundleId = entry.info().bundleId();
         BundleOps ops = bundles;
         String bundle = ops.describe(bundleId);
-        List<DriverEntry> siblings = model.driversOfBundle(bundleId);
+        List<DriverEntry> siblings = registry.driversOfBundle(bundleId);
         siblings.forEach(DriverEntry::leave);
         try {
             List<BindingPin> pins = new ArrayList<>();
             for (DriverEntry d : siblings) {
                 for (DeviceNode node : d.claimed()) {
-                    node.lock.lock(); // waits out a pin being taken
+                    lockOrBusy(node); // waits out a pin being taken
                     try {
-                        pins.addAll(node.pins());
+                        Binding b = node.binding();
+                        if (b != null) {
+                            pins.addAll(b.pins());
+                        }
                     } finally {
                         node.lock.unlock();
                     }
@@ -184,14 +197,17 @@ final class Usage {
     LifetimeReport report() {
         List<LifetimeReport.Reference> references = new ArrayList<>();
         List<LifetimeReport.Pin> pins = new ArrayList<>();
-        for (DeviceNode node : model.nodes()) {
+        for (DeviceNode node : registry.nodes()) {
             for (LeakReport.HolderLeak h : node.refs.verifyNoneHeld().holders()) {
                 if (!h.holder().equals(DeviceNode.REGISTERED_HOLDER)) {
                     references.add(new LifetimeReport.Reference(node.path(), h.holder(), h.count(),
                             h.takenAt().stream().map(LeakHistory::stackText).toList()));
                 }
             }
-            node.pins().forEach(p -> pins.add(p.describe()));
+            Binding b = node.binding();
+            if (b != null) {
+                b.pins().forEach(p -> pins.add(p.describe()));
+            }
         }
         return new LifetimeReport(references, pins, leaks.snapshot());
     }

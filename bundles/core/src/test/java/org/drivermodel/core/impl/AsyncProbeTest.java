@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import org.drivermodel.api.BoundDevice;
 import org.drivermodel.api.Device;
 import org.drivermodel.api.DeviceState;
 import org.drivermodel.api.DriverBinding;
@@ -30,14 +31,14 @@ class AsyncProbeTest {
 
     private final TestLog log = new TestLog();
     private final DeviceModel model = new DeviceModel(log.logger);
-    private final Subsystem bus = model.attachBus(new FakeBus("fake"), 1);
+    private final BusHandle bus = model.attachBus(new FakeBus("fake"), 1);
     private final CountDownLatch probing = new CountDownLatch(1);
     private final CountDownLatch release = new CountDownLatch(1);
 
     /** Probes asynchronously; its probe of device "slow" waits for the test. */
     private final FakeDriver driver = new FakeDriver("lazy") {
         @Override
-        void onProbe(Device device) throws Exception {
+        void onProbe(BoundDevice device) throws Exception {
             if (device.name().equals("slow")) {
                 probing.countDown();
                 assertTrue(release.await(LONG.toSeconds(), TimeUnit.SECONDS));

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.drivermodel.api.BoundDevice;
 import org.drivermodel.api.Device;
 import org.drivermodel.api.DeviceState;
 import org.drivermodel.error.DriverModelException;
@@ -31,7 +32,7 @@ class BindingSemanticsTest {
     private final List<String> uevents = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final AtomicLong clock = new AtomicLong();
     private final DeviceModel model = new DeviceModel(log.logger, CoreSettings.DEFAULTS, clock::get, (action, device, driver) -> uevents.add(action + " " + device.name() + (driver == null ? "" : " " + driver)));
-    private final Subsystem ctx = model.attachBus(new FakeBus("fake"), 1);
+    private final BusHandle ctx = model.attachBus(new FakeBus("fake"), 1);
 
 
     private List<String> state() {
@@ -50,13 +51,13 @@ class BindingSemanticsTest {
         List<String> events = new ArrayList<>();
         FakeDriver d = new FakeDriver("d") {
             @Override
-            void onProbe(Device device) {
+            void onProbe(BoundDevice device) {
                 device.resources().add("irq", () -> events.add("free irq"));
                 device.resources().add("timer", () -> events.add("stop timer"));
             }
 
             @Override
-            public void remove(Device device) {
+            public void remove(BoundDevice device) {
                 super.remove(device);
                 events.add("remove");
             }
@@ -66,7 +67,7 @@ class BindingSemanticsTest {
         assertEquals(List.of(), events);
         ctx.removeDevice("d1");
         assertEquals(List.of("remove", "stop timer", "free irq"), events);
-        assertErrno(Errno.ENODEV, dev::resources);
+        assertErrno(Errno.ENODEV, d.handles.get("d1")::resources);
     }
 
     @Test
@@ -74,7 +75,7 @@ class BindingSemanticsTest {
         List<String> events = new ArrayList<>();
         FakeDriver d = new FakeDriver("d") {
             @Override
-            void onProbe(Device device) throws Exception {
+            void onProbe(BoundDevice device) throws Exception {
                 device.resources().add("a", () -> events.add("release a"));
                 device.resources().add("b", () -> events.add("release b"));
                 refused(device);
@@ -92,7 +93,7 @@ class BindingSemanticsTest {
         ManagedResources[] kept = new ManagedResources[1];
         FakeDriver d = new FakeDriver("d") {
             @Override
-            void onProbe(Device device) {
+            void onProbe(BoundDevice device) {
                 kept[0] = device.resources();
             }
         };
@@ -115,7 +116,7 @@ class BindingSemanticsTest {
         }
 
         @Override
-        void onProbe(Device device) {
+        void onProbe(BoundDevice device) {
             if (!dependencyPresent) {
                 refused(device);
                 throw new DriverModelException(Errno.EPROBE_DEFER, "needy", "waiting for the clock provider");
@@ -210,7 +211,7 @@ class BindingSemanticsTest {
     void bindOfARefusingDriverReportsItsReason() {
         FakeDriver refusing = new FakeDriver("refusing") {
             @Override
-            void onProbe(Device device) {
+            void onProbe(BoundDevice device) {
                 refused(device);
                 throw new DriverModelException(Errno.EIO, device.path(), "controller timeout");
             }
@@ -287,7 +288,7 @@ class BindingSemanticsTest {
         List<String> events = new ArrayList<>();
         FakeDriver d = new FakeDriver("d") {
             @Override
-            void onProbe(Device device) {
+            void onProbe(BoundDevice device) {
                 device.setDriverData("state");
                 device.resources().add("res", () -> events.add("release"));
             }
@@ -297,7 +298,7 @@ class BindingSemanticsTest {
         Device dev = ctx.addDevice("d1", Map.of("id", "x"));
         assertEquals(List.of("probe d1", "remove d1", "probe d1"), d.calls);
         assertEquals(List.of("release"), events);
-        assertEquals("state", dev.driverData(String.class));
+        assertEquals("state", d.handles.get("d1").driverData(String.class));
         assertEquals(0, d.violations.get());
         model.configure(CoreSettings.DEFAULTS);
         ctx.removeDevice("d1");
@@ -308,12 +309,13 @@ class BindingSemanticsTest {
     void driverDataIsTheBindingsAndGoesWithIt() {
         FakeDriver d = new FakeDriver("d") {
             @Override
-            void onProbe(Device device) {
+            void onProbe(BoundDevice device) {
                 device.setDriverData(42);
             }
         };
         DriverEntry e = model.addDriver(d.info("fake", "x"), d);
-        Device dev = ctx.addDevice("d1", Map.of("id", "x"));
+        ctx.addDevice("d1", Map.of("id", "x"));
+        BoundDevice dev = d.handles.get("d1");
         assertEquals(42, dev.driverData(Integer.class));
         assertErrno(Errno.EINVAL, () -> dev.driverData(String.class));
         model.removeDriver(e);
@@ -340,7 +342,7 @@ class BindingSemanticsTest {
         List<String> removed = new ArrayList<>();
         FakeDriver d = new FakeDriver("d") {
             @Override
-            public void remove(Device device) {
+            public void remove(BoundDevice device) {
                 super.remove(device);
                 removed.add(device.path());
             }

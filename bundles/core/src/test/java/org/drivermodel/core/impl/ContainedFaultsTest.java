@@ -18,6 +18,7 @@ import org.drivermodel.api.Attribute;
 import org.drivermodel.api.AttributeFile;
 import org.drivermodel.api.AttributeGroup;
 import org.drivermodel.api.BundleAction;
+import org.drivermodel.api.BoundDevice;
 import org.drivermodel.api.Device;
 import org.drivermodel.api.DeviceState;
 import org.drivermodel.api.LifetimeReport.Leak;
@@ -39,7 +40,7 @@ class ContainedFaultsTest {
     private final TestLog log = new TestLog();
     private final DeviceModel model = new DeviceModel(log.logger, CoreSettings.DEFAULTS, System::nanoTime,
             UeventSink.NONE);
-    private final Subsystem bus = model.attachBus(new FakeBus("fake"), 1);
+    private final BusHandle bus = model.attachBus(new FakeBus("fake"), 1);
     private final CountDownLatch release = new CountDownLatch(1);
 
     {
@@ -66,7 +67,7 @@ class ContainedFaultsTest {
     void aProbeThatThrowsIsNamedWithItsErrnoDriverBundleAndDeviceAndTheOthersBind() {
         FakeDriver bad = new FakeDriver("bad") {
             @Override
-            void onProbe(Device device) {
+            void onProbe(BoundDevice device) {
                 refused(device);
                 throw new IllegalStateException("bad hardware");
             }
@@ -91,7 +92,7 @@ class ContainedFaultsTest {
     void aProbeThrowingADriverModelExceptionIsNamedWithThatErrno() {
         FakeDriver bad = new FakeDriver("busy") {
             @Override
-            void onProbe(Device device) {
+            void onProbe(BoundDevice device) {
                 refused(device);
                 throw new DriverModelException(Errno.EBUSY, device.path(), "controller busy");
             }
@@ -107,7 +108,7 @@ class ContainedFaultsTest {
         CountDownLatch inside = new CountDownLatch(1);
         FakeDriver hang = new FakeDriver("hang") {
             @Override
-            public void remove(Device device) {
+            public void remove(BoundDevice device) {
                 super.remove(device);
                 inside.countDown();
                 await(release);
@@ -163,11 +164,11 @@ class ContainedFaultsTest {
 
     @Test
     void attributesAddedDuringTheBindingGoWithItAndOneAddedAfterRemoveIsRefusedAndNamed() throws Exception {
-        AtomicReference<Device> probed = new AtomicReference<>();
+        AtomicReference<BoundDevice> probed = new AtomicReference<>();
         FakeDriver d = new FakeDriver("late") {
             @Override
-            void onProbe(Device device) {
-                device.addAttributes(AttributeGroup.of(Attribute.<Device>ro("early", x -> "e\n")));
+            void onProbe(BoundDevice device) {
+                device.addAttributes(AttributeGroup.of(Attribute.<BoundDevice>ro("early", x -> "e\n")));
                 probed.set(device);
             }
         };
@@ -176,11 +177,11 @@ class ContainedFaultsTest {
         try (AttributeFile early = model.open(dev.path() + "/early")) {
             assertEquals("e\n", early.read());
         }
-        dev.addAttributes(AttributeGroup.of(Attribute.<Device>ro("bound", x -> "b\n")));
+        probed.get().addAttributes(AttributeGroup.of(Attribute.<BoundDevice>ro("bound", x -> "b\n")));
         try (AttributeFile b = model.open(dev.path() + "/bound")) {
             assertEquals("b\n", b.read());
         }
-        assertErrno(Errno.EEXIST, () -> dev.addAttributes(AttributeGroup.of(Attribute.<Device>ro("bound", x -> ""))));
+        assertErrno(Errno.EEXIST, () -> probed.get().addAttributes(AttributeGroup.of(Attribute.<BoundDevice>ro("bound", x -> ""))));
 
         model.unbind("fake", "late", "dx");
 
@@ -188,7 +189,7 @@ class ContainedFaultsTest {
         assertErrno(Errno.ENOENT, () -> model.open(dev.path() + "/bound"));
         DriverModelException refused = null;
         try {
-            probed.get().addAttributes(AttributeGroup.of(Attribute.<Device>ro("ghost", x -> "g\n"))); // the driver's call
+            probed.get().addAttributes(AttributeGroup.of(Attribute.<BoundDevice>ro("ghost", x -> "g\n"))); // the driver's call
         } catch (DriverModelException e) {
             refused = e;
         }
@@ -198,10 +199,10 @@ class ContainedFaultsTest {
         Leak leak = only(Leak.Kind.REGISTRATION);
         assertEquals(dev.path(), leak.object());
         assertEquals(List.of(Thread.currentThread().getName()), leak.holders());
-        assertTrue(leak.detail().contains("attribute group (unnamed) [ghost] for " + dev.path() + " refused with ENODEV: no driver is bound"
-                + "; last bound to driver fake/late (bundle 7 (org.example.b7)); called by thread"), leak.detail());
+        assertTrue(leak.detail().contains("attribute group (unnamed) [ghost] for " + dev.path() + " refused with ENODEV: its binding"
+                + " has ended (binding 1 of driver fake/late (bundle 7 (org.example.b7))); called by thread"), leak.detail());
         assertTrue(leak.detail().contains("at " + ContainedFaultsTest.class.getName() + "."), leak.detail());
-        assertErrno(Errno.EINVAL, () -> dev.addAttributes(null));
+        assertErrno(Errno.EINVAL, () -> probed.get().addAttributes(null));
     }
 
     private Leak only(Leak.Kind kind) {

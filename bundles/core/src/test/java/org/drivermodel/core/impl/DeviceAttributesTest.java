@@ -25,6 +25,7 @@ import org.drivermodel.api.Attribute;
 import org.drivermodel.api.AttributeFile;
 import org.drivermodel.api.AttributeGroup;
 import org.drivermodel.api.AttributeValues;
+import org.drivermodel.api.BoundDevice;
 import org.drivermodel.api.Device;
 import org.drivermodel.api.DeviceState;
 import org.drivermodel.error.DriverModelException;
@@ -68,28 +69,28 @@ class DeviceAttributesTest {
         }
 
         @Override
-        void onProbe(Device device) {
+        void onProbe(BoundDevice device) {
             device.setDriverData(new int[] {7});
         }
 
         @Override
-        public void remove(Device device) {
+        public void remove(BoundDevice device) {
             super.remove(device);
             events.add("remove");
         }
 
         @Override
-        public List<AttributeGroup<Device>> deviceAttributes() {
-            return List.of(AttributeGroup.of(Attribute.<Device>rw("level",
+        public List<AttributeGroup<BoundDevice>> deviceAttributes() {
+            return List.of(AttributeGroup.of(Attribute.<BoundDevice>rw("level",
                     d -> d.driverData(int[].class)[0] + "\n",
                     (d, v, ctx) -> d.driverData(int[].class)[0] = (int) AttributeValues.parseUnsigned(v, ctx.path(), 0, 100))),
-                    AttributeGroup.named("power", Attribute.<Device>ro("state", d -> "on\n")));
+                    AttributeGroup.named("power", Attribute.<BoundDevice>ro("state", d -> "on\n")));
         }
     }
 
     @Test
     void theTreeIsLaidOutAsSysfs() {
-        Subsystem ctx = model.attachBus(new FakeBus("fake"), 1);
+        BusHandle ctx = model.attachBus(new FakeBus("fake"), 1);
         LevelDriver d = new LevelDriver("lvl");
         model.addDriver(d.info("fake", "x"), d);
         ctx.addDevice("d1", Map.of("id", "x"));
@@ -107,11 +108,11 @@ class DeviceAttributesTest {
 
     @Test
     void aDriversAttributesAppearOnlyAfterProbeAndGoBeforeRemove() throws Exception {
-        Subsystem ctx = model.attachBus(new FakeBus("fake"), 1);
+        BusHandle ctx = model.attachBus(new FakeBus("fake"), 1);
         List<String> seenInProbe = new ArrayList<>();
         LevelDriver d = new LevelDriver("lvl") {
             @Override
-            void onProbe(Device device) {
+            void onProbe(BoundDevice device) {
                 super.onProbe(device);
                 try {
                     model.open(device.path() + "/level").close();
@@ -122,7 +123,7 @@ class DeviceAttributesTest {
             }
 
             @Override
-            public void remove(Device device) {
+            public void remove(BoundDevice device) {
                 try {
                     model.open(device.path() + "/level").close();
                     events.add("level visible in remove");
@@ -146,14 +147,14 @@ class DeviceAttributesTest {
 
     @Test
     void unbindWaitsForAShowInFlightBeforeCallingRemove() throws Exception {
-        Subsystem ctx = model.attachBus(new FakeBus("fake"), 1);
+        BusHandle ctx = model.attachBus(new FakeBus("fake"), 1);
         CountDownLatch inShow = new CountDownLatch(1);
         CountDownLatch letGo = new CountDownLatch(1);
         List<String> order = new CopyOnWriteArrayList<>();
         LevelDriver d = new LevelDriver("lvl") {
             @Override
-            public List<AttributeGroup<Device>> deviceAttributes() {
-                return List.of(AttributeGroup.of(Attribute.<Device>ro("slow", dev -> {
+            public List<AttributeGroup<BoundDevice>> deviceAttributes() {
+                return List.of(AttributeGroup.of(Attribute.<BoundDevice>ro("slow", dev -> {
                     inShow.countDown();
                     assertTrue(letGo.await(20, TimeUnit.SECONDS));
                     order.add("show returns");
@@ -162,7 +163,7 @@ class DeviceAttributesTest {
             }
 
             @Override
-            public void remove(Device device) {
+            public void remove(BoundDevice device) {
                 order.add("remove");
                 super.remove(device);
             }
@@ -183,7 +184,7 @@ class DeviceAttributesTest {
 
     @Test
     void aHandleOpenedBeforeUnplugGivesEnodevAndANewOpenEnoent() {
-        Subsystem ctx = model.attachBus(new FakeBus("fake"), 1);
+        BusHandle ctx = model.attachBus(new FakeBus("fake"), 1);
         ctx.addDevice("d1", Map.of());
         AttributeFile f = model.open("/devices/fake/d1/driver_override");
         ctx.removeDevice("d1");
@@ -195,7 +196,7 @@ class DeviceAttributesTest {
 
     @Test
     void theCoresFilesAnswerAsLinuxDoesAndBadWritesChangeNothing() {
-        Subsystem ctx = model.attachBus(new FakeBus("fake"), 1);
+        BusHandle ctx = model.attachBus(new FakeBus("fake"), 1);
         LevelDriver d = new LevelDriver("lvl");
         model.addDriver(d.info("fake", "x"), d);
         Device dev = ctx.addDevice("d1", Map.of("id", "x"));
@@ -247,7 +248,7 @@ class DeviceAttributesTest {
                 })));
             }
         };
-        Subsystem ctx = model.attachBus(bus, 1);
+        BusHandle ctx = model.attachBus(bus, 1);
         bus.attach(ctx);
         LevelDriver d = new LevelDriver("lvl");
         model.addDriver(d.info("fake", "x"), d);
@@ -283,7 +284,7 @@ class DeviceAttributesTest {
 
     @Test
     void aRemovedDriverIsNotReachableFromTheModel() throws Exception {
-        Subsystem ctx = model.attachBus(new FakeBus("fake"), 1);
+        BusHandle ctx = model.attachBus(new FakeBus("fake"), 1);
         LevelDriver d = new LevelDriver("lvl");
         DriverEntry entry = model.addDriver(d.info("fake", "x"), d);
         ctx.addDevice("d1", Map.of("id", "x"));

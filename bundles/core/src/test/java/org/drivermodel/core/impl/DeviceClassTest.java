@@ -14,6 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.drivermodel.api.Attribute;
 import org.drivermodel.api.AttributeFile;
 import org.drivermodel.api.AttributeGroup;
+import org.drivermodel.api.BoundDevice;
 import org.drivermodel.api.Device;
 import org.drivermodel.api.DeviceClass;
 import org.drivermodel.api.DeviceState;
@@ -29,7 +30,7 @@ class DeviceClassTest {
     private final List<String> uevents = new CopyOnWriteArrayList<>();
     private final DeviceModel model = new DeviceModel(log.logger, CoreSettings.DEFAULTS, System::nanoTime,
             (action, device, driver) -> uevents.add(action + " " + device.path()));
-    private final Subsystem bus = model.attachBus(new FakeBus("fake"), 1);
+    private final BusHandle bus = model.attachBus(new FakeBus("fake"), 1);
     private final DeviceClass leds = model.registerClass("leds",
             List.of(AttributeGroup.of(Attribute.<Device>ro("type", d -> "led " + d.name() + "\n"))));
 
@@ -47,7 +48,7 @@ class DeviceClassTest {
         }
 
         @Override
-        void onProbe(Device device) {
+        void onProbe(BoundDevice device) {
             leds.addDevice("led-" + device.name(), Map.of("color", "green"), device);
         }
     }

@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import org.drivermodel.api.BoundDevice;
 import org.drivermodel.api.Device;
 import org.drivermodel.api.DeviceState;
 import org.drivermodel.error.DriverModelException;
@@ -30,7 +31,7 @@ class DeviceModelTest {
     private final TestLog log = new TestLog();
     private final DeviceModel model = new DeviceModel(log.logger);
     private final FakeBus bus = new FakeBus("fake");
-    private final Subsystem ctx = model.attachBus(bus, 1);
+    private final BusHandle ctx = model.attachBus(bus, 1);
     private final ExecutorService pool = Executors.newCachedThreadPool();
 
     @AfterEach
@@ -87,7 +88,7 @@ class DeviceModelTest {
     void failedProbeLeavesTheDeviceUnboundAndTriesTheNextDriver() {
         FakeDriver refusing = new FakeDriver("refusing") {
             @Override
-            void onProbe(Device device) throws Exception {
+            void onProbe(BoundDevice device) throws Exception {
                 refused(device);
                 throw new Exception("no thanks");
             }
@@ -157,7 +158,7 @@ class DeviceModelTest {
         CountDownLatch release = new CountDownLatch(1);
         FakeDriver slow = new FakeDriver("slow") {
             @Override
-            void onProbe(Device device) throws Exception {
+            void onProbe(BoundDevice device) throws Exception {
                 inProbe.countDown();
                 assertTrue(release.await(10, TimeUnit.SECONDS));
             }
@@ -232,11 +233,11 @@ class DeviceModelTest {
         FakeDriver other = new FakeDriver("other");
         FakeDriver probing = new FakeDriver("probing") {
             @Override
-            void onProbe(Device device) throws Exception {
+            void onProbe(BoundDevice device) throws Exception {
                 Future<?> f = pool.submit(() -> {
                     model.devices();
                     model.drivers();
-                    Subsystem side = model.attachBus(new FakeBus("side"), 2);
+                    BusHandle side = model.attachBus(new FakeBus("side"), 2);
                     model.addDriver(other.info("side", "y"), other);
                     side.addDevice("side", Map.of("id", "y"));
                     side.removeDevice("side");
@@ -259,7 +260,7 @@ class DeviceModelTest {
                 throw new IllegalStateException("bus bug");
             }
         };
-        Subsystem badCtx = model.attachBus(bad, 3);
+        BusHandle badCtx = model.attachBus(bad, 3);
         FakeDriver a = new FakeDriver("a");
         model.addDriver(a.info("bad", "x"), a);
         Device d = badCtx.addDevice("d1", Map.of("id", "x"));

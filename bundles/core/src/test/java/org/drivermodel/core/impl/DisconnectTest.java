@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import org.drivermodel.api.BoundDevice;
 import org.drivermodel.api.Device;
 import org.drivermodel.error.Errno;
 import org.junit.jupiter.api.Test;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.Timeout;
 class DisconnectTest {
     private final TestLog log = new TestLog();
     private final DeviceModel model = new DeviceModel(log.logger);
-    private final Subsystem bus = model.attachBus(new FakeBus("fake"), 1);
+    private final BusHandle bus = model.attachBus(new FakeBus("fake"), 1);
     private final List<String> order = new CopyOnWriteArrayList<>();
 
     /** Registers two disconnects and a managed resource in probe; records remove. */
@@ -29,7 +30,7 @@ class DisconnectTest {
         }
 
         @Override
-        void onProbe(Device device) throws Exception {
+        void onProbe(BoundDevice device) throws Exception {
             device.addDisconnect("queue", () -> order.add("disconnect queue"));
             device.addDisconnect("disk", () -> order.add("disconnect disk"));
             device.resources().add("memory", () -> order.add("release memory"));
@@ -39,7 +40,7 @@ class DisconnectTest {
         }
 
         @Override
-        public void remove(Device device) {
+        public void remove(BoundDevice device) {
             super.remove(device);
             order.add("remove");
         }
@@ -64,8 +65,12 @@ class DisconnectTest {
     }
 
     @Test
-    void outsideABindingThereIsNothingToDisconnectFrom() {
-        Device d = bus.addDevice("d", Map.of("id", "none"));
-        assertErrno(Errno.ENODEV, () -> d.addDisconnect("x", () -> { }));
+    void afterItsBindingEndedAHandleHasNothingToDisconnectFrom() {
+        FakeDriver driver = new FakeDriver("plain");
+        model.addDriver(driver.info("fake", "x"), driver);
+        bus.addDevice("d", Map.of("id", "x"));
+        BoundDevice handle = driver.handles.get("d");
+        bus.removeDevice("d");
+        assertErrno(Errno.ENODEV, () -> handle.addDisconnect("x", () -> { }));
     }
 }

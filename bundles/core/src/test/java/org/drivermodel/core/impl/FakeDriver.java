@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.drivermodel.api.BoundDevice;
 import org.drivermodel.api.Device;
 import org.drivermodel.api.Driver;
 import org.drivermodel.api.DriverInfo;
@@ -20,6 +21,8 @@ class FakeDriver implements Driver {
     final String name;
     final List<String> calls = new CopyOnWriteArrayList<>();
     final Set<String> bound = ConcurrentHashMap.newKeySet();
+    /** The binding each device was last probed with, by device name: the driver's handles. */
+    final Map<String, BoundDevice> handles = new ConcurrentHashMap<>();
     final AtomicInteger violations = new AtomicInteger();
     volatile boolean gone;
 
@@ -32,20 +35,21 @@ class FakeDriver implements Driver {
     }
 
     @Override
-    public void probe(Device device) throws Exception {
+    public void probe(BoundDevice device) throws Exception {
         if (gone || !bound.add(device.path())) {
             violations.incrementAndGet();
         }
         calls.add("probe " + device.name());
+        handles.put(device.name(), device);
         onProbe(device);
     }
 
     /** Runs inside probe; throw to refuse the device. */
-    void onProbe(Device device) throws Exception {
+    void onProbe(BoundDevice device) throws Exception {
     }
 
     @Override
-    public void remove(Device device) {
+    public void remove(BoundDevice device) {
         if (gone || !bound.remove(device.path())) {
             violations.incrementAndGet();
         }

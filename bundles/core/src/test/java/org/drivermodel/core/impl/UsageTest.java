@@ -35,7 +35,7 @@ class UsageTest {
     private final TestLog log = new TestLog();
     private final DeviceModel model = new DeviceModel(log.logger, CoreSettings.DEFAULTS, System::nanoTime,
             UeventSink.NONE);
-    private final Subsystem bus = model.attachBus(new FakeBus("fake"), 1);
+    private final BusHandle bus = model.attachBus(new FakeBus("fake"), 1);
     private final FakeDriver driver = new FakeDriver("drv");
     private final DriverEntry entry = model.addDriver(driver.info("fake", "x"), driver);
     private final String dev = bus.addDevice("d1", Map.of("id", "x")).path();

@@ -4,6 +4,7 @@ import java.util.List;
 
 import org.drivermodel.api.Attribute;
 import org.drivermodel.api.AttributeGroup;
+import org.drivermodel.api.BoundDevice;
 import org.drivermodel.api.Device;
 import org.drivermodel.api.Driver;
 import org.drivermodel.api.DriverBinding;
@@ -31,13 +32,13 @@ public final class BlockingShowDriver implements Driver {
     }
 
     @Override
-    public void probe(Device device) {
+    public void probe(BoundDevice device) {
         // binds; its attribute is all it has
     }
 
     @Override
-    public List<AttributeGroup<Device>> deviceAttributes() {
-        return List.of(AttributeGroup.of(Attribute.<Device>ro("value", this::show)));
+    public List<AttributeGroup<BoundDevice>> deviceAttributes() {
+        return List.of(AttributeGroup.of(Attribute.<BoundDevice>ro("value", this::show)));
     }
 
     private String show(Device device) {

@@ -2,6 +2,7 @@ package org.drivermodel.driver.hostile;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.drivermodel.api.BoundDevice;
 import org.drivermodel.api.Device;
 import org.drivermodel.api.Driver;
 import org.drivermodel.api.DriverBinding;
@@ -28,7 +29,7 @@ public final class DoubleCompletingDriver implements Driver {
     private final AtomicInteger disks = new AtomicInteger();
 
     @Override
-    public void probe(Device device) {
+    public void probe(BoundDevice device) {
         byte[] memory = new byte[SIZE];
         block.addDisk(device, new DiskSpec("hd" + disks.getAndIncrement(), SIZE, 512, 4, false), r -> serve(memory, r));
     }

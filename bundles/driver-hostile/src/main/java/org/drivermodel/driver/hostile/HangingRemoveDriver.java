@@ -1,5 +1,6 @@
 package org.drivermodel.driver.hostile;
 
+import org.drivermodel.api.BoundDevice;
 import org.drivermodel.api.Device;
 import org.drivermodel.api.Driver;
 import org.drivermodel.api.DriverBinding;
@@ -27,12 +28,12 @@ public final class HangingRemoveDriver implements Driver {
     }
 
     @Override
-    public void probe(Device device) {
+    public void probe(BoundDevice device) {
         // binds; nothing to set up
     }
 
     @Override
-    public void remove(Device device) {
+    public void remove(BoundDevice device) {
         steering.hang("remove", device.path());
     }
 }

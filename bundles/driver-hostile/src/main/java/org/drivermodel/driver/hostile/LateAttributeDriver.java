@@ -2,6 +2,7 @@ package org.drivermodel.driver.hostile;
 
 import org.drivermodel.api.Attribute;
 import org.drivermodel.api.AttributeGroup;
+import org.drivermodel.api.BoundDevice;
 import org.drivermodel.api.Device;
 import org.drivermodel.api.Driver;
 import org.drivermodel.api.DriverBinding;
@@ -33,18 +34,18 @@ public final class LateAttributeDriver implements Driver {
     }
 
     @Override
-    public void probe(Device device) {
+    public void probe(BoundDevice device) {
         // binds; the misbehaviour is in remove
     }
 
     @Override
-    public void remove(Device device) {
+    public void remove(BoundDevice device) {
         String path = device.path();
         Thread late = new Thread(() -> {
             steering.hang("late-attribute", path);
             String result;
             try {
-                device.addAttributes(AttributeGroup.of(Attribute.<Device>ro("late", d -> "too late\n")));
+                device.addAttributes(AttributeGroup.of(Attribute.<BoundDevice>ro("late", d -> "too late\n")));
                 result = "ok";
             } catch (RuntimeException e) {
                 result = e.toString();

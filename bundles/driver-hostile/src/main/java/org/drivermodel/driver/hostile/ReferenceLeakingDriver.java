@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import org.drivermodel.api.BoundDevice;
 import org.drivermodel.api.Device;
 import org.drivermodel.api.Driver;
 import org.drivermodel.api.DriverBinding;
@@ -39,7 +40,7 @@ public final class ReferenceLeakingDriver implements Driver {
     }
 
     @Override
-    public void probe(Device device) {
+    public void probe(BoundDevice device) {
         List<String> held = new ArrayList<>();
         for (Device other : core.devices()) {
             if (!other.deviceClass().equals(Optional.of("testdrv"))) {

@@ -1,5 +1,6 @@
 package org.drivermodel.driver.hostile;
 
+import org.drivermodel.api.BoundDevice;
 import org.drivermodel.api.Device;
 import org.drivermodel.api.Driver;
 import org.drivermodel.api.DriverBinding;
@@ -31,7 +32,7 @@ public final class ThreadLeakingDriver implements Driver {
     }
 
     @Override
-    public void probe(Device device) {
+    public void probe(BoundDevice device) {
         String path = device.path();
         Thread t = new Thread(() -> steering.hang("thread", path), "hostile-thread " + device.name());
         t.setDaemon(true);

@@ -1,5 +1,6 @@
 package org.drivermodel.driver.hostile;
 
+import org.drivermodel.api.BoundDevice;
 import org.drivermodel.api.Device;
 import org.drivermodel.api.Driver;
 import org.drivermodel.api.DriverBinding;
@@ -13,7 +14,7 @@ import org.osgi.service.component.annotations.Component;
 public final class ThrowingProbeDriver implements Driver {
 
     @Override
-    public void probe(Device device) {
+    public void probe(BoundDevice device) {
         throw new IllegalStateException("hostile-probe: the controller of " + device.name() + " is on fire");
     }
 }

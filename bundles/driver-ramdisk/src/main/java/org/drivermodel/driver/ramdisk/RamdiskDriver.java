@@ -5,6 +5,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.drivermodel.api.BoundDevice;
 import org.drivermodel.api.Device;
 import org.drivermodel.api.Driver;
 import org.drivermodel.api.DriverBinding;
@@ -53,7 +54,7 @@ public final class RamdiskDriver implements Driver {
     }
 
     @Override
-    public void probe(Device device) {
+    public void probe(BoundDevice device) {
         RamdiskConfig c = config;
         ScheduledExecutorService timer = c.latencyMicros() == 0 ? null
                 : device.resources().manage("latency timer", Executors.newSingleThreadScheduledExecutor(),

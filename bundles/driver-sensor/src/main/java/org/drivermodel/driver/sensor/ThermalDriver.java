@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import org.drivermodel.api.Attribute;
 import org.drivermodel.api.AttributeGroup;
 import org.drivermodel.api.AttributeValues;
+import org.drivermodel.api.BoundDevice;
 import org.drivermodel.api.Device;
 import org.drivermodel.api.Driver;
 import org.drivermodel.api.DriverBinding;
@@ -38,7 +39,7 @@ public final class ThermalDriver implements Driver {
     static final long STOP_TIMEOUT_SECONDS = 5;
 
     @Override
-    public void probe(Device device) throws Exception {
+    public void probe(BoundDevice device) throws Exception {
         long interval = Sensor.checkInterval(initialInterval(device), device.path() + ": poll.interval.ms");
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {   // alloc
             Thread t = new Thread(r, "vthermal-" + device.name());
@@ -72,11 +73,11 @@ public final class ThermalDriver implements Driver {
     }
 
     @Override
-    public List<AttributeGroup<Device>> deviceAttributes() {
+    public List<AttributeGroup<BoundDevice>> deviceAttributes() {
         return List.of(AttributeGroup.of(
-                Attribute.<Device>ro("temp1_input", d -> d.driverData(Sensor.class).millidegrees() + "\n"),
-                Attribute.<Device>ro("samples", d -> d.driverData(Sensor.class).samples() + "\n"),
-                Attribute.<Device>rw("poll_interval_ms",
+                Attribute.<BoundDevice>ro("temp1_input", d -> d.driverData(Sensor.class).millidegrees() + "\n"),
+                Attribute.<BoundDevice>ro("samples", d -> d.driverData(Sensor.class).samples() + "\n"),
+                Attribute.<BoundDevice>rw("poll_interval_ms",
                         d -> d.driverData(Sensor.class).intervalMs() + "\n",
                         (d, value, ctx) -> d.driverData(Sensor.class).setIntervalMs(
                                 AttributeValues.parseUnsigned(value, ctx.path(), 0, Long.MAX_VALUE), ctx.path()))));

@@ -5,6 +5,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.drivermodel.api.BoundDevice;
 import org.drivermodel.api.Device;
 import org.drivermodel.api.Driver;
 import org.drivermodel.api.DriverBinding;
@@ -64,7 +65,7 @@ public final class TestBlockDriver implements Driver {
     }
 
     @Override
-    public void probe(Device device) {
+    public void probe(BoundDevice device) {
         String path = device.path();
         String product = device.property(VirtualBus.PRODUCT);
         byte[] memory = new byte[SIZE];
@@ -106,7 +107,7 @@ public final class TestBlockDriver implements Driver {
      * device (the disk must have gone before this is called).
      */
     @Override
-    public void remove(Device device) {
+    public void remove(BoundDevice device) {
         AtomicBoolean removed = bindings.remove(device);
         if (removed != null) {
             removed.set(true);

@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.drivermodel.api.Attribute;
 import org.drivermodel.api.AttributeGroup;
+import org.drivermodel.api.BoundDevice;
 import org.drivermodel.api.Device;
 import org.drivermodel.api.DeviceClass;
 import org.drivermodel.api.Driver;
@@ -78,7 +79,7 @@ public final class TestDriver implements Driver {
     }
 
     @Override
-    public void probe(Device device) {
+    public void probe(BoundDevice device) {
         alive("probe " + device.path());
         int n = probes.incrementAndGet();                               // alloc
         interfaces.addDevice("td" + n, Map.of("parent", device.name()), device); // register (removed with the binding)
@@ -88,8 +89,8 @@ public final class TestDriver implements Driver {
     }
 
     @Override
-    public List<AttributeGroup<Device>> deviceAttributes() {
-        return List.of(AttributeGroup.of(Attribute.<Device>ro("value", this::show)));
+    public List<AttributeGroup<BoundDevice>> deviceAttributes() {
+        return List.of(AttributeGroup.of(Attribute.<BoundDevice>ro("value", this::show)));
     }
 
     private String show(Device device) {

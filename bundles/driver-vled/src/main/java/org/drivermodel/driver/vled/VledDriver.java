@@ -5,6 +5,7 @@ import java.util.List;
 import org.drivermodel.api.Attribute;
 import org.drivermodel.api.AttributeGroup;
 import org.drivermodel.api.AttributeValues;
+import org.drivermodel.api.BoundDevice;
 import org.drivermodel.api.Device;
 import org.drivermodel.api.Driver;
 import org.drivermodel.api.DriverBinding;
@@ -39,7 +40,7 @@ public final class VledDriver implements Driver {
     private Logger log;
 
     @Override
-    public void probe(Device device) {
+    public void probe(BoundDevice device) {
         Led led = new Led();                                        // alloc
         led.setBrightness(0);                                       // init: start dark
         device.setDriverData(led);                                  // register
@@ -48,12 +49,12 @@ public final class VledDriver implements Driver {
     }
 
     @Override
-    public List<AttributeGroup<Device>> deviceAttributes() {
+    public List<AttributeGroup<BoundDevice>> deviceAttributes() {
         return List.of(AttributeGroup.of(
-                Attribute.<Device>rw("brightness",
+                Attribute.<BoundDevice>rw("brightness",
                         d -> d.driverData(Led.class).brightness() + "\n",
                         (d, value, ctx) -> d.driverData(Led.class)
                                 .setBrightness(AttributeValues.parseUnsigned(value, ctx.path(), 0, Long.MAX_VALUE))),
-                Attribute.<Device>ro("max_brightness", d -> Led.MAX_BRIGHTNESS + "\n")));
+                Attribute.<BoundDevice>ro("max_brightness", d -> Led.MAX_BRIGHTNESS + "\n")));
     }
 }

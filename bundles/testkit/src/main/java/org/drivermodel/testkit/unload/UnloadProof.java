@@ -249,7 +249,10 @@ public final class UnloadProof {
             checks = started == null ? List.of() : started.loads();
             checks.forEach(c -> disks.add(c.what()));
             long round = (long) loadThreads * (files.size() + checks.size());
-            awaitOperations(attributes, blocks, ROUNDS * round, threads, frames);
+            // each kind of load under way before the stop, not only their sum: else a fast attribute
+            // load could reach the target before the first block request, and a disk's faults go unseen
+            awaitOperations(attributes, blocks, ROUNDS * (long) loadThreads * files.size(),
+                    ROUNDS * (long) loadThreads * checks.size(), threads, frames);
 
             stopUnderLoad(threads, frames);
             long atStop = attributes.operations() + blocks.operations();
@@ -340,10 +343,11 @@ public final class UnloadProof {
         }
     }
 
-    private void awaitOperations(LoadTally attributes, LoadTally blocks, long target, LoadThreads threads,
-            BundleFrames frames) throws InterruptedException {
+    private void awaitOperations(LoadTally attributes, LoadTally blocks, long attributeTarget, long blockTarget,
+            LoadThreads threads, BundleFrames frames) throws InterruptedException {
         long end = System.nanoTime() + deadline.toNanos();
-        while (attributes.operations() + blocks.operations() < target) {
+        long target = attributeTarget + blockTarget;
+        while (attributes.operations() < attributeTarget || blocks.operations() < blockTarget) {
             if (System.nanoTime() > end) {
                 List<String> stuck = threads.endAndJoin(Duration.ofMillis(1), frames);
                 throw fail("the load got under way before the stop", "attributes: " + attributes.summary() + "; disks: "

@@ -70,19 +70,75 @@ public final class AttributeTree {
         ANY
     }
 
+    /** The most a show returns to its reader: one page, as sysfs's buffer; more is cut off. */
+    public static final int PAGE_SIZE = 4096;
+
+    /**
+     * Where the tree reports what an owner's callback did wrong: it threw something other than a
+     * {@link DriverModelException} (any {@code Throwable}), or a show returned more than a page.
+     * The reader or writer gets EIO, or the first page; the throwable itself is never handed on
+     * (it references the owner's classes). Called on the caller's thread, no tree lock held.
+     */
+    public interface CallFaults {
+        /** Reports nothing. */
+        CallFaults NONE = new CallFaults() {
+            @Override
+            public void fault(String path, Object owner, String op, Throwable t) {
+            }
+
+            @Override
+            public void oversized(String path, Object owner, int length) {
+            }
+        };
+
+        /** A show, store or release threw; {@code op} says which. */
+        void fault(String path, Object owner, String op, Throwable t);
+
+        /** A show returned {@code length} characters, more than {@link #PAGE_SIZE}. */
+        void oversized(String path, Object owner, int length);
+    }
+
     final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final DirNode root = new DirNode("", null); /* structure guarded by lock */
     private final Duration drainDeadline;
+    final CallFaults faults;
 
     /**
-     * Creates an empty tree: only {@code /}, active.
+     * Creates an empty tree: only {@code /}, active, reporting no callback fault.
      *
      * @param drainDeadline how long a removal waits for callbacks in flight by default, and how
      *                      long the losers of a self-removal race wait for the winner
      */
     public AttributeTree(Duration drainDeadline) {
+        this(drainDeadline, CallFaults.NONE);
+    }
+
+    /**
+     * Creates an empty tree: only {@code /}, active.
+     *
+     * @param drainDeadline as above
+     * @param faults        where callback faults are reported
+     */
+    public AttributeTree(Duration drainDeadline, CallFaults faults) {
         this.drainDeadline = Objects.requireNonNull(drainDeadline, "drainDeadline");
+        this.faults = Objects.requireNonNull(faults, "faults");
         root.state = NodeState.ACTIVE;
+    }
+
+    /**
+     * Breaks the active protection of every read or write the current thread is inside on a
+     * file at or under {@code path} (kernfs {@code kernfs_break_active_protection}), so that a
+     * removal this thread starts from inside such a callback — a store that unplugs, unbinds or
+     * stops its own device's driver — drains the others and does not wait for itself. The
+     * callback goes on running; its file's removal no longer waits for it.
+     *
+     * <p>Context: any thread; takes no lock.
+     *
+     * @param path an absolute path
+     * @return true if a call was broken
+     */
+    public boolean breakOwnCalls(String path) {
+        return OpenFile.breakCallsWithin(path);
     }
 
     /** @return the default drain deadline */

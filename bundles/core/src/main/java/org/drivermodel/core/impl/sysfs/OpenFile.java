@@ -90,23 +90,46 @@ final class OpenFile implements AttributeFile {
             throw new DriverModelException(Errno.EACCES, path, "not readable (mode 0" + Integer.toOctalString(node.mode) + ")");
         }
         Call call = enter();
+        Binding b = call.binding;
+        String value;
         try {
-            Binding b = call.binding;
-            String value = b.attribute().show(b.owner());
-            if (value == null) {
-                throw new DriverModelException(Errno.EIO, path, "show returned null");
-            }
-            return value;
-        } catch (DriverModelException e) {
-            throw e;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DriverModelException(Errno.EIO, path, "show was interrupted", e);
-        } catch (Exception e) {
-            throw new DriverModelException(Errno.EIO, path, "show failed: " + e, e);
+            value = b.attribute().show(b.owner());
+        } catch (Throwable t) {
+            throw contained(t, b, "show");
         } finally {
             call.exit();
         }
+        if (value == null) {
+            throw new DriverModelException(Errno.EIO, path, "show returned null");
+        }
+        if (value.length() > AttributeTree.PAGE_SIZE) { // a page, as sysfs: the rest is dropped now
+            int length = value.length();
+            value = value.substring(0, AttributeTree.PAGE_SIZE);
+            tree.faults.oversized(path, b.owner(), length);
+        }
+        return value;
+    }
+
+    /**
+     * Turns what an owner's callback threw into the caller's error: its own errno for a
+     * {@link DriverModelException}, else EIO naming the throwable's class; anything but a
+     * DriverModelException is reported to the tree's {@link AttributeTree.CallFaults}. Only text is
+     * kept: the throwable references the owner's classes.
+     */
+    private DriverModelException contained(Throwable t, Binding b, String op) {
+        if (t instanceof DriverModelException e) {
+            return e;
+        }
+        if (t instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+            return new DriverModelException(Errno.EIO, path, op + " was interrupted");
+        }
+        tree.faults.fault(path, b.owner(), op, t);
+        return new DriverModelException(Errno.EIO, path, op + " failed: " + className(t));
+    }
+
+    private static String className(Throwable t) {
+        return t.getClass().getName();
     }
 
     @Override
@@ -123,16 +146,11 @@ final class OpenFile implements AttributeFile {
                     "value of " + value.length() + " characters, longer than " + MAX_WRITE);
         }
         Call call = enter();
+        Binding b = call.binding;
         try {
-            Binding b = call.binding;
             b.attribute().store(b.owner(), value, call);
-        } catch (DriverModelException e) {
-            throw e;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DriverModelException(Errno.EIO, path, "store was interrupted", e);
-        } catch (Exception e) {
-            throw new DriverModelException(Errno.EIO, path, "store failed: " + e, e);
+        } catch (Throwable t) {
+            throw contained(t, b, "store");
         } finally {
             call.exit();
         }
@@ -168,7 +186,7 @@ final class OpenFile implements AttributeFile {
             g.close();
         }
         if (failure != null) {
-            throw new DriverModelException(Errno.EIO, path, "release failed: " + failure, failure);
+            throw new DriverModelException(Errno.EIO, path, failure.getMessage());
         }
     }
 
@@ -204,10 +222,11 @@ final class OpenFile implements AttributeFile {
         try {
             b.attribute().release(b.owner(), this);
             return null;
-        } catch (RuntimeException e) {
+        } catch (DriverModelException e) {
             return e;
-        } catch (LinkageError e) { // owner code whose bundle is gone: report, do not unwind the removal
-            return new IllegalStateException(e);
+        } catch (Throwable t) { // owner code (its bundle maybe gone): report, do not unwind the removal
+            tree.faults.fault(path, b.owner(), "release", t);
+            return new IllegalStateException("release failed: " + className(t));
         }
     }
 
@@ -229,6 +248,20 @@ final class OpenFile implements AttributeFile {
         Call call = new Call(this, g, b, INSIDE.get());
         INSIDE.set(call);
         return call;
+    }
+
+    /** @see AttributeTree#breakOwnCalls */
+    static boolean breakCallsWithin(String path) {
+        boolean broke = false;
+        for (Call c = INSIDE.get(); c != null; c = c.previous) {
+            String p = c.file.path;
+            if (c.phase == Call.Phase.INSIDE && (p.equals(path) || p.startsWith(path) && p.charAt(path.length()) == '/')) {
+                c.guard.breakProtection();
+                c.phase = Call.Phase.BROKEN;
+                broke = true;
+            }
+        }
+        return broke;
     }
 
     /**

@@ -1,0 +1,412 @@
+package org.drivermodel.core.impl;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+import org.drivermodel.api.Device;
+import org.drivermodel.api.DeviceState;
+import org.drivermodel.api.DriverInfo;
+import org.drivermodel.error.DriverModelException;
+import org.drivermodel.error.Errno;
+
+/**
+ * The registries: buses, classes, drivers and listed devices (Linux's {@code bus_kset},
+ * {@code class_kset}, the klists of a bus's devices and drivers). Pure data and lookups: it
+ * calls nothing above it and never calls driver or bus code.
+ *
+ * <p>Concurrency: {@link #lock}, the <b>model lock</b>, guards every map here, each
+ * {@link Subsystem}'s state and device map, and each {@link DeviceNode}'s children. It is held
+ * only to read or change them. Lock order (the one place it is written down, and asserted by
+ * {@link #lock}'s users): a device lock may be held when the model lock is taken (a probe adding
+ * a child device), never the other way round; nothing is called out under the model lock but
+ * the attribute tree's create methods (which call no owner code) and the uevent sink (which only
+ * queues).
+ */
+final class Registry {
+    static final Comparator<Device> BY_PATH = Comparator.comparing(Device::path);
+
+    /** The model lock. */
+    final ReentrantLock lock = new ReentrantLock();
+    private final Map<String, Subsystem> buses = new TreeMap<>(); /* guarded by lock */
+    private final Map<String, Subsystem> classes = new TreeMap<>(); /* guarded by lock */
+    private final Map<String, DeviceNode> byPath = new HashMap<>(); /* guarded by lock; listed devices */
+    private final List<DriverEntry> drivers = new ArrayList<>(); /* guarded by lock; registration order */
+
+    /** Asserts the lock order: no device lock is taken while the model lock is held. */
+    void assertNotLocked() {
+        assert !lock.isHeldByCurrentThread() : "a device lock taken under the model lock";
+    }
+
+    // ------------------------------------------------------------ subsystems
+
+    /**
+     * Lists a bus or class, running {@code publish} (its directories) under the lock first.
+     *
+     * @throws DriverModelException EEXIST if one of that name is listed
+     */
+    void addSubsystem(Subsystem s, Consumer<Subsystem> publish) {
+        Map<String, Subsystem> registry = s.isBus() ? buses : classes;
+        lock.lock();
+        try {
+            if (registry.containsKey(s.name())) {
+                throw new DriverModelException(Errno.EEXIST, s.isBus() ? "/bus/" + s.name() : "/class/" + s.name(),
+                        s.isBus() ? "a bus of that name is attached" : "a class of that name is registered");
+            }
+            publish.accept(s);
+            registry.put(s.name(), s);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Marks a subsystem dying: no device may be added from now on.
+     *
+     * @return its devices in add order, or null if it was not live (retired already)
+     */
+    List<DeviceNode> retire(Subsystem s) {
+        lock.lock();
+        try {
+            if (s.state != Subsystem.State.LIVE) {
+                return null;
+            }
+            s.state = Subsystem.State.DYING;
+            return new ArrayList<>(s.devices.values());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Unlists a retired subsystem. */
+    void removeSubsystem(Subsystem s) {
+        lock.lock();
+        try {
+            s.state = Subsystem.State.GONE;
+            (s.isBus() ? buses : classes).remove(s.name(), s);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    Subsystem bus(String name) {
+        lock.lock();
+        try {
+            return buses.get(name);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    Subsystem requireBus(String name) {
+        Subsystem bus = bus(name);
+        if (bus == null) {
+            throw new DriverModelException(Errno.ENOENT, "/bus/" + DriverModelException.quote(String.valueOf(name)), "no such bus");
+        }
+        return bus;
+    }
+
+    List<String> busNames() {
+        lock.lock();
+        try {
+            return List.copyOf(buses.keySet());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    List<String> classNames() {
+        lock.lock();
+        try {
+            return List.copyOf(classes.keySet());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ------------------------------------------------------------ drivers
+
+    /**
+     * Lists a driver, running {@code publish} (its directory, if its bus is attached) under the lock.
+     *
+     * @throws DriverModelException EEXIST if its bus has a driver of that name
+     */
+    void addDriver(DriverEntry entry, Consumer<DriverEntry> publish) {
+        DriverInfo info = entry.info();
+        lock.lock();
+        try {
+            for (DriverEntry d : drivers) {
+                if (d.info().bus().equals(info.bus()) && d.info().name().equals(info.name())) {
+                    throw new DriverModelException(Errno.EEXIST, entry.path(),
+                            "a driver of that name is registered (" + d.bundle() + ")");
+                }
+            }
+            Subsystem bus = buses.get(info.bus());
+            if (bus != null && bus.state == Subsystem.State.LIVE) {
+                publish.accept(entry);
+            }
+            drivers.add(entry);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void removeDriver(DriverEntry entry) {
+        lock.lock();
+        try {
+            drivers.remove(entry);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** @return the drivers of a bus, in registration order */
+    List<DriverEntry> driversOf(String bus) {
+        lock.lock();
+        try {
+            List<DriverEntry> onBus = new ArrayList<>(drivers.size()); // on every add: no stream
+            for (DriverEntry d : drivers) {
+                if (d.info().bus().equals(bus)) {
+                    onBus.add(d);
+                }
+            }
+            return onBus;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Runs {@code publish} for each driver of a bus, under the lock (the bus's attach lists their directories). */
+    void forDriversOf(String bus, Consumer<DriverEntry> publish) {
+        lock.lock();
+        try {
+            for (DriverEntry d : drivers) {
+                if (d.info().bus().equals(bus)) {
+                    publish.accept(d);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    DriverEntry requireDriver(String bus, String driver) {
+        lock.lock();
+        try {
+            for (DriverEntry d : drivers) {
+                if (d.info().bus().equals(bus) && d.info().name().equals(driver)) {
+                    return d;
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        throw new DriverModelException(Errno.ENOENT, "/bus/" + DriverModelException.quote(String.valueOf(bus)) + "/drivers/"
+                + DriverModelException.quote(String.valueOf(driver)), "no such driver");
+    }
+
+    /** @return the listed drivers, ordered by bus and name */
+    List<DriverInfo> listedDrivers() {
+        lock.lock();
+        try {
+            // listed from the end of its first attach until the end of its unbinding
+            return drivers.stream().filter(DriverEntry::listed).map(DriverEntry::info)
+                    .sorted(Comparator.comparing(DriverInfo::bus).thenComparing(DriverInfo::name)).toList();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** @return the registered drivers of a bundle */
+    List<DriverEntry> driversOfBundle(long bundleId) {
+        lock.lock();
+        try {
+            return drivers.stream().filter(d -> d.info().bundleId() == bundleId).toList();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ------------------------------------------------------------ devices
+
+    /**
+     * Lists a device, running {@code publish} (its directory, its ADD uevent) under the lock.
+     *
+     * @throws DriverModelException ENODEV if its subsystem is not live or its parent was removed,
+     *         EEXIST for a duplicate name
+     */
+    void addDevice(DeviceNode node, Consumer<DeviceNode> publish) {
+        Subsystem s = node.subsystem();
+        DeviceNode parent = node.parentNode();
+        lock.lock();
+        try {
+            if (s.state != Subsystem.State.LIVE) {
+                throw new DriverModelException(Errno.ENODEV, s.path(), (s.isBus() ? "bus" : "class") + " is "
+                        + s.state.name().toLowerCase());
+            }
+            if (s.devices.containsKey(node.name())) {
+                throw new DriverModelException(Errno.EEXIST, node.path(), "a device of that name exists");
+            }
+            if (parent != null && parent.subsystem().devices.get(parent.name()) != parent) {
+                throw new DriverModelException(Errno.ENODEV, parent.path(), "parent was removed");
+            }
+            publish.accept(node);
+            if (parent != null) {
+                parent.addChild(node);
+            }
+            s.devices.put(node.name(), node);
+            byPath.put(node.path(), node);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Unlists a device: this makes the caller its one remover, hides it from lookups and refuses
+     * new children, so the children returned are every child it will ever have.
+     *
+     * @return its children in add order, or null if another remover came first
+     */
+    List<DeviceNode> unlist(DeviceNode node) {
+        lock.lock();
+        try {
+            if (!node.subsystem().devices.remove(node.name(), node)) {
+                return null;
+            }
+            byPath.remove(node.path(), node);
+            return node.children();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Runs {@code publish} (a binding's files going into the device's directory) only while the
+     * device is listed, under the lock: a removal unlists the device before it removes its
+     * directory, so files published here go with that directory, and none is published into a
+     * directory of the same path that a new device of the same name has since made.
+     *
+     * @return false if the device was unlisted (nothing was published)
+     */
+    boolean publishIfListed(DeviceNode node, Runnable publish) {
+        lock.lock();
+        try {
+            if (node.subsystem().devices.get(node.name()) != node) {
+                return false;
+            }
+            publish.run();
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Drops a removed device from its parent's children. */
+    void dropChild(DeviceNode node) {
+        if (node.parentNode() == null) {
+            return;
+        }
+        lock.lock();
+        try {
+            node.parentNode().removeChild(node);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * @return the device of that name in the subsystem, or null
+     * @throws DriverModelException ENODEV if the subsystem is gone
+     */
+    DeviceNode deviceIn(Subsystem s, String name) {
+        lock.lock();
+        try {
+            if (s.state == Subsystem.State.GONE) {
+                throw new DriverModelException(Errno.ENODEV, s.path(), (s.isBus() ? "bus" : "class") + " is gone");
+            }
+            return s.devices.get(name);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** @return the listed devices of a bus, in add order */
+    List<DeviceNode> devicesOf(String bus) {
+        lock.lock();
+        try {
+            Subsystem entry = buses.get(bus);
+            return entry == null ? List.of() : List.copyOf(entry.devices.values());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    DeviceNode requireDevice(String bus, String device) {
+        lock.lock();
+        try {
+            Subsystem b = buses.get(bus);
+            DeviceNode node = b == null || device == null ? null : b.devices.get(device);
+            if (node != null && node.state() != DeviceState.REMOVED) {
+                return node;
+            }
+        } finally {
+            lock.unlock();
+        }
+        throw new DriverModelException(Errno.ENOENT, "/bus/" + DriverModelException.quote(String.valueOf(bus)) + "/devices/"
+                + DriverModelException.quote(String.valueOf(device)), "no such device");
+    }
+
+    /** @see org.drivermodel.api.DriverCore#device */
+    DeviceNode device(String pathOrName) {
+        DevicePath p = DevicePath.parse(pathOrName);
+        lock.lock();
+        try {
+            DeviceNode node = switch (p.form()) {
+                case TREE -> byPath.get(p.path());
+                case BUS -> devicesIn(buses.get(p.subsystem()), p.name());
+                case CLASS -> devicesIn(classes.get(p.subsystem()), p.name());
+            };
+            if (node != null) {
+                return node;
+            }
+        } finally {
+            lock.unlock();
+        }
+        throw new DriverModelException(Errno.ENOENT, DriverModelException.quote(pathOrName), "no such device");
+    }
+
+    /** Context: the model lock is held. */
+    private static DeviceNode devicesIn(Subsystem s, String name) {
+        return s == null ? null : s.devices.get(name);
+    }
+
+    /** @return every listed device, ordered by path */
+    List<Device> devices() {
+        List<Device> all = new ArrayList<>();
+        lock.lock();
+        try {
+            buses.values().forEach(b -> all.addAll(b.devices.values()));
+            classes.values().forEach(c -> all.addAll(c.devices.values()));
+        } finally {
+            lock.unlock();
+        }
+        all.removeIf(d -> d.state() == DeviceState.REMOVED);
+        all.sort(BY_PATH);
+        return all;
+    }
+
+    /** @return every listed device node, ordered by path */
+    List<DeviceNode> nodes() {
+        lock.lock();
+        try {
+            return byPath.values().stream().sorted(BY_PATH).toList();
+        } finally {
+            lock.unlock();
+        }
+    }
+}
