@@ -1,19 +1,14 @@
 package org.drivermodel.core.impl;
 
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 import org.drivermodel.api.Attribute;
 import org.drivermodel.api.AttributeGroup;
 import org.drivermodel.api.BoundDevice;
-import org.drivermodel.api.Bus;
-import org.drivermodel.api.Device;
 import org.drivermodel.api.DeviceState;
-import org.drivermodel.api.DriverInfo;
 import org.drivermodel.api.LifetimeReport.Leak;
 import org.drivermodel.api.Uevent;
 import org.drivermodel.error.DriverModelException;
@@ -22,9 +17,9 @@ import org.drivermodel.lifetime.ManagedResources;
 import org.osgi.service.log.Logger;
 
 /**
- * Binding: device and driver arrival and departure, attach, probe, unbind, bus and class
- * retirement (Linux {@code drivers/base/dd.c} with the binding half of {@code core.c} and
- * {@code bus.c}).
+ * Binding (Linux {@code drivers/base/dd.c}): attach, probe, unbind, deferred probing, manual
+ * binding, and a binding's own attribute groups. {@link Hotplug} calls it as devices, drivers
+ * and buses come and go.
  *
  * <h2>One way in, one way out</h2>
  * A binding ({@link Binding}) is made only by {@link #probe} and ended only by {@link #end}, the
@@ -36,19 +31,18 @@ import org.osgi.service.log.Logger;
  * Every call into driver code crosses {@link DriverCall}, which contains any {@code Throwable},
  * so the cleanup always runs to its end.
  *
- * <h2>Locks</h2>
+ * <h2>Locks (the one place the lock order is written down)</h2>
  * <ul>
  * <li>The model lock ({@link Registry#lock}) guards the registries only; never held while
- * calling a bus, a driver or the OSGi registry, and never while taking a device lock.</li>
+ * calling a bus, a driver or the OSGi registry, and never while taking a device lock
+ * ({@link Registry#assertNotLocked}).</li>
  * <li>A device lock ({@link DeviceNode#lock}) is held across that device's probe and remove, and
- * may be held while the model lock is taken (a probe adding a child). A parent's device lock may
- * be held while a child's is taken (a class device going with its parent's binding), never the
- * other way round.</li>
- * <li>Every wait for a device lock on a removal path (driver stop, unplug, bus stop, pins,
- * management) is bounded by the drain deadline: past it, the holder (a probe stuck in driver
- * code) is named in the report and asked to end its binding when it returns
- * ({@link Binding#requestEnd}); the removal goes on. So a blocked probe holds up only its own
- * device.</li>
+ * may be held while the model lock is taken (a probe adding a child device, a binding publishing
+ * its files). A parent's device lock may be held while a child's is taken (a class device going
+ * with its parent's binding), never the other way round.</li>
+ * <li>Every wait for a device lock on a removal or management path (driver stop, unplug, bus
+ * stop, manual bind and unbind, override, pins) is bounded by the drain deadline; see
+ * {@link Hotplug}.</li>
  * </ul>
  *
  * <h2>Re-entrant calls from driver code</h2>
@@ -58,15 +52,12 @@ import org.osgi.service.log.Logger;
  * <li>ending a binding from inside its own probe is deferred: the binding ends (remove once) as
  * soon as the probe returns; from inside its own remove it is a no-op (it is ending);</li>
  * <li>removing a device from inside a probe or remove of that device (or one under it) runs on
- * the core's deferred-work thread, which takes the device locks once the callback returned;</li>
+ * the core's deferred-work thread, which takes the device locks once the callback returned
+ * ({@link Hotplug#removeNode});</li>
  * <li>from inside a show or store, the thread's own calls on the files being removed are broken
  * out of the drain ({@code AttributeTree.breakOwnCalls}, as {@code removeSelf} does) and the
  * removal runs at once: it drains every other caller and does not wait for itself.</li>
  * </ul>
- *
- * <p>Every public mutator returns when the binding work it caused has finished (but for the
- * deferred cases above): {@code addDevice} after the probe, {@code removeDevice} after the
- * remove, {@code removeDriver} after every device bound to the driver has been unbound.
  */
 final class Binder {
     private final Registry registry;
@@ -76,7 +67,6 @@ final class Binder {
     private final UeventSink uevents;
     private final DeferredProbes deferred;
     private final AsyncProbes async;
-    private final DeferredWork work;
     private final Supplier<CoreSettings> settings;
     private final Logger log;
 
@@ -85,7 +75,7 @@ final class Binder {
     private final AtomicBoolean retryAgain = new AtomicBoolean();
 
     Binder(Registry registry, SysfsLayout sysfs, DriverCall calls, Usage usage, UeventSink uevents,
-            DeferredProbes deferred, AsyncProbes async, DeferredWork work, Supplier<CoreSettings> settings, Logger log) {
+            DeferredProbes deferred, AsyncProbes async, Supplier<CoreSettings> settings, Logger log) {
         this.registry = registry;
         this.sysfs = sysfs;
         this.calls = calls;
@@ -93,7 +83,6 @@ final class Binder {
         this.uevents = uevents;
         this.deferred = deferred;
         this.async = async;
-        this.work = work;
         this.settings = settings;
         this.log = log;
     }
@@ -102,307 +91,10 @@ final class Binder {
         return settings.get().drainTimeout();
     }
 
-    // ---------------------------------------------------------------- buses and classes
-
-    /** @return the handle the bus gets, its devices to be added through it */
-    BusHandle attachBus(Bus bus, long bundleId, org.drivermodel.api.DriverCore core) {
-        String name;
-        try {
-            name = Names.checkBusName(bus.name());
-        } catch (DriverModelException e) {
-            throw e;
-        } catch (Throwable t) { // bus code
-            throw new DriverModelException(Errno.EIO, "bundle " + bundleId, "bus name failed: " + DriverCall.describe(t));
-        }
-        Subsystem entry = Subsystem.bus(bus, name, bundleId);
-        registry.addSubsystem(entry, s -> {
-            sysfs.busAttached(s, core);
-            registry.forDriversOf(name, d -> sysfs.driverAdded(d, core));
-        });
-        log.info("bus {}: attached (bundle {})", name, bundleId);
-        return new BusHandle(this, entry);
-    }
-
-    /** Registers a class. */
-    ClassHandle registerClass(String name, List<AttributeGroup<Device>> attributes) {
-        Names.checkBusName(name);
-        Subsystem entry = Subsystem.deviceClass(name, attributes == null ? List.of() : attributes);
-        registry.addSubsystem(entry, sysfs::classRegistered);
-        log.info("class {}: registered", name);
-        return new ClassHandle(this, entry);
-    }
-
-    /**
-     * Retires a bus or class: no device may be added from now on; every device is removed (its
-     * driver unbound first), newest first; then its directories go. Drivers of a bus stay
-     * registered and wait for it to come back. Idempotent.
-     */
-    void retire(Subsystem subsystem) {
-        List<DeviceNode> nodes = registry.retire(subsystem);
-        if (nodes == null) {
-            return;
-        }
-        for (int i = nodes.size() - 1; i >= 0; i--) {
-            removeNode(nodes.get(i));
-        }
-        sysfs.subsystemRemoved(subsystem);
-        registry.removeSubsystem(subsystem);
-        log.info("{} {}: gone, {} device(s) removed", subsystem.kind().name().toLowerCase(), subsystem.name(),
-                nodes.size());
-    }
-
-    // ---------------------------------------------------------------- drivers
-
-    /**
-     * Registers a driver and binds it to every unbound device of its bus that it matches.
-     *
-     * @throws DriverModelException EINVAL for a bad name, EEXIST if the bus has a driver of that name
-     */
-    DriverEntry addDriver(DriverInfo info, org.drivermodel.api.Driver driver, String bundle,
-            org.drivermodel.api.DriverCore core) {
-        Names.checkBusName(info.bus());
-        Names.checkComponent("/bus/" + info.bus() + "/drivers", info.name());
-        DriverEntry entry = new DriverEntry(info, driver, bundle);
-        registry.addDriver(entry, d -> sysfs.driverAdded(d, core));
-        log.info("driver {}: registered ({})", entry, bundle);
-        Subsystem bus = registry.bus(info.bus());
-        if (bus != null && bus.autoprobe) {
-            boolean bound = false;
-            for (DeviceNode node : registry.devicesOf(info.bus())) {
-                if (!matches(node, entry)) {
-                    // Linux __driver_attach: match first, with no lock, so a device whose lock is
-                    // held for long (a stuck probe or remove) holds up only the drivers that match it
-                    continue;
-                }
-                if (entry.asyncProbe()) {
-                    async.submit(() -> {
-                        if (probeIfUnbound(node, entry)) {
-                            retryDeferred();
-                        }
-                    });
-                } else {
-                    bound |= probeIfUnbound(node, entry);
-                }
-            }
-            if (bound) {
-                retryDeferred();
-            }
-        }
-        entry.attached(); // listed from now on: a tool that sees the driver sees the devices it bound
-        return entry;
-    }
-
-    /**
-     * Unregisters a driver, totally: no device is bound to it from now on, every device bound to
-     * it is unbound (its {@code remove} called) before this returns, whatever each unbind throws,
-     * and its entry is gone, so a later generation registers under the same name. A device whose
-     * lock a stuck probe holds past the deadline is named and left to its prober, which unwinds
-     * the binding without calling the driver again when the probe returns.
-     */
-    void removeDriver(DriverEntry entry) {
-        // Listed until its devices are unbound (Linux detaches, then unlinks): a tool that sees
-        // the driver gone sees its devices unbound. Dying, it claims nothing meanwhile.
-        int unbound = 0;
-        try {
-            sysfs.driverRemoved(entry);
-            for (DeviceNode node : entry.kill()) {
-                try {
-                    if (endIfBoundTo(node, entry, Binding.Cause.DRIVER_GONE)) {
-                        unbound++;
-                    }
-                } catch (Throwable t) { // a core bug: the other devices and the entry's removal go on
-                    log.error("driver {}: unbinding {} failed: {}", entry, node, DriverCall.describe(t));
-                }
-            }
-        } finally {
-            registry.removeDriver(entry);
-        }
-        log.info("driver {}: unregistered, {} device(s) unbound", entry, unbound);
-    }
-
-    /**
-     * Ends the node's binding if it is to {@code driver}, waiting for the device lock at most
-     * the deadline each time. Past it, the holder is named and asked to end the binding when it
-     * settles; if it settled meanwhile, the lock is waited for again.
-     *
-     * @return true if a binding to the driver was ended (or will be, by its stuck prober)
-     */
-    private boolean endIfBoundTo(DeviceNode node, DriverEntry driver, Binding.Cause cause) {
-        boolean reported = false;
-        for (;;) {
-            if (node.lock.lockWithin(deadline())) {
-                try {
-                    Binding b = node.binding();
-                    if (b == null || !b.isOf(driver)) {
-                        return false;
-                    }
-                    end(b, cause);
-                    return true;
-                } finally {
-                    node.lock.unlock();
-                }
-            }
-            Binding b = node.binding();
-            if (!reported) {
-                reported = true;
-                reportLockHeld(node, b, "the stop of driver " + driver.description());
-            }
-            if (b != null && b.isOf(driver) && b.requestEnd(Binding.Cause.ABANDONED)) {
-                return true;
-            }
-            if (b == null && node.state() == DeviceState.REMOVED) {
-                return false;
-            }
-        }
-    }
-
-    /**
-     * Names the thread holding a device lock past the deadline (a hung-task report): the probe or
-     * remove it is stuck in, once per binding (the watchdog may have named it already).
-     */
-    private void reportLockHeld(DeviceNode node, Binding b, String waiter) {
-        Thread holder = node.lock.holder();
-        if (holder == null || b == null) {
-            log.warn("device {}: its lock, which {} waits for, was busy for {} ms (held by {})", node, waiter,
-                    deadline().toMillis(), holder == null ? "nobody now" : "thread \"" + holder.getName() + "\"");
-            return;
-        }
-        calls.stuck(b, b.bindingState() == Binding.State.PROBING ? "probe" : "remove", holder, holder.getState(),
-                Arrays.asList(holder.getStackTrace()), deadline());
-        log.warn("device {}: {} goes on without waiting longer for thread \"{}\"; the binding ends when it returns",
-                node, waiter, holder.getName());
-    }
-
-    // ---------------------------------------------------------------- devices
-
-    /** @see org.drivermodel.api.BusContext#addDevice(String, Map, Device) */
-    Device addDevice(Subsystem subsystem, String name, Map<String, String> properties, Device parent) {
-        Names.checkComponent(subsystem.path(), name);
-        DeviceNode parentNode = null;
-        if (parent != null) {
-            Device p = parent instanceof Binding b ? b.device() : parent;
-            if (!(p instanceof DeviceNode n)) {
-                throw new DriverModelException(Errno.EINVAL, subsystem.path() + "/" + name,
-                        "parent is not a device of this core");
-            }
-            parentNode = n;
-        }
-        DeviceNode node = new DeviceNode(subsystem, name, properties, parentNode);
-        List<AttributeGroup<Device>> busGroups = busAttributes(subsystem);
-        registry.addDevice(node, n -> {
-            sysfs.deviceAdded(n, busGroups);
-            // under the lock: no driver can bind the device (and post BIND) before ADD is queued
-            uevents.emit(Uevent.ADD, n, null);
-        });
-        log.debug("device {}: added", node);
-        if (subsystem.isBus() && subsystem.autoprobe) {
-            attach(node);
-        }
-        return node;
-    }
-
-    /**
-     * Adds a class device; one whose parent is given as a binding (a driver registering a disk in
-     * its probe) belongs to that binding and goes when it ends.
-     *
-     * @see org.drivermodel.api.DeviceClass#addDevice
-     */
-    Device addClassDevice(Subsystem cls, String name, Map<String, String> properties, Device parent) {
-        DeviceNode node = (DeviceNode) addDevice(cls, name, properties, parent);
-        if (parent instanceof Binding b) {
-            try {
-                b.resources().add(cls.name() + "/" + name, () -> removeNode(node));
-            } catch (DriverModelException e) {
-                // the binding ended meanwhile (resources() refused, or add() released it at once):
-                // the class device goes too, whichever it was
-                removeNode(node);
-                throw new DriverModelException(Errno.ENODEV, node.path(), "parent's driver was unbound", e);
-            }
-        }
-        return node;
-    }
-
-    /** @see org.drivermodel.api.BusContext#removeDevice */
-    void removeDevice(Subsystem subsystem, String name) {
-        DeviceNode node = registry.deviceIn(subsystem, name);
-        if (node == null || !removeNode(node)) {
-            throw new DriverModelException(Errno.ENOENT, subsystem.path() + "/" + DriverModelException.quote(String.valueOf(name)),
-                    "no such device");
-        }
-    }
-
-    /**
-     * Removes a device: its children first, newest first, then its files (drained), then its
-     * binding ends, then it is removed and its references are revoked and waited for.
-     *
-     * @return false if another thread removed it first
-     */
-    boolean removeNode(DeviceNode node) {
-        if (DriverCall.insideWithin(node)) {
-            // from inside a probe or remove of this device or one under it: this thread holds that
-            // device lock; the removal runs once the callback has returned
-            if (node.state() == DeviceState.REMOVED) {
-                return false;
-            }
-            log.debug("device {}: removal from inside its driver's callback, deferred until it returns", node);
-            work.submit(() -> removeNode(node));
-            return true;
-        }
-        List<DeviceNode> children = registry.unlist(node);
-        if (children == null) {
-            return false;
-        }
-        for (int i = children.size() - 1; i >= 0; i--) {
-            removeNode(children.get(i));
-        }
-        sysfs.tree().breakOwnCalls(node.path()); // a store removing its own device: do not wait for itself
-        sysfs.deviceRemoved(node, driverOf(node));
-        removeBinding(node);
-        deferred.forget(node);
-        registry.dropChild(node);
-        log.debug("device {}: removed", node);
-        uevents.emit(Uevent.REMOVE, node, null);
-        usage.awaitReferences(node);
-        return true;
-    }
-
-    private static DriverEntry driverOf(DeviceNode node) {
-        Binding b = node.binding();
-        return b == null ? null : b.driverOrNull();
-    }
-
-    /** Ends a removed device's binding and marks it removed, bounded as {@link #endIfBoundTo} is. */
-    private void removeBinding(DeviceNode node) {
-        boolean reported = false;
-        for (;;) {
-            if (node.lock.lockWithin(deadline())) {
-                try {
-                    Binding b = node.binding();
-                    if (b != null) {
-                        end(b, Binding.Cause.DEVICE_GONE);
-                    } else {
-                        node.setState(DeviceState.REMOVED, null);
-                    }
-                    return;
-                } finally {
-                    node.lock.unlock();
-                }
-            }
-            Binding b = node.binding();
-            if (!reported) {
-                reported = true;
-                reportLockHeld(node, b, "the removal of " + node);
-            }
-            if (b != null && b.requestEnd(Binding.Cause.DEVICE_GONE)) {
-                return;
-            }
-        }
-    }
-
     // ---------------------------------------------------------------- attach and probe
 
     /** Probes one driver for a device if the device is unbound; true if it bound. */
-    private boolean probeIfUnbound(DeviceNode node, DriverEntry driver) {
+    boolean probeIfUnbound(DeviceNode node, DriverEntry driver) {
         node.lock.lock();
         try {
             return node.state() == DeviceState.UNBOUND && probe(node, driver).is(ProbeResult.Outcome.BOUND);
@@ -415,7 +107,7 @@ final class Binder {
      * Binds a new device to the first matching driver of its bus (Linux {@code device_attach});
      * on a probe thread if a matching driver prefers asynchronous probing.
      */
-    private void attach(DeviceNode node) {
+    void attach(DeviceNode node) {
         boolean preferAsync = false;
         for (DriverEntry d : registry.driversOf(node.bus())) {
             preferAsync |= d.asyncProbe() && matches(node, d);
@@ -710,19 +402,6 @@ final class Binder {
     }
 
     // ---------------------------------------------------------------- helpers
-
-    /** @return the bus's device attributes; a bus that fails to give them gets none (logged) */
-    private List<AttributeGroup<Device>> busAttributes(Subsystem subsystem) {
-        if (!subsystem.isBus()) {
-            return subsystem.classAttributes();
-        }
-        try {
-            return List.copyOf(subsystem.bus().deviceAttributes());
-        } catch (Throwable t) { // bus code
-            log.error("bus {}: device attributes failed: {}", subsystem.name(), DriverCall.describe(t));
-            return List.of();
-        }
-    }
 
     boolean matches(DeviceNode node, DriverEntry driver) {
         String override = node.override();

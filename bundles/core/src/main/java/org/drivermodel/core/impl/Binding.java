@@ -319,8 +319,10 @@ final class Binding implements BoundDevice {
 
     /** @return the ENODEV of a use of this binding after it ended, naming device, generation and driver */
     DriverModelException ended(String what) {
+        String caller = Callers.bundle();
         return new DriverModelException(Errno.ENODEV, node.path(), what + ": binding " + generation + " (driver "
-                + description + ") has ended" + (node.state() == DeviceState.REMOVED ? " and the device was removed" : ""));
+                + description + ") has ended" + (node.state() == DeviceState.REMOVED ? " and the device was removed" : "")
+                + (caller == null || caller.equals(bundle) ? "" : "; used by " + caller + ", which was handed it"));
     }
 
     @Override

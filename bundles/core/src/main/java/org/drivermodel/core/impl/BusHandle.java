@@ -5,12 +5,12 @@ import java.util.Map;
 import org.drivermodel.api.BusContext;
 import org.drivermodel.api.Device;
 
-/** The {@link BusContext} a bus holds: a view of its {@link Subsystem} through the {@link Binder}. */
+/** The {@link BusContext} a bus holds: a view of its {@link Subsystem} through {@link Hotplug}. */
 final class BusHandle implements BusContext {
-    private final Binder binder;
+    private final Hotplug binder;
     private final Subsystem subsystem;
 
-    BusHandle(Binder binder, Subsystem subsystem) {
+    BusHandle(Hotplug binder, Subsystem subsystem) {
         this.binder = binder;
         this.subsystem = subsystem;
     }

@@ -5,12 +5,12 @@ import java.util.Map;
 import org.drivermodel.api.Device;
 import org.drivermodel.api.DeviceClass;
 
-/** The {@link DeviceClass} handle of a registered class: a view of its {@link Subsystem} through the {@link Binder}. */
+/** The {@link DeviceClass} handle of a registered class: a view of its {@link Subsystem} through {@link Hotplug}. */
 final class ClassHandle implements DeviceClass {
-    private final Binder binder;
+    private final Hotplug binder;
     private final Subsystem subsystem;
 
-    ClassHandle(Binder binder, Subsystem subsystem) {
+    ClassHandle(Hotplug binder, Subsystem subsystem) {
         this.binder = binder;
         this.subsystem = subsystem;
     }

@@ -1,6 +1,7 @@
 package org.drivermodel.core.impl;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -55,10 +56,15 @@ final class CoreFacade implements DriverCore {
     void release() {
         released = true;
         List<String> left = new ArrayList<>();
+        Set<String> holders = new LinkedHashSet<>();
+        holders.add(holder);
         while (!held.isEmpty()) { // an acquisition racing with this adds, sees released and closes its own
             for (AutoCloseable thing : List.copyOf(held)) {
                 if (held.remove(thing)) {
                     left.add(thing.toString());
+                    if (thing instanceof TrackedDeviceRef r && r.usedBy() != null) {
+                        holders.add(r.usedBy()); // handed on: the bundle that used it holds it too
+                    }
                     try {
                         thing.close();
                     } catch (Exception e) { // a double put reported by the reference: the release goes on
@@ -68,7 +74,7 @@ final class CoreFacade implements DriverCore {
             }
         }
         if (!left.isEmpty()) {
-            model.usage().leaks().record(Leak.Kind.BUNDLE, holder, List.of(holder),
+            model.usage().leaks().record(Leak.Kind.BUNDLE, holder, List.copyOf(holders),
                     holder + " went without releasing " + left.size() + " object(s), released now: " + String.join("; ", left));
         }
     }

@@ -31,7 +31,8 @@ import org.osgi.service.log.Logger;
  * concept lives in its own class:
  * <ul>
  * <li>{@link Registry}: buses, classes, drivers and devices, and the model lock;</li>
- * <li>{@link Binder}: attach, probe, unbind, removal (the one way in and the one way out of a
+ * <li>{@link Hotplug}: devices, drivers, buses and classes coming and going;</li>
+ * <li>{@link Binder}: attach, probe, unbind (the one way in and the one way out of a
  * {@link Binding});</li>
  * <li>{@link DriverCall}: the boundary around every call into driver code;</li>
  * <li>{@link SysfsLayout} over the {@link AttributeTree}: the attribute tree's layout;</li>
@@ -48,6 +49,7 @@ final class DeviceModel implements DriverCore {
     private final SysfsLayout sysfs;
     private final Usage usage;
     private final Binder binder;
+    private final Hotplug hotplug;
     private final DeferredProbes deferred;
     private final AsyncProbes async;
     private final DeferredWork work;
@@ -70,7 +72,9 @@ final class DeviceModel implements DriverCore {
         this.usage = new Usage(registry, log, leaks, uevents, () -> this.settings);
         this.async = new AsyncProbes(log, Math.max(2, Runtime.getRuntime().availableProcessors()));
         this.work = new DeferredWork(log);
-        this.binder = new Binder(registry, sysfs, calls, usage, uevents, deferred, async, work, () -> this.settings, log);
+        this.binder = new Binder(registry, sysfs, calls, usage, uevents, deferred, async, () -> this.settings, log);
+        this.hotplug = new Hotplug(registry, sysfs, binder, calls, usage, uevents, deferred, async, work, () -> this.settings,
+                log);
     }
 
     /** Stops the probe and deferred-work threads (queued work still runs). Context: the core stopping, after its trackers closed. */
@@ -105,12 +109,12 @@ final class DeviceModel implements DriverCore {
      * @throws DriverModelException EINVAL for a bad name, EEXIST if a bus of that name is attached
      */
     BusHandle attachBus(Bus bus, long bundleId) {
-        return binder.attachBus(bus, bundleId, this);
+        return hotplug.attachBus(bus, bundleId, this);
     }
 
     /** Detaches a bus: every device is removed, its driver unbound first, newest first. */
     void detachBus(BusHandle bus) {
-        binder.retire(bus.subsystem());
+        hotplug.retire(bus.subsystem());
     }
 
     /**
@@ -119,12 +123,12 @@ final class DeviceModel implements DriverCore {
      * @throws DriverModelException EINVAL for a bad name, EEXIST if the bus has a driver of that name
      */
     DriverEntry addDriver(DriverInfo info, org.drivermodel.api.Driver driver) {
-        return binder.addDriver(info, driver, usage.bundles().describe(info.bundleId()), this);
+        return hotplug.addDriver(info, driver, usage.bundles().describe(info.bundleId()), this);
     }
 
-    /** Unregisters a driver, totally; see {@link Binder#removeDriver}. */
+    /** Unregisters a driver, totally; see {@link Hotplug#removeDriver}. */
     void removeDriver(DriverEntry entry) {
-        binder.removeDriver(entry);
+        hotplug.removeDriver(entry);
     }
 
     /** @see DriverCore#manage; the driver looked up as the public method does */
@@ -215,7 +219,7 @@ final class DeviceModel implements DriverCore {
 
     @Override
     public DeviceClass registerClass(String name, List<AttributeGroup<Device>> attributes) {
-        return binder.registerClass(name, attributes);
+        return hotplug.registerClass(name, attributes);
     }
 
     @Override

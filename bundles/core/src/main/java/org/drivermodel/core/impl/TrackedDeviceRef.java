@@ -17,6 +17,7 @@ final class TrackedDeviceRef implements DeviceRef {
     private final DeviceNode node;
     private final Ref ref;
     private final Consumer<AutoCloseable> onClose; /* tells the holder's accounting that it was put */
+    private volatile String usedBy; /* the last bundle other than its holder that used it: the driver handed it on */
 
     TrackedDeviceRef(DeviceNode node, Ref ref, Consumer<AutoCloseable> onClose) {
         this.node = node;
@@ -26,8 +27,17 @@ final class TrackedDeviceRef implements DeviceRef {
 
     @Override
     public Device device() {
+        String caller = Callers.bundle();
+        if (caller != null && !ref.holder().equals(caller)) {
+            usedBy = caller;
+        }
         ref.check();
         return node;
+    }
+
+    /** @return the last bundle other than its holder that used it, or null */
+    String usedBy() {
+        return usedBy;
     }
 
     @Override
@@ -66,6 +76,7 @@ final class TrackedDeviceRef implements DeviceRef {
 
     @Override
     public String toString() {
-        return "reference to " + node.path() + " held by " + ref.holder();
+        String other = usedBy;
+        return "reference to " + node.path() + " held by " + ref.holder() + (other == null ? "" : ", used by " + other);
     }
 }

@@ -42,6 +42,32 @@ class StrayThreadsTest {
     }
 
     @Test
+    void anIdleExecutorWorkerCarryingTheBundlesLoaderIsFoundWithoutAFrame() throws Exception {
+        ClassLoader bundleLoader = new ClassLoader(null) { }; // stands for the stopped bundle's loader
+        ClassLoader before = Thread.currentThread().getContextClassLoader();
+        java.util.concurrent.ExecutorService pool;
+        Thread.currentThread().setContextClassLoader(bundleLoader); // as the core sets it around probe
+        try {
+            pool = java.util.concurrent.Executors.newSingleThreadExecutor(r -> new Thread(r, "driver-pool"));
+            pool.submit(() -> { }).get(DEADLINE_SECONDS, TimeUnit.SECONDS); // its worker is made here, then idles
+        } finally {
+            Thread.currentThread().setContextClassLoader(before);
+        }
+        try {
+            List<StrayThreads.Stray> found = StrayThreads.scan(Thread.getAllStackTraces(), name -> false,
+                    t -> t.getContextClassLoader() == bundleLoader, Thread.currentThread());
+            assertEquals(1, found.size(), found.toString());
+            assertEquals("driver-pool", found.get(0).name());
+            assertEquals(null, found.get(0).frame());
+            assertTrue(found.get(0).describe().contains("no frame of bundle code (idle: its context class loader"),
+                    found.get(0).describe());
+        } finally {
+            pool.shutdownNow();
+            assertTrue(pool.awaitTermination(DEADLINE_SECONDS, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
     void aThreadInsideTheBundlesCodeIsFoundWithItsFrameAndOthersAreNot() throws Exception {
         CountDownLatch inside = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);

@@ -1,0 +1,28 @@
+package org.drivermodel.core.impl;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.FrameworkUtil;
+
+/**
+ * Names the bundle whose code called into the core: the first frame on the caller's stack whose
+ * class is not the core's own, as reports name bundles ({@code bundle N (bsn)}). Used where an
+ * object the core handed to one bundle may be used by another (a driver passing its reference or
+ * its binding on), so that a leak names who really holds it.
+ *
+ * <p>Concurrency: stateless; walks the calling thread's own stack.
+ */
+final class Callers {
+    private static final StackWalker WALKER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
+    private static final ClassLoader CORE = Callers.class.getClassLoader();
+
+    private Callers() {
+    }
+
+    /** @return the calling bundle as reports name it, or null if no bundle's code is on the stack */
+    static String bundle() {
+        Class<?> caller = WALKER.walk(frames -> frames.map(StackWalker.StackFrame::getDeclaringClass)
+                .filter(c -> c.getClassLoader() != CORE && c.getClassLoader() != null).findFirst().orElse(null));
+        Bundle b = caller == null ? null : FrameworkUtil.getBundle(caller);
+        return b == null ? null : "bundle " + b.getBundleId() + (b.getSymbolicName() == null ? "" : " (" + b.getSymbolicName() + ")");
+    }
+}
