@@ -284,7 +284,10 @@ final class Binder {
         if (probed && callDriver) {
             calls.remove(b);
         }
-        step(node, "releasing managed resources", () -> calls.release(b, b.managedResources(), "resource"));
+        ManagedResources resources = b.takeResources();
+        if (resources != null) {
+            step(node, "releasing managed resources", () -> calls.release(b, resources, "resource"));
+        }
         b.clearDriverData();
         driver.unclaim(node);
         Binding.Cause late = b.settle(); // a removal that gave up waiting while this ran

@@ -81,9 +81,12 @@ final class Binding implements BoundDevice {
     private static final Object SETTLED = new Object();
     /** {@link #disconnects} of a binding that has registered none yet: most never do. */
     private static final Object NO_DISCONNECTS = new Object();
+    /** What {@link #resources} becomes when the cleanup takes it: released, so a late add releases at once. */
+    private static final ManagedResources GONE = new ManagedResources("(a binding that has ended)");
     private static final VarHandle REQUEST;
     private static final VarHandle PINS;
     private static final VarHandle DISCONNECTS;
+    private static final VarHandle RESOURCES;
 
     static {
         try {
@@ -91,19 +94,21 @@ final class Binding implements BoundDevice {
             REQUEST = l.findVarHandle(Binding.class, "request", Object.class);
             PINS = l.findVarHandle(Binding.class, "pins", List.class);
             DISCONNECTS = l.findVarHandle(Binding.class, "disconnects", Object.class);
+            RESOURCES = l.findVarHandle(Binding.class, "resources", ManagedResources.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
+        GONE.releaseAll();
     }
 
     private final DeviceNode node;
     private volatile DriverEntry driver; /* written under the device lock: dropped when the binding is over, so a
                                             stale handle, a revoked pin or a report pins no driver's class loader */
-    private final String description; /* the driver and its bundle, as reports name them, kept after the end */
-    private final String bundle;      /* the driver's bundle, as reports name it */
-    private final long generation;
+    private final DriverEntry.Names names; /* the driver and its bundle, as reports name them, kept after the end */
+    private final int generation;
     private final Binder binder;
-    private final ManagedResources resources;
+    private volatile ManagedResources resources; /* CAS: made at the first use (most bindings of a bus with many devices
+                                                    never use it), GONE once the cleanup took it */
 
     private volatile State state = State.PROBING; /* written under the device lock */
     private volatile Object request; /* CAS: null, a Cause asked for, or SETTLED */
@@ -113,14 +118,12 @@ final class Binding implements BoundDevice {
     private List<AttributeGroup<BoundDevice>> groups = List.of(); /* guarded by the device lock */
     private Set<String> faults; /* guarded by this; the faults reported once each, made at the first */
 
-    Binding(DeviceNode node, DriverEntry driver, long generation, Binder binder) {
+    Binding(DeviceNode node, DriverEntry driver, int generation, Binder binder) {
         this.node = node;
         this.driver = driver;
-        this.description = driver.description();
-        this.bundle = driver.bundle();
+        this.names = driver.names();
         this.generation = generation;
         this.binder = binder;
-        this.resources = new ManagedResources(node.path());
     }
 
     DeviceNode node() {
@@ -151,12 +154,12 @@ final class Binding implements BoundDevice {
 
     /** @return the driver and its bundle, as reports name them; also after the end */
     String driverDescription() {
-        return description;
+        return names.description();
     }
 
     /** @return the driver's bundle, as reports name it; also after the end */
     String driverBundle() {
-        return bundle;
+        return names.bundle();
     }
 
     State bindingState() {
@@ -214,9 +217,15 @@ final class Binding implements BoundDevice {
 
     // ------------------------------------------------------------ what the binding owns
 
-    /** @return the binding's resources, for the cleanup */
-    ManagedResources managedResources() {
-        return resources;
+    /**
+     * Takes the binding's resources for the cleanup to release; a later {@link #resources()} gets a
+     * released one, whose adds release at once. Context: the device lock is held, after remove.
+     *
+     * @return them, or null if none was ever asked for
+     */
+    ManagedResources takeResources() {
+        ManagedResources r = (ManagedResources) RESOURCES.getAndSet(this, GONE);
+        return r == GONE ? null : r;
     }
 
     /**
@@ -321,14 +330,19 @@ final class Binding implements BoundDevice {
     DriverModelException ended(String what) {
         String caller = Callers.bundle();
         return new DriverModelException(Errno.ENODEV, node.path(), what + ": binding " + generation + " (driver "
-                + description + ") has ended" + (node.state() == DeviceState.REMOVED ? " and the device was removed" : "")
-                + (caller == null || caller.equals(bundle) ? "" : "; used by " + caller + ", which was handed it"));
+                + names.description() + ") has ended" + (node.state() == DeviceState.REMOVED ? " and the device was removed" : "")
+                + (caller == null || caller.equals(names.bundle()) ? "" : "; used by " + caller + ", which was handed it"));
     }
 
     @Override
     public ManagedResources resources() {
         checkNotOver("managed resources");
-        return resources;
+        ManagedResources r = resources;
+        if (r == null) {
+            RESOURCES.compareAndSet(this, null, new ManagedResources(node.path()));
+            r = resources;
+        }
+        return r;
     }
 
     @Override
@@ -365,7 +379,7 @@ final class Binding implements BoundDevice {
         Object data = driverData;
         checkNotOver("driver data");
         if (data == null) {
-            throw new DriverModelException(Errno.ENODEV, node.path(), "no driver data stored by driver " + description);
+            throw new DriverModelException(Errno.ENODEV, node.path(), "no driver data stored by driver " + names.description());
         }
         if (!type.isInstance(data)) {
             throw new DriverModelException(Errno.EINVAL, node.path(),
@@ -423,6 +437,6 @@ final class Binding implements BoundDevice {
 
     @Override
     public String toString() {
-        return node.path() + " (binding " + generation + " of driver " + description + ", " + state + ")";
+        return node.path() + " (binding " + generation + " of driver " + names.description() + ", " + state + ")";
     }
 }

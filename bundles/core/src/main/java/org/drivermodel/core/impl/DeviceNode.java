@@ -41,7 +41,7 @@ final class DeviceNode implements Device {
     private volatile Binding binding; /* written under lock; the current binding, PROBING to UNBINDING; else null */
     private volatile String override; /* written under lock; null: the bus matches */
     private volatile String lastBinding; /* written under lock at unbind: the driver last bound, as text */
-    private long generations; /* guarded by lock; bindings made so far */
+    private int generations; /* guarded by lock; bindings made so far */
 
     private List<DeviceNode> children = List.of(); /* guarded by the model lock; in add order; an ArrayList from the first child */
 
@@ -107,7 +107,7 @@ final class DeviceNode implements Device {
     }
 
     /** @return the generation the next binding gets. Context: device lock held. */
-    long nextGeneration() {
+    int nextGeneration() {
         assert lock.isHeldByCurrentThread();
         return ++generations;
     }

@@ -29,8 +29,7 @@ final class DriverEntry {
 
     private final DriverInfo info;
     private final Driver driver;
-    private final String bundle;      // "bundle N (bsn)", made once (at registration): reports name the bundle by it
-    private final String description; // "bus/name (bundle N (bsn))"
+    private final Names names; // made once (at registration): reports name the driver and its bundle by it
 
     private State state = State.LIVE; /* guarded by this */
     private final Set<DeviceNode> claimed = new LinkedHashSet<>(); /* guarded by this */
@@ -44,18 +43,31 @@ final class DriverEntry {
     DriverEntry(DriverInfo info, Driver driver, String bundle) {
         this.info = info;
         this.driver = driver;
-        this.bundle = bundle;
-        this.description = info.bus() + "/" + info.name() + " (" + bundle + ")";
+        this.names = new Names(info.bus() + "/" + info.name() + " (" + bundle + ")", bundle);
     }
 
     /** @return the driver's bundle, as reports name it */
     String bundle() {
-        return bundle;
+        return names.bundle();
     }
 
     /** @return the driver and its bundle, as reports name them */
     String description() {
-        return description;
+        return names.description();
+    }
+
+    /** @return both names, as one object a binding keeps past its end (no reference to the driver) */
+    Names names() {
+        return names;
+    }
+
+    /**
+     * How reports name a driver.
+     *
+     * @param description {@code bus/name (bundle N (bsn))}
+     * @param bundle      {@code bundle N (bsn)}
+     */
+    record Names(String description, String bundle) {
     }
 
     DriverInfo info() {
