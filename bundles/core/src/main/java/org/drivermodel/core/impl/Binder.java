@@ -95,6 +95,7 @@ final class Binder {
 
     /** Probes one driver for a device if the device is unbound; true if it bound. */
     boolean probeIfUnbound(DeviceNode node, DriverEntry driver) {
+        registry.assertNotLocked(); // lock order: no device lock under the model lock
         node.lock.lock();
         try {
             return node.state() == DeviceState.UNBOUND && probe(node, driver).is(ProbeResult.Outcome.BOUND);
@@ -127,6 +128,7 @@ final class Binder {
     /** Offers the device to each driver of its bus in turn, under its lock; no retry trigger. */
     private ProbeResult attachLocked(DeviceNode node) {
         List<DriverEntry> candidates = registry.driversOf(node.bus());
+        registry.assertNotLocked(); // lock order: no device lock under the model lock
         node.lock.lock();
         try {
             for (DriverEntry d : candidates) {
@@ -316,6 +318,7 @@ final class Binder {
 
     /** @see org.drivermodel.api.DriverCore#bind */
     ProbeResult bind(DriverEntry entry, DeviceNode node) {
+        registry.assertNotLocked(); // lock order: no device lock under the model lock
         if (!node.lock.lockWithin(deadline())) {
             throw new DriverModelException(Errno.EBUSY, node.path(), "its probe or remove has not returned within "
                     + deadline().toMillis() + " ms");
@@ -334,6 +337,7 @@ final class Binder {
 
     /** @see org.drivermodel.api.DriverCore#unbind */
     void unbind(DriverEntry entry, DeviceNode node) {
+        registry.assertNotLocked(); // lock order: no device lock under the model lock
         if (!node.lock.lockWithin(deadline())) {
             throw new DriverModelException(Errno.EBUSY, node.path(), "its probe or remove has not returned within "
                     + deadline().toMillis() + " ms");
@@ -416,6 +420,7 @@ final class Binder {
 
     /** Context: the device lock must be taken within the deadline, for override changes. */
     void setOverride(DeviceNode node, String value) {
+        registry.assertNotLocked(); // lock order: no device lock under the model lock
         if (!node.lock.lockWithin(deadline())) {
             throw new DriverModelException(Errno.EBUSY, node.path(), "its probe or remove has not returned within "
                     + deadline().toMillis() + " ms");

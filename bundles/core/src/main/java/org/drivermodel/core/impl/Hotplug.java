@@ -194,6 +194,7 @@ final class Hotplug {
     private boolean endIfBoundTo(DeviceNode node, DriverEntry driver, Binding.Cause cause) {
         boolean reported = false;
         for (;;) {
+            registry.assertNotLocked(); // lock order: no device lock under the model lock
             if (node.lock.lockWithin(deadline())) {
                 try {
                     Binding b = node.binding();
@@ -339,6 +340,7 @@ final class Hotplug {
     private void removeBinding(DeviceNode node) {
         boolean reported = false;
         for (;;) {
+            registry.assertNotLocked(); // lock order: no device lock under the model lock
             if (node.lock.lockWithin(deadline())) {
                 try {
                     Binding b = node.binding();
