@@ -93,10 +93,15 @@ final class Binder {
 
     // ---------------------------------------------------------------- attach and probe
 
-    /** Probes one driver for a device if the device is unbound; true if it bound. */
+    /**
+     * Probes one driver for a device if the device is unbound; true if it bound. A device whose
+     * lock is held past the deadline (its probe or remove stuck in driver code) is left alone:
+     * an arriving driver is not held up by another driver's stuck callback.
+     */
     boolean probeIfUnbound(DeviceNode node, DriverEntry driver) {
-        registry.assertNotLocked(); // lock order: no device lock under the model lock
-        node.lock.lock();
+        if (!lockOrSkip(node, "driver " + driver)) {
+            return false;
+        }
         try {
             return node.state() == DeviceState.UNBOUND && probe(node, driver).is(ProbeResult.Outcome.BOUND);
         } finally {
@@ -128,8 +133,9 @@ final class Binder {
     /** Offers the device to each driver of its bus in turn, under its lock; no retry trigger. */
     private ProbeResult attachLocked(DeviceNode node) {
         List<DriverEntry> candidates = registry.driversOf(node.bus());
-        registry.assertNotLocked(); // lock order: no device lock under the model lock
-        node.lock.lock();
+        if (!lockOrSkip(node, "its bus's drivers")) {
+            return ProbeResult.NO_MATCH;
+        }
         try {
             for (DriverEntry d : candidates) {
                 if (node.state() != DeviceState.UNBOUND) {
@@ -165,6 +171,18 @@ final class Binder {
                 retrying.set(false);
             }
         }
+    }
+
+    /** Takes a device lock for an attach, within the deadline; false (logged) if it is held longer. */
+    private boolean lockOrSkip(DeviceNode node, String who) {
+        registry.assertNotLocked(); // lock order: no device lock under the model lock
+        if (node.lock.lockWithin(deadline())) {
+            return true;
+        }
+        Thread holder = node.lock.holder();
+        log.warn("device {}: not offered to {}: its lock is held past {} ms{}", node, who, deadline().toMillis(),
+                holder == null ? "" : " by thread \"" + holder.getName() + "\"");
+        return false;
     }
 
     void expireDeferred() {
