@@ -54,7 +54,10 @@ final class BusTracker extends ServiceTracker<Bus, BusHandle> {
 
     @Override
     public void removedService(ServiceReference<Bus> reference, BusHandle entry) {
-        model.detachBus(entry);
-        context.ungetService(reference);
+        try {
+            model.detachBus(entry);
+        } finally {
+            context.ungetService(reference);
+        }
     }
 }

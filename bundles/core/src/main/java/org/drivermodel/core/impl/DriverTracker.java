@@ -68,8 +68,11 @@ final class DriverTracker extends ServiceTracker<Driver, DriverEntry> {
 
     @Override
     public void removedService(ServiceReference<Driver> reference, DriverEntry entry) {
-        model.removeDriver(entry);
-        context.ungetService(reference);
+        try {
+            model.removeDriver(entry);
+        } finally {
+            context.ungetService(reference);
+        }
     }
 
     /**
