@@ -52,7 +52,7 @@ class AsyncProbeTest {
     @AfterEach
     void stop() {
         release.countDown();
-        model.close();
+        ModelTeardown.close(model);
     }
 
     @Test

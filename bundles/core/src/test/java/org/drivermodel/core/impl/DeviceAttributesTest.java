@@ -42,8 +42,12 @@ class DeviceAttributesTest {
 
     @AfterEach
     void stopThreads() throws InterruptedException {
-        pool.shutdownNow();
-        assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS), "test threads did not end");
+        try {
+            pool.shutdownNow();
+            assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS), "test threads did not end");
+        } finally {
+            ModelTeardown.close(model);
+        }
     }
 
 

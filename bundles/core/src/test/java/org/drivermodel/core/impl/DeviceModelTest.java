@@ -35,8 +35,12 @@ class DeviceModelTest {
 
     @AfterEach
     void stopThreads() throws InterruptedException {
-        pool.shutdownNow();
-        assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS), "test threads did not end");
+        try {
+            pool.shutdownNow();
+            assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS), "test threads did not end");
+        } finally {
+            ModelTeardown.close(model);
+        }
     }
 
 

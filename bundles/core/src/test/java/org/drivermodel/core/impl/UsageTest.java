@@ -72,8 +72,8 @@ class UsageTest {
     }
 
     @AfterEach
-    void trackingOff() {
-        RefTracking.setGlobal(RefTracking.OFF); // a static of the lifetime library: leave it as found
+    void closeModel() {
+        ModelTeardown.close(model); // also resets RefTracking, a static of the lifetime library
     }
 
     // ---- references ---------------------------------------------------------------------------
