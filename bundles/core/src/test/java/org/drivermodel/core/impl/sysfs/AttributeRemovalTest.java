@@ -350,8 +350,10 @@ class AttributeRemovalTest {
                 return e.errno() == Errno.ENOENT;
             }
         }, "outer removal claimed the directory");
-        // the only timed wait on the joiner's path is the join itself
-        Bounded.until(() -> same.getState() == Thread.State.TIMED_WAITING, "second removal of sub joins the first");
+        // the second removal of sub is inside the first one's join: it found that removal and waits
+        // for it (a thread state would not tell: TIMED_WAITING may be anything, and a removal that
+        // starts late, after the first one ended, finds nothing to remove)
+        Bounded.until(() -> inFrame(same, Removal.class.getName(), "join"), "second removal of sub joins the first");
         assertTrue(outer.isAlive() && inner.isAlive(), "both wait for the show in flight");
         gate.proceed.countDown();
         reader.finish();
@@ -399,6 +401,16 @@ class AttributeRemovalTest {
         weak.add(new WeakReference<>(attr));
         addDevice(DIR, owner, List.of(AttributeGroup.of(attr)));
         return DIR + "/value";
+    }
+
+    /** @return whether a frame of that method of that class is on the thread's stack */
+    private static boolean inFrame(Thread t, String className, String method) {
+        for (StackTraceElement e : t.getStackTrace()) {
+            if (e.getClassName().equals(className) && e.getMethodName().equals(method)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean allCleared(WeakReference<?>[] refs) {
