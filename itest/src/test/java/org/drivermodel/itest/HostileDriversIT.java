@@ -154,9 +154,12 @@ public class HostileDriversIT {
     @After
     public void tearDown() throws InterruptedException {
         hooks.release.countDown();
-        threads.awaitAll();
-        logReader.removeLogListener(listener);
-        hooksRegistration.unregister();
+        try {
+            threads.awaitAll(); // a test thread's failure fails the test
+        } finally {
+            logReader.removeLogListener(listener);
+            hooksRegistration.unregister();
+        }
     }
 
     // ---- 1. throws in probe ------------------------------------------------------------------
@@ -214,7 +217,7 @@ public class HostileDriversIT {
         assertEquals(DeviceState.UNBINDING, core.device(dev).state());
 
         hooks.release.countDown();
-        TestThreads.join(unbinder);
+        threads.join(unbinder);
         assertEquals(DeviceState.UNBOUND, core.device(dev).state());
         awaitTrue("the late return is logged", () -> log.stream().anyMatch(l -> l.startsWith("org.drivermodel.core WARN device "
                 + dev + ": remove of driver vbus/hostile-remove returned after")));

@@ -155,9 +155,12 @@ public class ModuleUnloadIT {
         if (b != null) {
             b.countDown();
         }
-        threads.awaitAll();
-        logReader.removeLogListener(listener);
-        hooksRegistration.unregister();
+        try {
+            threads.awaitAll(); // a test thread's failure fails the test
+        } finally {
+            logReader.removeLogListener(listener);
+            hooksRegistration.unregister();
+        }
     }
 
     // ---- a thread inside show holds the stop -------------------------------------------------
@@ -185,7 +188,7 @@ public class ModuleUnloadIT {
 
         int showsBefore = hooks.shows.get();
         leave.countDown();
-        TestThreads.join(stopper);
+        threads.join(stopper);
         assertTrue(stopped.get());
         assertTrue("the reader inside finished its read: " + read.get(), read.get().startsWith("gen="));
 
@@ -221,7 +224,7 @@ public class ModuleUnloadIT {
         assertTrue(coreLog.stream().anyMatch(l -> l.startsWith("ERROR") && l.contains("leak (DRAIN) of " + dev)));
 
         leave.countDown();
-        TestThreads.join(stuck);
+        threads.join(stuck);
         // the thread left behind ran on in the unloaded module, and the driver saw it: this is
         // what the other tests count to prove that nothing else ever does
         assertEquals(1, hooks.lateCalls.size());
