@@ -221,7 +221,8 @@ public class ModuleUnloadIT {
         assertTrue(drain.detail(), drain.detail().contains("\"stuck-in-show\""));
         assertTrue("the driver frame is named: " + drain.detail(),
                 drain.detail().contains("in owner code at org.drivermodel.driver.test.TestDriver.show("));
-        assertTrue(coreLog.stream().anyMatch(l -> l.startsWith("ERROR") && l.contains("leak (DRAIN) of " + dev)));
+        awaitTrue("the leak is logged (log listeners are called asynchronously)",
+                () -> coreLog.stream().anyMatch(l -> l.startsWith("ERROR") && l.contains("leak (DRAIN) of " + dev)));
 
         leave.countDown();
         threads.join(stuck);
@@ -253,7 +254,8 @@ public class ModuleUnloadIT {
         LifetimeReport.Leak leak = onlyLeak(LifetimeReport.Leak.Kind.REFERENCE);
         assertEquals(iface, leak.object());
         assertEquals(List.of(me), leak.holders());
-        assertTrue(coreLog.stream().anyMatch(l -> l.contains("waiting for " + iface + " to become free, usage count 1")));
+        awaitTrue("the wait was logged (log listeners are called asynchronously)",
+                () -> coreLog.stream().anyMatch(l -> l.contains("waiting for " + iface + " to become free, usage count 1")));
         assertEquals(List.of(), core.report().references());
         ref.close(); // a put after the reclaim is accepted
         assertEquals(List.of(), hooks.lateCalls);
