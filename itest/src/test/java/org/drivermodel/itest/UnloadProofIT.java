@@ -178,11 +178,13 @@ public class UnloadProofIT {
         Bundle testdrv = TestRuntime.installed(context, TESTDRV);
         hooks.blockIn = "unload-proof survey"; // the proof's first read of each file
 
+        // the deadline is what the survey thread has to get into the driver's show, where the
+        // proof must find it: long enough for a loaded machine, as the test waits it out whole
         AssertionError e = assertThrows(AssertionError.class,
-                () -> UnloadProof.of(context, testdrv).deadline(Duration.ofMillis(500)).run());
+                () -> UnloadProof.of(context, testdrv).deadline(Duration.ofSeconds(5)).run());
 
         assertTrue(e.getMessage(), e.getMessage().startsWith("unload proof of bundle " + testdrv.getBundleId() + " (" + TESTDRV
-                + "): its attribute files answer before the stop: the first read of each has not returned within 500 ms:"
+                + "): its attribute files answer before the stop: the first read of each has not returned within 5000 ms:"
                 + " \"unload-proof survey " + TESTDRV + "\" in code of the bundle at org.drivermodel.driver.test.TestDriver.show("));
         assertEquals(Bundle.ACTIVE, testdrv.getState());
     }
