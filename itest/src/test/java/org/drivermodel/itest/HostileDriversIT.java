@@ -240,8 +240,10 @@ public class HostileDriversIT {
         // testdrv's bundle stops: its interface goes, waits 300 ms for the leaked reference, reclaims it
         Bundle testdrv = TestRuntime.installed(context, "org.drivermodel.driver-test");
         within("testdrv stops although another bundle holds a reference to its interface", testdrv::stop);
-        awaitTrue("the removal warned it was waiting",
-                () -> log.stream().anyMatch(l -> l.contains("waiting for " + iface + " to become free, usage count 1")));
+        // the warning halfway, or, if the stopping thread was not scheduled between the warning and
+        // the deadline, the line that gives up: both say what the removal waited for
+        awaitTrue("the removal warned it was waiting", () -> log.stream().anyMatch(l -> l.contains("waiting for " + iface
+                + " to become free") && l.contains(", usage count 1;")));
 
         assertEquals("another bundle's leak did not keep testdrv from stopping", Bundle.RESOLVED, testdrv.getState());
         assertEquals(DeviceState.UNBOUND, core.device(testdev).state());

@@ -254,8 +254,10 @@ public class ModuleUnloadIT {
         LifetimeReport.Leak leak = onlyLeak(LifetimeReport.Leak.Kind.REFERENCE);
         assertEquals(iface, leak.object());
         assertEquals(List.of(me), leak.holders());
-        awaitTrue("the wait was logged (log listeners are called asynchronously)",
-                () -> coreLog.stream().anyMatch(l -> l.contains("waiting for " + iface + " to become free, usage count 1")));
+        // the warning halfway, or, if the stopping thread was not scheduled between the warning and
+        // the deadline, the line that gives up: both say what the removal waited for
+        awaitTrue("the wait was logged (log listeners are called asynchronously)", () -> coreLog.stream()
+                .anyMatch(l -> l.contains("waiting for " + iface + " to become free") && l.contains(", usage count 1;")));
         assertEquals(List.of(), core.report().references());
         ref.close(); // a put after the reclaim is accepted
         assertEquals(List.of(), hooks.lateCalls);
