@@ -154,9 +154,12 @@ public class HostileDriversIT {
     @After
     public void tearDown() throws InterruptedException {
         hooks.release.countDown();
-        threads.awaitAll();
-        logReader.removeLogListener(listener);
-        hooksRegistration.unregister();
+        try {
+            threads.awaitAll(); // a test thread's failure fails the test
+        } finally {
+            logReader.removeLogListener(listener);
+            hooksRegistration.unregister();
+        }
     }
 
     // ---- 1. throws in probe ------------------------------------------------------------------
@@ -215,7 +218,7 @@ public class HostileDriversIT {
         assertEquals(DeviceState.UNBINDING, core.device(dev).state());
 
         hooks.release.countDown();
-        TestThreads.join(unbinder);
+        threads.join(unbinder);
         assertEquals(DeviceState.UNBOUND, core.device(dev).state());
         awaitTrue("the late return is logged", () -> log.stream().anyMatch(l -> l.startsWith("org.drivermodel.core WARN device "
                 + dev + ": remove of driver vbus/hostile-remove returned after")));
@@ -238,8 +241,10 @@ public class HostileDriversIT {
         // testdrv's bundle stops: its interface goes, waits 300 ms for the leaked reference, reclaims it
         Bundle testdrv = TestRuntime.installed(context, "org.drivermodel.driver-test");
         within("testdrv stops although another bundle holds a reference to its interface", testdrv::stop);
-        awaitTrue("the removal warned it was waiting",
-                () -> log.stream().anyMatch(l -> l.contains("waiting for " + iface + " to become free, usage count 1")));
+        // the warning halfway, or, if the stopping thread was not scheduled between the warning and
+        // the deadline, the line that gives up: both say what the removal waited for
+        awaitTrue("the removal warned it was waiting", () -> log.stream().anyMatch(l -> l.contains("waiting for " + iface
+                + " to become free") && l.contains(", usage count 1;")));
 
         assertEquals("another bundle's leak did not keep testdrv from stopping", Bundle.RESOLVED, testdrv.getState());
         assertEquals(DeviceState.UNBOUND, core.device(testdev).state());

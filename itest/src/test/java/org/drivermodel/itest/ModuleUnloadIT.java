@@ -155,9 +155,12 @@ public class ModuleUnloadIT {
         if (b != null) {
             b.countDown();
         }
-        threads.awaitAll();
-        logReader.removeLogListener(listener);
-        hooksRegistration.unregister();
+        try {
+            threads.awaitAll(); // a test thread's failure fails the test
+        } finally {
+            logReader.removeLogListener(listener);
+            hooksRegistration.unregister();
+        }
     }
 
     // ---- a thread inside show holds the stop -------------------------------------------------
@@ -185,7 +188,7 @@ public class ModuleUnloadIT {
 
         int showsBefore = hooks.shows.get();
         leave.countDown();
-        TestThreads.join(stopper);
+        threads.join(stopper);
         assertTrue(stopped.get());
         assertTrue("the reader inside finished its read: " + read.get(), read.get().startsWith("gen="));
 
@@ -218,10 +221,11 @@ public class ModuleUnloadIT {
         assertTrue(drain.detail(), drain.detail().contains("\"stuck-in-show\""));
         assertTrue("the driver frame is named: " + drain.detail(),
                 drain.detail().contains("in owner code at org.drivermodel.driver.test.TestDriver.show("));
-        assertTrue(coreLog.stream().anyMatch(l -> l.startsWith("ERROR") && l.contains("leak (DRAIN) of " + dev)));
+        awaitTrue("the leak is logged (log listeners are called asynchronously)",
+                () -> coreLog.stream().anyMatch(l -> l.startsWith("ERROR") && l.contains("leak (DRAIN) of " + dev)));
 
         leave.countDown();
-        TestThreads.join(stuck);
+        threads.join(stuck);
         // the thread left behind ran on in the unloaded module, and the driver saw it: this is
         // what the other tests count to prove that nothing else ever does
         assertEquals(1, hooks.lateCalls.size());
@@ -250,7 +254,10 @@ public class ModuleUnloadIT {
         LifetimeReport.Leak leak = onlyLeak(LifetimeReport.Leak.Kind.REFERENCE);
         assertEquals(iface, leak.object());
         assertEquals(List.of(me), leak.holders());
-        assertTrue(coreLog.stream().anyMatch(l -> l.contains("waiting for " + iface + " to become free, usage count 1")));
+        // the warning halfway, or, if the stopping thread was not scheduled between the warning and
+        // the deadline, the line that gives up: both say what the removal waited for
+        awaitTrue("the wait was logged (log listeners are called asynchronously)", () -> coreLog.stream()
+                .anyMatch(l -> l.contains("waiting for " + iface + " to become free") && l.contains(", usage count 1;")));
         assertEquals(List.of(), core.report().references());
         ref.close(); // a put after the reclaim is accepted
         assertEquals(List.of(), hooks.lateCalls);

@@ -254,16 +254,23 @@ public class SkeletonIT {
         try {
             String name = vbus.plug("1209:0001");
             vbus.unplug(name);
-            List<String> seen = new ArrayList<>();
-            for (int i = 0; i < 4; i++) {
-                Event e = events.poll(20, TimeUnit.SECONDS);
-                if (e == null) {
-                    throw new AssertionError("uevents within 20 s: " + seen);
-                }
-                seen.add(e.getTopic() + " " + e.getProperty(Uevent.DEVPATH) + " " + e.getProperty(Uevent.DRIVER) + " "
-                        + e.getProperty(Uevent.PROPERTY_PREFIX + "vendor"));
-            }
             String dev = "/devices/vbus/" + name;
+            // this device's uevents only: the framework is shared by the class's tests, and the
+            // uevents of an earlier test's devices (its tear-down unplugs them) are posted
+            // asynchronously, so they may still reach this handler
+            List<String> seen = new ArrayList<>();
+            List<String> others = new ArrayList<>();
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(Waits.DEADLINE_SECONDS);
+            while (seen.size() < 4) {
+                Event e = events.poll(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
+                if (e == null) {
+                    throw new AssertionError("uevents of " + dev + " within " + Waits.DEADLINE_SECONDS + " s: " + seen
+                            + "; of other devices: " + others);
+                }
+                String uevent = e.getTopic() + " " + e.getProperty(Uevent.DEVPATH) + " " + e.getProperty(Uevent.DRIVER) + " "
+                        + e.getProperty(Uevent.PROPERTY_PREFIX + "vendor");
+                (dev.equals(e.getProperty(Uevent.DEVPATH)) ? seen : others).add(uevent);
+            }
             assertEquals(List.of(
                     "org/drivermodel/uevent/ADD " + dev + " null 1209",
                     "org/drivermodel/uevent/BIND " + dev + " vled 1209",

@@ -165,11 +165,18 @@ public class UnloadProofIT {
         AssertionError e = assertThrows(AssertionError.class,
                 () -> UnloadProof.of(context, testdrv).stopDeadline(Duration.ofMillis(500)).run());
 
-        assertTrue(e.getMessage(), e.getMessage().startsWith("unload proof of bundle " + testdrv.getBundleId() + " (" + TESTDRV
-                + "): the stop completes within 500 ms: it has not returned: \"unload-proof stop " + TESTDRV + "\" at "));
-        assertTrue("the thread holding it is named: " + e.getMessage(), e.getMessage().contains(
-                "threads in its code: [\"unload-proof " + TESTDRV + " attributes #"));
-        assertTrue(e.getMessage(), e.getMessage().contains(" at org.drivermodel.driver.test.TestDriver.show("));
+        String m = e.getMessage();
+        // where the stop is at the deadline is the scheduler's choice (framework, SCR or core code;
+        // "in code of the bundle" for an instant of a component's deactivate): only its name is fixed
+        assertTrue(m, m.startsWith("unload proof of bundle " + testdrv.getBundleId() + " (" + TESTDRV
+                + "): the stop completes within 500 ms: it has not returned: \"unload-proof stop " + TESTDRV + "\" "));
+        // the threads in the bundle's code come in no fixed order: the load thread held in show is among them
+        int listed = m.indexOf("; threads in its code: [");
+        assertTrue("the threads in its code are listed: " + m, listed > 0);
+        String inside = m.substring(listed);
+        assertTrue("the thread holding it is named, in the driver's show: " + m,
+                inside.matches("(?s).*\"unload-proof " + java.util.regex.Pattern.quote(TESTDRV)
+                        + " attributes #\\d+\" at org\\.drivermodel\\.driver\\.test\\.TestDriver\\.show\\(.*"));
     }
 
     @Test
@@ -178,11 +185,13 @@ public class UnloadProofIT {
         Bundle testdrv = TestRuntime.installed(context, TESTDRV);
         hooks.blockIn = "unload-proof survey"; // the proof's first read of each file
 
+        // the deadline is what the survey thread has to get into the driver's show, where the
+        // proof must find it: long enough for a loaded machine, as the test waits it out whole
         AssertionError e = assertThrows(AssertionError.class,
-                () -> UnloadProof.of(context, testdrv).deadline(Duration.ofMillis(500)).run());
+                () -> UnloadProof.of(context, testdrv).deadline(Duration.ofSeconds(5)).run());
 
         assertTrue(e.getMessage(), e.getMessage().startsWith("unload proof of bundle " + testdrv.getBundleId() + " (" + TESTDRV
-                + "): its attribute files answer before the stop: the first read of each has not returned within 500 ms:"
+                + "): its attribute files answer before the stop: the first read of each has not returned within 5000 ms:"
                 + " \"unload-proof survey " + TESTDRV + "\" in code of the bundle at org.drivermodel.driver.test.TestDriver.show("));
         assertEquals(Bundle.ACTIVE, testdrv.getState());
     }

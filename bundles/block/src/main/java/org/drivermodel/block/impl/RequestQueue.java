@@ -76,6 +76,7 @@ final class RequestQueue {
     private final LongAdder aborted = new LongAdder();
     private final LongAdder ignored = new LongAdder();
     private final LongAdder handlerFailures = new LongAdder();
+    private final LongAdder tagWaits = new LongAdder(); /* times a submitter found every tag taken and waited */
 
     RequestQueue(String name, int depth, RequestHandler handler, Consumer<String> report) {
         this.name = name;
@@ -164,6 +165,7 @@ final class RequestQueue {
     private void awaitFreeTag() {
         Thread me = Thread.currentThread();
         waiters.add(me);
+        tagWaits.increment();
         try {
             if (!anyFree() && state.get() == QueueState.LIVE) {
                 LockSupport.parkNanos(this, MAX_PARK_NANOS);
@@ -296,6 +298,14 @@ final class RequestQueue {
         long bad = failed.sum();
         long s = submitted.sum();
         return new DiskStats(s, ok, bad, Math.max(0, s - ok - bad), aborted.sum(), ignored.sum(), handlerFailures.sum());
+    }
+
+    /**
+     * @return how many times a submitter found every tag taken and waited for one (each bounded
+     *         park counts once): a full queue's back-pressure, as an observable count
+     */
+    long tagWaits() {
+        return tagWaits.sum();
     }
 
     /** @return requests holding a tag now (submitted and not completed, or still in the handler) */

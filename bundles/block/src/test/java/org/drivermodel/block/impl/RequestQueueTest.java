@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 import org.drivermodel.block.BlockOp;
 import org.drivermodel.block.BlockRequest;
@@ -174,31 +176,44 @@ class RequestQueueTest {
         RequestQueue q = new RequestQueue("ram0", 2, held::add, reports::add);
         q.submit(BlockOp.READ, 0, block());
         q.submit(BlockOp.READ, 0, block());
-        AtomicInteger refused = new AtomicInteger();
+        AtomicReference<Object> outcome = new AtomicReference<>();
         Thread waiter = new Thread(() -> {
             try {
-                q.submit(BlockOp.READ, 0, block());
-            } catch (DriverModelException e) {
-                if (e.errno() == Errno.ENODEV) {
-                    refused.incrementAndGet();
-                }
+                outcome.set(q.submit(BlockOp.READ, 0, block()));
+            } catch (Throwable e) {
+                outcome.set(e);
             }
-        });
+        }, "waiter");
         waiter.start();
-        while (waiter.getState() != Thread.State.TIMED_WAITING) { // parked, waiting for a tag
-            assertTrue(waiter.isAlive());
+        // the queue's own count says the third submitter found every tag taken and waits for one
+        // (its thread state would not: WAITING may be class loading or a lock of the logger)
+        long end = System.nanoTime() + LONG.toNanos();
+        while (q.tagWaits() == 0) {
+            assertTrue(System.nanoTime() < end, "the third submitter waits for a tag");
             Thread.sleep(1);
         }
         assertEquals(2, q.stats().submitted(), "the third waits for a slot");
-        new Thread(() -> {
+        // the driver completes what it holds once the kill has begun, not before: a completion
+        // before the kill would free a tag for the waiter, which would then be accepted
+        Thread driver = new Thread(() -> {
+            long until = System.nanoTime() + LONG.toNanos();
+            while (q.state() == QueueState.LIVE && System.nanoTime() < until) {
+                LockSupport.parkNanos(1_000_000L);
+            }
             BlockRequest r;
             while ((r = held.poll()) != null) {
                 r.complete();
             }
-        }).start();
-        q.kill(LONG);
+        }, "driver");
+        driver.start();
+        KillReport report = q.kill(LONG);
         waiter.join(LONG.toMillis());
-        assertEquals(1, refused.get());
+        driver.join(LONG.toMillis());
+        assertFalse(waiter.isAlive());
+        assertTrue(outcome.get() instanceof DriverModelException e && e.errno() == Errno.ENODEV,
+                "the waiter is refused with ENODEV: " + outcome.get());
+        assertTrue(report.clean(), "the held requests were completed by the driver: " + report);
+        assertEquals(2, q.stats().submitted());
         assertBalanced(q.stats());
     }
 

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 import org.drivermodel.api.BoundDevice;
 import org.drivermodel.api.Device;
@@ -53,7 +54,7 @@ class AsyncProbeTest {
     @AfterEach
     void stop() {
         release.countDown();
-        model.close();
+        ModelTeardown.close(model);
     }
 
     @Test
@@ -84,11 +85,11 @@ class AsyncProbeTest {
     @Test
     void removingTheDeviceWaitsOutARunningProbeThenUnbinds() throws Exception {
         model.addDriver(asyncInfo(), driver);
-        bus.addDevice("slow", Map.of("id", "x"));
+        Device slow = bus.addDevice("slow", Map.of("id", "x"));
         assertTrue(probing.await(LONG.toSeconds(), TimeUnit.SECONDS));
         Thread remover = new Thread(() -> bus.removeDevice("slow"), "remover");
         remover.start();
-        awaitBlocked(remover);
+        awaitQueuedForDeviceLock(slow, remover);
         assertTrue(remover.isAlive(), "the removal waits for the probe holding the device lock");
         release.countDown();
         remover.join(LONG.toMillis());
@@ -107,7 +108,7 @@ class AsyncProbeTest {
             driver.gone = true; // from here any call into the driver is a violation
         }, "unregister");
         unregister.start();
-        awaitBlocked(unregister);
+        awaitQueuedForDeviceLock(slow, unregister);
         release.countDown();
         unregister.join(LONG.toMillis());
         assertFalse(unregister.isAlive());
@@ -152,11 +153,17 @@ class AsyncProbeTest {
         assertTrue(model.awaitProbes(Duration.ZERO));
     }
 
-    /** Waits until the thread blocks (on the device lock), failing at the deadline. */
-    private static void awaitBlocked(Thread t) throws InterruptedException {
+    /**
+     * Waits until the thread is queued for the device's lock, which the running probe holds,
+     * failing at the deadline. (Its thread state would not tell: a thread WAITING may wait for
+     * class loading or a logger's lock.)
+     */
+    private static void awaitQueuedForDeviceLock(Device device, Thread t) throws InterruptedException {
+        ReentrantLock lock = ((DeviceNode) device).lock;
         long end = System.nanoTime() + LONG.toNanos();
-        while (t.getState() != Thread.State.WAITING && t.getState() != Thread.State.TIMED_WAITING) {
-            assertTrue(System.nanoTime() < end, t.getName() + " blocks");
+        while (!lock.hasQueuedThread(t)) {
+            assertTrue(t.isAlive(), t.getName() + " ended instead of waiting for the device lock");
+            assertTrue(System.nanoTime() < end, t.getName() + " waits for the device lock");
             Thread.sleep(1);
         }
     }

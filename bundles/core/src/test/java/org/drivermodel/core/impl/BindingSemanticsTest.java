@@ -19,6 +19,7 @@ import org.drivermodel.error.DriverModelException;
 import org.drivermodel.error.Errno;
 import org.drivermodel.lifetime.ManagedResources;
 import org.drivermodel.lifetime.RefTracking;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -33,6 +34,11 @@ class BindingSemanticsTest {
     private final AtomicLong clock = new AtomicLong();
     private final DeviceModel model = new DeviceModel(log.logger, CoreSettings.DEFAULTS, clock::get, (action, device, driver) -> uevents.add(action + " " + device.name() + (driver == null ? "" : " " + driver)));
     private final BusHandle ctx = model.attachBus(new FakeBus("fake"), 1);
+
+    @AfterEach
+    void closeModel() {
+        ModelTeardown.close(model);
+    }
 
 
     private List<String> state() {

@@ -60,7 +60,7 @@ class ContainedFaultsTest {
     @AfterEach
     void letGo() {
         release.countDown();
-        model.close();
+        ModelTeardown.close(model);
     }
 
     @Test

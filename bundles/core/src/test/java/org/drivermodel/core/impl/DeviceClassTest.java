@@ -20,6 +20,7 @@ import org.drivermodel.api.DeviceClass;
 import org.drivermodel.api.DeviceState;
 import org.drivermodel.error.DriverModelException;
 import org.drivermodel.error.Errno;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -33,6 +34,11 @@ class DeviceClassTest {
     private final BusHandle bus = model.attachBus(new FakeBus("fake"), 1);
     private final DeviceClass leds = model.registerClass("leds",
             List.of(AttributeGroup.of(Attribute.<Device>ro("type", d -> "led " + d.name() + "\n"))));
+
+    @AfterEach
+    void closeModel() {
+        ModelTeardown.close(model);
+    }
 
 
     private String read(String path) {

@@ -2,7 +2,7 @@ package org.drivermodel.core.impl;
 
 import static org.drivermodel.core.impl.Errors.assertErrno;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -36,8 +36,12 @@ class DeviceModelTest {
 
     @AfterEach
     void stopThreads() throws InterruptedException {
-        pool.shutdownNow();
-        assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS), "test threads did not end");
+        try {
+            pool.shutdownNow();
+            assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS), "test threads did not end");
+        } finally {
+            ModelTeardown.close(model);
+        }
     }
 
 
@@ -167,8 +171,16 @@ class DeviceModelTest {
         Future<Device> adding = pool.submit(() -> ctx.addDevice("d1", Map.of("id", "x")));
         assertTrue(inProbe.await(10, TimeUnit.SECONDS));
         Future<?> removing = pool.submit(() -> model.removeDriver(entry));
-        // removal cannot finish while the probe holds the device lock
-        assertThrows(java.util.concurrent.TimeoutException.class, () -> removing.get(100, TimeUnit.MILLISECONDS));
+        // removal waits for the device lock, which the probe holds (seen in the lock's queue, not
+        // guessed from a pause: a removal that had not started yet would prove nothing)
+        java.util.concurrent.locks.ReentrantLock deviceLock = ((DeviceNode) model.device("fake/d1")).lock;
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!deviceLock.hasQueuedThreads()) {
+            assertTrue(System.nanoTime() < end, "the removal waits for the device lock");
+            assertFalse(removing.isDone(), "the removal returned while the probe held the device lock");
+            Thread.sleep(1);
+        }
+        assertFalse(removing.isDone(), "removal cannot finish while the probe holds the device lock");
         release.countDown();
         Device d = adding.get(10, TimeUnit.SECONDS);
         removing.get(10, TimeUnit.SECONDS);

@@ -10,6 +10,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.drivermodel.api.BoundDevice;
 import org.drivermodel.api.Device;
 import org.drivermodel.error.Errno;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -20,6 +21,11 @@ class DisconnectTest {
     private final DeviceModel model = new DeviceModel(log.logger);
     private final BusHandle bus = model.attachBus(new FakeBus("fake"), 1);
     private final List<String> order = new CopyOnWriteArrayList<>();
+
+    @AfterEach
+    void closeModel() {
+        ModelTeardown.close(model);
+    }
 
     /** Registers two disconnects and a managed resource in probe; records remove. */
     private final class Layered extends FakeDriver {
