@@ -51,7 +51,6 @@ import org.drivermodel.testkit.exam.DriverModelOptions;
 import org.drivermodel.vbus.VirtualBus;
 import org.junit.After;
 import org.junit.Before;
-import org.junit.Ignore;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
@@ -241,13 +240,11 @@ public class UntrustedDriversIT {
         assertEquals("remove ran once per binding", List.of("remove " + dev + ": binding 1", "remove " + dev + ": binding 2"),
                 outcomes("remove"));
 
-        // On Equinox the fault report of remove can hand the driver's loader to a Log Service thread
-        // (see aFaultOfRemoveLeavesNoOtherThreadCarryingTheDriversLoader): not checked there until fixed
-        assertCleanRedeployableAndCollected(() -> awaitBound(dev, "untrusted-remove-error"), !equinox());
+        assertCleanRedeployableAndCollected(() -> awaitBound(dev, "untrusted-remove-error"));
     }
 
     /**
-     * CORE BUG (left out of the suite until fixed): {@code DriverCall.remove} reports what remove
+     * Regression (found by this suite, fixed in the core): {@code DriverCall.remove} reported what remove
      * threw ({@code fault} &rarr; {@code LeakHistory.record} &rarr; {@code Logger.error}) inside its
      * {@code catch}, before its {@code finally} gives the thread back its own context class loader,
      * so the Log Service runs with the driver's loader as context loader. Equinox's Log Service hands
@@ -258,9 +255,9 @@ public class UntrustedDriversIT {
      * as log traffic keeps the worker alive (17 s, and over 30 s, in runs here), so the LOADER check
      * and the test's collection fail. Felix's Log Service is not affected (its listener thread is made
      * when the listener is added). Expected: the fault is reported after the context loader is
-     * restored, as a failed probe is (the binder reports it after {@code DriverCall.probe} returned).
+     * restored, as a failed probe is (the binder reports it after {@code DriverCall.probe} returned):
+     * so it is now.
      */
-    @Ignore("core bug on Equinox: DriverCall.remove reports a fault with the driver's context class loader still set, see the javadoc")
     @Test
     public void aFaultOfRemoveLeavesNoOtherThreadCarryingTheDriversLoader() throws Exception {
         String name = plug("b4d1:0001");
@@ -652,16 +649,15 @@ public class UntrustedDriversIT {
     }
 
     /**
-     * CORE BUG (left out of the suite until fixed): when a probe the stop of its driver gave up
+     * Regression (found by this suite, fixed in the core): when a probe the stop of its driver gave up
      * waiting for returns, {@code Binder.probe} goes on as for a live binding — it calls the stopped
      * driver's {@code deviceAttributes()} ({@code calls.groups(probed)}) and publishes its files
      * ({@code sysfs.driverBound}) — and only then settles the binding and unwinds it ({@code
      * end(b, ABANDONED)}). So the core calls into a driver whose bundle has stopped (invariant 3: no
      * call into dead code), and its files, with callbacks into the stopped driver, are visible for a
      * moment. Expected: the probe's return is checked for an end asked meanwhile ({@code b.asked()})
-     * before anything else of the driver is called or published.
+     * before anything else of the driver is called or published: so it is now.
      */
-    @Ignore("core bug: Binder.probe calls deviceAttributes() of a driver whose stop abandoned its probe, see the javadoc")
     @Test
     public void anAbandonedProbeThatReturnsAfterItsDriverStoppedIsNotCalledBack() throws Exception {
         configureCore("drain.timeout.ms", 200L, "drainTimeout=PT0.2S");
@@ -786,15 +782,6 @@ public class UntrustedDriversIT {
      * refreshed, its class loader is collected.
      */
     private void assertCleanRedeployableAndCollected(Check afterRestart) throws Exception {
-        assertCleanRedeployableAndCollected(afterRestart, true);
-    }
-
-    /**
-     * As {@link #assertCleanRedeployableAndCollected(Check)}; {@code threadsAndLoader} false leaves
-     * out what a known core bug breaks: that the stops name no thread (beyond those named before)
-     * and that the loader is collected.
-     */
-    private void assertCleanRedeployableAndCollected(Check afterRestart, boolean threadsAndLoader) throws Exception {
         Bundle untrusted = untrusted();
         List<Leak> threadsBefore = leaks(Leak.Kind.THREAD);
         if (untrusted.getState() == Bundle.ACTIVE) {
@@ -809,9 +796,6 @@ public class UntrustedDriversIT {
 
         stop(untrusted);
         assertStoppedCleanly(untrusted);
-        if (!threadsAndLoader) {
-            return;
-        }
         assertEquals("no thread left in the bundle's code", threadsBefore, leaks(Leak.Kind.THREAD));
         WeakReference<ClassLoader> loader = loaderOf(untrusted);
         uninstallAndRefresh(untrusted);
@@ -823,11 +807,6 @@ public class UntrustedDriversIT {
     private static List<String> threadsCarrying(WeakReference<ClassLoader> loader) {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> loader.get() != null && t.getContextClassLoader() == loader.get()).map(Thread::getName).toList();
-    }
-
-    /** @return whether the framework is Equinox */
-    private boolean equinox() {
-        return "org.eclipse.osgi".equals(context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION).getSymbolicName());
     }
 
     /** After the bundle's stop: none of its drivers listed, no device probing or unbinding. */

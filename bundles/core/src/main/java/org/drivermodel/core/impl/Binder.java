@@ -229,6 +229,13 @@ final class Binder {
             return ProbeResult.refused(errno, why);
         }
         Binding probed = b;
+        if (probed.asked() != null) {
+            // ended meanwhile (from inside its own probe, or abandoned by a stop that gave up
+            // waiting): nothing more of the driver is called or published
+            Binding.Cause asked = probed.settle();
+            end(probed, asked);
+            return ProbeResult.refused(Errno.ENODEV, "binding ended during its probe (" + asked + ")");
+        }
         List<AttributeGroup<BoundDevice>> groups = calls.groups(probed);
         if (groups == null) {
             end(b, Binding.Cause.FILES_FAILED);

@@ -149,15 +149,21 @@ final class DriverCall {
         RemoveWatchdog.Watch watch = watch("remove", b);
         Thread self = Thread.currentThread();
         ClassLoader context = self.getContextClassLoader();
+        Throwable failure = null;
         try {
             self.setContextClassLoader(b.driverEntry().loader());
             b.driverEntry().driver().remove(b);
         } catch (Throwable t) { // contained: the unbind goes on
-            fault(b, "remove", t);
+            failure = t;
         } finally {
             self.setContextClassLoader(context);
             watch.close();
             pop(f);
+        }
+        if (failure != null) {
+            // reported with the thread's own context loader back: a log service starting a
+            // worker thread now must not hand it the driver's loader
+            fault(b, "remove", failure);
         }
         if (watch.fired()) {
             log.warn("device {}: remove of driver {} returned after {} ms, past its deadline", b.node(), b.driverEntry(),
