@@ -640,7 +640,7 @@ public class UntrustedDriversIT {
         assertEquals("named once", 1, leaks(Leak.Kind.PROBE).size());
 
         hooks.release.countDown(); // the probe returns: the abandoned binding is unwound, the driver not called again
-        TestThreads.join(plugger);
+        threads.join(plugger);
         assertEquals(DeviceState.UNBOUND, stuck.state());
         assertEquals("no remove for a binding whose driver was gone when its probe returned", List.of(), outcomes("remove"));
         assertStoppedCleanly(untrusted);
@@ -668,7 +668,7 @@ public class UntrustedDriversIT {
         assertTrue("the probe still blocks", plugger.isAlive());
 
         hooks.release.countDown();
-        TestThreads.join(plugger);
+        threads.join(plugger);
 
         assertEquals(DeviceState.UNBOUND, core.device(dev).state());
         assertEquals("no call into the stopped driver when its abandoned probe returned", List.of(),
