@@ -114,25 +114,30 @@ final class Binder {
      * on a probe thread if a matching driver prefers asynchronous probing.
      */
     void attach(DeviceNode node) {
+        List<DriverEntry> drivers = registry.driversOf(node.bus());
         boolean preferAsync = false;
-        for (DriverEntry d : registry.driversOf(node.bus())) {
+        for (DriverEntry d : drivers) {
             preferAsync |= d.asyncProbe() && matches(node, d);
         }
-        Runnable attach = () -> {
-            if (attachLocked(node).is(ProbeResult.Outcome.BOUND)) {
-                retryDeferred();
-            }
-        };
-        if (preferAsync) {
-            async.submit(attach);
+        if (preferAsync) { // the drivers as they are when the probe thread gets to it
+            async.submit(() -> attachAndRetry(node, registry.driversOf(node.bus())));
         } else {
-            attach.run();
+            attachAndRetry(node, drivers);
+        }
+    }
+
+    private void attachAndRetry(DeviceNode node, List<DriverEntry> candidates) {
+        if (attachLocked(node, candidates).is(ProbeResult.Outcome.BOUND)) {
+            retryDeferred();
         }
     }
 
     /** Offers the device to each driver of its bus in turn, under its lock; no retry trigger. */
     private ProbeResult attachLocked(DeviceNode node) {
-        List<DriverEntry> candidates = registry.driversOf(node.bus());
+        return attachLocked(node, registry.driversOf(node.bus()));
+    }
+
+    private ProbeResult attachLocked(DeviceNode node, List<DriverEntry> candidates) {
         if (!lockOrSkip(node, "its bus's drivers")) {
             return ProbeResult.NO_MATCH;
         }

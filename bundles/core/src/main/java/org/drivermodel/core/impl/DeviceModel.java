@@ -53,7 +53,7 @@ final class DeviceModel implements DriverCore {
     private final DeferredProbes deferred;
     private final AsyncProbes async;
     private final DeferredWork work;
-    private final RemoveWatchdog watchdog = new RemoveWatchdog();
+    private final CallWatchdog watchdog = new CallWatchdog();
     private volatile CoreSettings settings; /* replaced whole by configure() */
 
     DeviceModel(Logger log) {

@@ -47,8 +47,8 @@ import org.osgi.service.log.Logger;
  * </ul>
  *
  * <p>Concurrency: stateless but for the per-thread frames, which hold core objects only while a
- * call is in progress (the thread-local is cleared when the outermost call returns, so a thread
- * outliving the core pins none of its classes).
+ * call is in progress (the thread-local's value is null again when the outermost call returns,
+ * so a thread outliving the core pins none of its classes).
  */
 final class DriverCall {
     /** What kind of driver code a frame is in. */
@@ -67,10 +67,10 @@ final class DriverCall {
 
     private final Logger log;
     private final LeakHistory leaks;
-    private final RemoveWatchdog watchdog;
+    private final CallWatchdog watchdog;
     private final Supplier<Duration> deadline;
 
-    DriverCall(Logger log, LeakHistory leaks, RemoveWatchdog watchdog, Supplier<Duration> deadline) {
+    DriverCall(Logger log, LeakHistory leaks, CallWatchdog watchdog, Supplier<Duration> deadline) {
         this.log = log;
         this.leaks = leaks;
         this.watchdog = watchdog;
@@ -110,11 +110,9 @@ final class DriverCall {
     }
 
     private static void pop(Frame f) {
-        if (f.previous == null) {
-            INSIDE.remove();
-        } else {
-            INSIDE.set(f.previous);
-        }
+        // set, never remove: an entry whose value is null pins nothing, and a removed entry
+        // would be made again by the next get (a probe's re-entrancy checks), every plug
+        INSIDE.set(f.previous);
     }
 
     // ------------------------------------------------------------ calls
@@ -126,7 +124,7 @@ final class DriverCall {
      */
     Throwable probe(Binding b) {
         Frame f = push(Kind.PROBE, b);
-        RemoveWatchdog.Watch watch = watch("probe", b);
+        CallWatchdog.Watch watch = watch("probe", b);
         Thread self = Thread.currentThread();
         ClassLoader context = self.getContextClassLoader();
         try {
@@ -146,7 +144,7 @@ final class DriverCall {
     void remove(Binding b) {
         Frame f = push(Kind.REMOVE, b);
         long start = System.nanoTime();
-        RemoveWatchdog.Watch watch = watch("remove", b);
+        CallWatchdog.Watch watch = watch("remove", b);
         Thread self = Thread.currentThread();
         ClassLoader context = self.getContextClassLoader();
         Throwable failure = null;
@@ -234,13 +232,13 @@ final class DriverCall {
         }
     }
 
-    private RemoveWatchdog.Watch watch(String callback, Binding b) {
+    private CallWatchdog.Watch watch(String callback, Binding b) {
         ClassLoader loader = b.driverEntry().loader();
         return watchdog.watch(deadline.get(), overdue -> overdue(callback, b, loader, overdue));
     }
 
     /** Reports a probe or remove past its deadline. Context: the watchdog's thread, no lock held. */
-    private void overdue(String callback, Binding b, ClassLoader loader, RemoveWatchdog.Overdue o) {
+    private void overdue(String callback, Binding b, ClassLoader loader, CallWatchdog.Overdue o) {
         stuck(b, callback, o.thread(), o.state(), o.stack(), o.waited(), loader);
     }
 

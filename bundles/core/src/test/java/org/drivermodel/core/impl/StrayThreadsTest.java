@@ -105,11 +105,11 @@ class StrayThreadsTest {
 
     @Test
     void theWatchdogReportsACallbackPastItsDeadlineOnceAndNotOneThatReturnedInTime() throws Exception {
-        RemoveWatchdog dog = new RemoveWatchdog();
+        CallWatchdog dog = new CallWatchdog();
         try {
             CountDownLatch reported = new CountDownLatch(1);
-            java.util.concurrent.atomic.AtomicReference<RemoveWatchdog.Overdue> overdue = new java.util.concurrent.atomic.AtomicReference<>();
-            RemoveWatchdog.Watch w = dog.watch(Duration.ofMillis(20), o -> {
+            java.util.concurrent.atomic.AtomicReference<CallWatchdog.Overdue> overdue = new java.util.concurrent.atomic.AtomicReference<>();
+            CallWatchdog.Watch w = dog.watch(Duration.ofMillis(20), o -> {
                 overdue.set(o);
                 reported.countDown();
             });
@@ -120,7 +120,7 @@ class StrayThreadsTest {
             assertTrue(overdue.get().stack().stream().anyMatch(f -> f.getClassName().equals(StrayThreadsTest.class.getName())),
                     overdue.get().stack().toString());
 
-            RemoveWatchdog.Watch quick = dog.watch(Duration.ofDays(1), o -> {
+            CallWatchdog.Watch quick = dog.watch(Duration.ofDays(1), o -> {
                 throw new AssertionError("reported a callback that returned");
             });
             quick.close();

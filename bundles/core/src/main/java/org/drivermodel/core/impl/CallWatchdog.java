@@ -1,0 +1,179 @@
+package org.drivermodel.core.impl;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * Watches driver callbacks that must return — a driver's {@code probe} and {@code remove} — and
+ * reports one still running when its deadline passes, with its thread's stack (Linux's hung-task
+ * detector: "task blocked for more than N seconds"). It does not stop the callback: nothing can
+ * stop a thread, and unbinding must not go on while the driver may still touch its device.
+ *
+ * <h2>Concurrency</h2>
+ * Like Linux's detector, it scans rather than arms a timer per call: a callback costs one entry
+ * put into and taken out of a concurrent set, with no lock and no other thread woken (a timer
+ * task per call took the timer's lock twice and woke its thread, a third of a plug's cost).
+ * One daemon scanner thread runs while the set is not empty: each scan reports the entries past
+ * their deadline and schedules the next at the earliest deadline left, at most {@link #MAX_SCAN}
+ * later, so a report comes at most that long after its deadline. When a scan finds the set empty
+ * it stops: it clears {@link #scanning}, then looks at the set again, and the thread that adds an
+ * entry looks at the flag after its add, so one of them always restarts it.
+ * {@link Watch#fired} is set by the scan before it reports, so the watched thread, after close,
+ * knows whether its callback was reported. A closed entry is out of the set: the watchdog keeps
+ * nothing of a callback that returned. A watch is one object (its flag is a field compared and
+ * set through a VarHandle). The scan holds no lock and calls no driver code.
+ */
+final class CallWatchdog {
+    /** The longest a report may come after its deadline. */
+    static final Duration MAX_SCAN = Duration.ofMillis(250);
+
+    private static final VarHandle FIRED;
+
+    static {
+        try {
+            FIRED = MethodHandles.lookup().findVarHandle(Watch.class, "fired", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final ScheduledThreadPoolExecutor scanner;
+    private final Set<Watch> running = ConcurrentHashMap.newKeySet(); /* lock-free */
+    private final AtomicBoolean scanning = new AtomicBoolean(); /* true while a scan is scheduled or running */
+
+    CallWatchdog() {
+        scanner = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "drivermodel-watchdog");
+            t.setDaemon(true);
+            return t;
+        });
+        scanner.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    }
+
+    /**
+     * A callback past its deadline.
+     *
+     * @param thread the thread running it
+     * @param state  that thread's state at the deadline
+     * @param stack  its stack at the deadline, innermost first
+     * @param waited how long it had run
+     */
+    record Overdue(Thread thread, Thread.State state, List<StackTraceElement> stack, Duration waited) {
+        Overdue {
+            stack = List.copyOf(stack);
+        }
+    }
+
+    /** One watched callback, in the set from {@link #watch} to {@link #close}. */
+    final class Watch implements AutoCloseable {
+        private final Thread thread;
+        private final long due; /* System.nanoTime() at the deadline */
+        private final Duration deadline;
+        private final Consumer<Overdue> report;
+        private final int hash = ThreadLocalRandom.current().nextInt(); /* cheaper than the identity hash */
+        private volatile boolean fired; /* set once by the scan, through FIRED */
+
+        private Watch(Thread thread, Duration deadline, Consumer<Overdue> report) {
+            this.thread = thread;
+            this.deadline = deadline;
+            this.due = System.nanoTime() + deadline.toNanos();
+            this.report = report;
+        }
+
+        /** @return true if the scan reported it: the callback ran past its deadline */
+        boolean fired() {
+            return fired;
+        }
+
+        /** The callback returned: it is no longer watched. */
+        @Override
+        public void close() {
+            running.remove(this);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return this == o;
+        }
+    }
+
+    /**
+     * Starts watching a callback the current thread is about to run.
+     *
+     * @param deadline how long it may run
+     * @param report   what to do if it runs longer; runs on the scanner thread, once
+     * @return the watch, to close when the callback returns
+     */
+    Watch watch(Duration deadline, Consumer<Overdue> report) {
+        Watch w = new Watch(Thread.currentThread(), deadline, report);
+        running.add(w);
+        if (!scanning.get() && scanning.compareAndSet(false, true)) {
+            schedule(deadline.toNanos());
+        }
+        return w;
+    }
+
+    /** @return how many callbacks are watched now */
+    int running() {
+        return running.size();
+    }
+
+    /** @return true while a scan is scheduled: something is watched, or was at the last scan */
+    boolean scanning() {
+        return scanning.get();
+    }
+
+    private void schedule(long delayNanos) {
+        long delay = Math.max(TimeUnit.MILLISECONDS.toNanos(1), Math.min(delayNanos, MAX_SCAN.toNanos()));
+        try {
+            scanner.schedule(this::scan, delay, TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // shut down: nothing is watched any more
+        }
+    }
+
+    private void scan() {
+        long now = System.nanoTime();
+        long next = Long.MAX_VALUE;
+        for (Watch w : running) {
+            long left = w.due - now;
+            if (left <= 0) {
+                if (FIRED.compareAndSet(w, false, true)) {
+                    w.report.accept(new Overdue(w.thread, w.thread.getState(), Arrays.asList(w.thread.getStackTrace()),
+                            w.deadline));
+                }
+            } else {
+                next = Math.min(next, left);
+            }
+        }
+        if (!running.isEmpty()) {
+            schedule(next);
+            return;
+        }
+        scanning.set(false);
+        if (!running.isEmpty() && scanning.compareAndSet(false, true)) {
+            schedule(MAX_SCAN.toNanos());
+        }
+    }
+
+    /** Stops the scanner; callbacks still watched report nothing. Context: the core stopping. */
+    void shutdown() {
+        scanner.shutdownNow();
+        running.clear();
+    }
+}
