@@ -38,6 +38,7 @@ import org.drivermodel.api.AttributeFile;
 import org.drivermodel.api.AttributeGroup;
 import org.drivermodel.api.BoundDevice;
 import org.drivermodel.api.Device;
+import org.drivermodel.api.DeviceRef;
 import org.drivermodel.api.DeviceState;
 import org.drivermodel.api.DriverCore;
 import org.drivermodel.api.DriverInfo;
@@ -100,7 +101,7 @@ import org.osgi.service.log.admin.LoggerAdmin;
 public class UntrustedDriversIT {
     private static final String UNTRUSTED = "org.drivermodel.driver-untrusted";
     /** The drivers the untrusted bundle registers: one per fault class and the plain control. */
-    private static final int DRIVERS = 15;
+    private static final int DRIVERS = 16;
 
     @Inject
     private BundleContext context;
@@ -574,7 +575,7 @@ public class UntrustedDriversIT {
         assertFalse(first.isLive());
         DriverModelException e = assertErrno(Errno.ENODEV, () -> first.driverData(String.class));
         assertTrue(e.getMessage(), e.getMessage().contains(dev + ": driver data: binding 1 (driver vbus/untrusted-stale-handle ("
-                + untrustedBundle() + ")) has ended"));
+                + untrustedBundle() + ")) has ended; used by " + thisBundle() + ", which was handed it"));
         assertErrno(Errno.ENODEV, () -> first.setDriverData("overwritten by a stale handle"));
         assertErrno(Errno.ENODEV, first::resources);
         assertErrno(Errno.ENODEV, () -> first.addDisconnect("late", () -> { }));
@@ -582,7 +583,7 @@ public class UntrustedDriversIT {
         assertErrno(Errno.ENOENT, () -> core.open(dev + "/late"));
         Leak late = awaitLeaks(Leak.Kind.REGISTRATION, 1).get(0);
         assertEquals(dev, late.object());
-        assertEquals(List.of(Thread.currentThread().getName()), late.holders());
+        assertEquals("the bundle that kept the handle, not the driver's", List.of(thisBundle()), late.holders());
         assertTrue(late.detail(), late.detail().startsWith("attribute group (unnamed) [late] for " + dev + " refused with ENODEV:"
                 + " its binding has ended (binding 1 of driver vbus/untrusted-stale-handle (" + untrustedBundle() + "))"));
 
@@ -600,6 +601,31 @@ public class UntrustedDriversIT {
         assertErrno(Errno.ENODEV, () -> second.driverData(String.class));
         assertEquals("remove ran once per binding", List.of("remove " + dev + ": binding 1", "remove " + dev + ": binding 2",
                 "remove " + dev + ": binding 3"), outcomes("remove"));
+    }
+
+    @Test
+    public void aReferenceTheDriverHandedOnIsNamedWithTheBundleThatHoldsIt() throws Exception {
+        String dev = path(plug("b4d1:000f"));
+        DeviceRef ref = (DeviceRef) poll(hooks.handed("hand-on-ref"));
+        assertEquals("taken by the driver", untrustedBundle(), ref.holder());
+        assertSame("used here: the driver handed it on", core.device(dev), ref.device());
+
+        Bundle untrusted = untrusted();
+        stop(untrusted);
+        assertStoppedCleanly(untrusted);
+        Leak left = awaitLeaks(Leak.Kind.BUNDLE, 1).get(0);
+        assertEquals(untrustedBundle(), left.object());
+        assertEquals("the driver's bundle, and the bundle it handed the reference to", List.of(untrustedBundle(), thisBundle()),
+                left.holders());
+        assertTrue(left.detail(), left.detail().startsWith(untrustedBundle() + " went without releasing 1 object(s), released now:"
+                + " reference to " + dev + " held by " + untrustedBundle() + ", used by " + thisBundle()));
+        assertFalse("put for the bundle that took it", ref.isValid());
+        DriverModelException late = assertErrno(Errno.EINVAL, ref::device);
+        assertTrue(late.getMessage(), late.getMessage().endsWith(dev + ": reference of \"" + untrustedBundle() + "\" used after put"));
+        assertEquals(DeviceState.UNBOUND, core.device(dev).state());
+
+        containment(); // the device is not pinned by the reference left behind
+        assertCleanRedeployableAndCollected(() -> assertTrue(((DeviceRef) poll(hooks.handed("hand-on-ref"))).isValid()));
     }
 
     // ---- a probe that blocks ----------------------------------------------------------------------
@@ -720,7 +746,9 @@ public class UntrustedDriversIT {
         assertEquals(Set.of(worker, worker2), new HashSet<>(kept.holders()));
         assertTrue(kept.detail(), kept.detail().startsWith(bundle + " was uninstalled and refreshed, but its class loader "));
         assertTrue(kept.detail(), kept.detail().contains(" is still reachable after 300 ms of garbage collection: its classes"
-                + " stay loaded; live threads carrying it as context class loader: ["));
+                + " stay loaded (among them "));
+        assertTrue(kept.detail(), kept.detail().contains("org.drivermodel.driver.untrusted.ExecutorDriver"));
+        assertTrue(kept.detail(), kept.detail().contains("); live threads carrying it as context class loader: ["));
         assertTrue(kept.detail(), kept.detail().contains(worker) && kept.detail().contains(worker2));
         assertFalse("still kept", collected(loader, 0));
 
@@ -878,6 +906,12 @@ public class UntrustedDriversIT {
 
     private Bundle untrusted() {
         return TestRuntime.installed(context, UNTRUSTED);
+    }
+
+    /** @return how reports name this test's own bundle */
+    private String thisBundle() {
+        Bundle b = context.getBundle();
+        return "bundle " + b.getBundleId() + " (" + b.getSymbolicName() + ")";
     }
 
     /** @return how reports name the untrusted bundle */

@@ -430,10 +430,12 @@ final class Binder {
                 .findFirst().map(f -> f.toStackTraceElement().toString()).orElse("(unknown)"));
         String name = group.name().orElse("(unnamed)");
         String files = names(group).toString();
-        usage.leaks().record(Leak.Kind.REGISTRATION, node.path(), List.of(t.getName()),
+        String bundle = Callers.bundle(); // who holds the handle: the driver, or a bundle it handed it to
+        usage.leaks().record(Leak.Kind.REGISTRATION, node.path(), List.of(bundle != null ? bundle : t.getName()),
                 "attribute group " + name + " " + files + " for " + node + " refused with ENODEV: " + why
                         + " (binding " + b.generation() + " of driver " + b.driverDescription() + ")"
-                        + "; called by thread \"" + t.getName() + "\" at " + caller);
+                        + "; called by " + (bundle != null ? bundle + ", " : "") + "thread \"" + t.getName() + "\" at "
+                        + caller);
         return new DriverModelException(Errno.ENODEV, node.path(), "attribute group " + name + " " + files + " refused: "
                 + why + " (binding " + b.generation() + "; a registration after remove)");
     }

@@ -55,7 +55,7 @@ final class DriverTracker extends ServiceTracker<Driver, DriverEntry> {
         if (driver == null) {
             return null;
         }
-        stoppedBundles.watch(bundleId); // its stop is scanned for threads left in its code
+        stoppedBundles.watch(bundleId, driver.getClass().getName()); // its stop is scanned for threads left in its code
         try {
             return model.addDriver(info, driver);
         } catch (DriverModelException e) {

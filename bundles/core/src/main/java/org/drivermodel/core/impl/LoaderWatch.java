@@ -16,7 +16,9 @@ import org.osgi.framework.FrameworkListener;
  * Checks, weakly, that a stopped driver bundle's class loader is collected once the bundle was
  * uninstalled and the framework refreshed: the module is really unloaded. A loader still
  * reachable after the release deadline of garbage collection is a {@link Leak.Kind#LOADER} entry
- * naming the bundle and the live threads that still carry its loader as context class loader.
+ * naming the bundle, classes of it that stay loaded (those the core saw: its drivers', its
+ * threads'; a class is unloaded only with its loader, so every class it defined stays) and the
+ * live threads that still carry its loader as context class loader.
  *
  * <h2>Concurrency</h2>
  * The loaders are held only by {@link WeakReference}s, in {@link #stopped} (by bundle id, from a
@@ -32,7 +34,7 @@ final class LoaderWatch implements FrameworkListener {
     private static final long FIRST_PAUSE_MS = 50;
 
     /** A loader being checked. */
-    private record Pending(String bundle, WeakReference<ClassLoader> loader, long since) {
+    private record Pending(String bundle, WeakReference<ClassLoader> loader, List<String> classes, long since) {
     }
 
     private final LeakHistory leaks;
@@ -47,9 +49,13 @@ final class LoaderWatch implements FrameworkListener {
         this.deadline = deadline;
     }
 
-    /** A watched bundle stopped: its loader is remembered, weakly. */
-    synchronized void stopped(long bundleId, String bundle, ClassLoader loader) {
-        stopped.put(bundleId, new Pending(bundle, new WeakReference<>(loader), 0));
+    /**
+     * A watched bundle stopped: its loader is remembered, weakly.
+     *
+     * @param classes names of classes the loader defined, for the report
+     */
+    synchronized void stopped(long bundleId, String bundle, ClassLoader loader, List<String> classes) {
+        stopped.put(bundleId, new Pending(bundle, new WeakReference<>(loader), List.copyOf(classes), 0));
     }
 
     /** It was uninstalled: its loader is checked after the next refresh. */
@@ -68,7 +74,7 @@ final class LoaderWatch implements FrameworkListener {
         synchronized (this) {
             long now = System.nanoTime();
             for (Pending p : uninstalled) {
-                checking.add(new Pending(p.bundle(), p.loader(), now));
+                checking.add(new Pending(p.bundle(), p.loader(), p.classes(), now));
             }
             uninstalled.clear();
             if (!checking.isEmpty() && checker == null) {
@@ -133,6 +139,7 @@ final class LoaderWatch implements FrameworkListener {
         leaks.record(Leak.Kind.LOADER, p.bundle(), threads, p.bundle() + " was uninstalled and refreshed, but its class"
                 + " loader " + loaderName + " is still reachable after " + deadline.get().toMillis() + " ms of garbage"
                 + " collection: its classes stay loaded"
+                + (p.classes().isEmpty() ? "" : " (among them " + String.join(", ", p.classes()) + ")")
                 + (threads.isEmpty() ? "; no live thread carries it (a static cache or a listener of another bundle may keep it)"
                         : "; live threads carrying it as context class loader: " + threads));
     }

@@ -1,7 +1,9 @@
 package org.drivermodel.core.impl;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
@@ -20,25 +22,31 @@ import org.osgi.framework.wiring.BundleWiring;
  * class is the bundle's (an idle executor worker the driver started in its probe, which ran with
  * the driver's loader as context loader). The bundle's loader is then handed to the
  * {@link LoaderWatch}, which checks that it is collected once the bundle is uninstalled and
- * refreshed.
+ * refreshed, with the names of classes of it the core saw (its drivers' classes, its threads'
+ * classes): text for the report, never the classes.
  *
- * <p>Concurrency: {@link #watched} is a concurrent set. The framework delivers {@code STOPPED}
+ * <p>Concurrency: {@link #watched} is a concurrent map of concurrent sets. The framework delivers {@code STOPPED}
  * synchronously on the stopping thread after the bundle's components were deactivated and its
  * services unregistered; the scan runs there, holding no core lock, before the stop returns.
  */
 final class StoppedBundleScan implements SynchronousBundleListener {
     private final LeakHistory leaks;
     private final LoaderWatch loaders;
-    private final Set<Long> watched = ConcurrentHashMap.newKeySet(); /* bundles that registered a driver */
+    /** Bundles that registered a driver, with the class names of their drivers. */
+    private final Map<Long, Set<String>> watched = new ConcurrentHashMap<>();
 
     StoppedBundleScan(LeakHistory leaks, LoaderWatch loaders) {
         this.leaks = leaks;
         this.loaders = loaders;
     }
 
-    /** A bundle registered a driver: its stops are scanned from now on, until it is uninstalled. */
-    void watch(long bundleId) {
-        watched.add(bundleId);
+    /**
+     * A bundle registered a driver: its stops are scanned from now on, until it is uninstalled.
+     *
+     * @param driverClass the class name of the driver object
+     */
+    void watch(long bundleId, String driverClass) {
+        watched.computeIfAbsent(bundleId, id -> ConcurrentHashMap.newKeySet()).add(driverClass);
     }
 
     @Override
@@ -47,18 +55,23 @@ final class StoppedBundleScan implements SynchronousBundleListener {
         if (event.getType() == BundleEvent.UNINSTALLED) {
             watched.remove(b.getBundleId());
             loaders.uninstalled(b.getBundleId());
-        } else if (event.getType() == BundleEvent.STOPPED && watched.contains(b.getBundleId())) {
-            scan(b);
+        } else if (event.getType() == BundleEvent.STOPPED && watched.containsKey(b.getBundleId())) {
+            scan(b, watched.getOrDefault(b.getBundleId(), Set.of()));
         }
     }
 
-    private void scan(Bundle b) {
+    private void scan(Bundle b, Set<String> driverClasses) {
         ClassLoader loader = loaderOf(b);
-        List<StrayThreads.Stray> strays = StrayThreads.scan(Thread.getAllStackTraces(), name -> owns(b, name),
+        Map<Thread, StackTraceElement[]> threads = Thread.getAllStackTraces();
+        List<StrayThreads.Stray> strays = StrayThreads.scan(threads, name -> owns(b, name),
                 t -> loader != null && (t.getContextClassLoader() == loader || t.getClass().getClassLoader() == loader),
                 Thread.currentThread());
         if (loader != null) {
-            loaders.stopped(b.getBundleId(), describe(b), loader);
+            Set<String> classes = new TreeSet<>();
+            driverClasses.stream().filter(c -> owns(b, c)).forEach(classes::add);
+            threads.keySet().stream().filter(t -> t.getClass().getClassLoader() == loader)
+                    .forEach(t -> classes.add(t.getClass().getName()));
+            loaders.stopped(b.getBundleId(), describe(b), loader, List.copyOf(classes));
         }
         if (strays.isEmpty()) {
             return;
