@@ -20,6 +20,7 @@ import org.drivermodel.api.DriverInfo;
 import org.drivermodel.api.LifetimeReport;
 import org.drivermodel.api.UsagePin;
 import org.drivermodel.core.impl.sysfs.AttributeTree;
+import org.drivermodel.core.impl.sysfs.CallFaults;
 import org.drivermodel.error.DriverModelException;
 import org.drivermodel.error.Errno;
 import org.drivermodel.lifetime.RefTracking;
@@ -262,7 +263,7 @@ final class DeviceModel implements DriverCore {
      * The attribute tree's callback faults, reported against the binding whose file it was (the
      * driver's), or logged for the core's and buses' own files.
      */
-    private record AttributeFaults(DriverCall calls, Logger log) implements AttributeTree.CallFaults {
+    private record AttributeFaults(DriverCall calls, Logger log) implements CallFaults {
         @Override
         public void fault(String path, Object owner, String op, Throwable t) {
             if (owner instanceof Binding b) {

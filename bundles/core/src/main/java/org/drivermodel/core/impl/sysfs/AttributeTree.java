@@ -60,43 +60,8 @@ import org.drivermodel.error.Errno;
  */
 public final class AttributeTree {
 
-    /** Which nodes a lookup admits. */
-    private enum Lookup {
-        /** What users see: active nodes with active ancestors ({@code open}, {@code list}). */
-        VISIBLE,
-        /** What the core builds on: new or active, not being removed. */
-        LIVE,
-        /** Anything still attached, removal in progress included (to join a removal). */
-        ANY
-    }
-
     /** The most a show returns to its reader: one page, as sysfs's buffer; more is cut off. */
     public static final int PAGE_SIZE = 4096;
-
-    /**
-     * Where the tree reports what an owner's callback did wrong: it threw something other than a
-     * {@link DriverModelException} (any {@code Throwable}), or a show returned more than a page.
-     * The reader or writer gets EIO, or the first page; the throwable itself is never handed on
-     * (it references the owner's classes). Called on the caller's thread, no tree lock held.
-     */
-    public interface CallFaults {
-        /** Reports nothing. */
-        CallFaults NONE = new CallFaults() {
-            @Override
-            public void fault(String path, Object owner, String op, Throwable t) {
-            }
-
-            @Override
-            public void oversized(String path, Object owner, int length) {
-            }
-        };
-
-        /** A show, store or release threw; {@code op} says which. */
-        void fault(String path, Object owner, String op, Throwable t);
-
-        /** A show returned {@code length} characters, more than {@link #PAGE_SIZE}. */
-        void oversized(String path, Object owner, int length);
-    }
 
     final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final DirNode root = new DirNode("", null); /* structure guarded by lock */
@@ -176,7 +141,7 @@ public final class AttributeTree {
      * @throws DriverModelException as {@link #createDirectory(String)}; EINVAL for a bad name
      */
     public void createDirectory(String parentPath, String name) {
-        String path = component(parentPath, name);
+        String path = TreeChecks.component(parentPath, name);
         createDirectory(SysfsPath.parse(path), name, path);
     }
 
@@ -184,7 +149,7 @@ public final class AttributeTree {
         lock.writeLock().lock();
         try {
             DirNode parent = parentOf(c, path);
-            checkFree(parent, name, path);
+            TreeChecks.checkFree(parent, name, path);
             parent.put(new DirNode(name, parent));
         } finally {
             lock.writeLock().unlock();
@@ -209,19 +174,19 @@ public final class AttributeTree {
      */
     public <O> void addGroups(String dirPath, O owner, List<AttributeGroup<O>> groups) {
         List<String> c = SysfsPath.parse(dirPath);
-        if (owner == null || hasNull(groups)) {
+        if (owner == null || TreeChecks.hasNull(groups)) {
             throw new DriverModelException(Errno.EINVAL, SysfsPath.quote(dirPath), "null owner or group");
         }
         lock.writeLock().lock();
         try {
-            DirNode dir = directory(resolve(c, c.size(), dirPath, Lookup.LIVE, true), dirPath);
+            DirNode dir = TreeChecks.directory(resolve(c, c.size(), dirPath, Lookup.LIVE, true), dirPath);
             List<String> adding = new ArrayList<>(); // a handful: checked against each other by a scan
             for (AttributeGroup<O> g : groups) {
                 if (g.name().isPresent()) {
-                    checkNewName(dir, adding, g.name().get());
+                    TreeChecks.checkNewName(dir, adding, g.name().get());
                 } else {
                     for (Attribute<O> a : g.attributes()) {
-                        checkNewName(dir, adding, a.name());
+                        TreeChecks.checkNewName(dir, adding, a.name());
                     }
                 }
             }
@@ -271,7 +236,7 @@ public final class AttributeTree {
      * @throws DriverModelException as {@link #createLink(String, String)}; EINVAL for a bad name
      */
     public void createLink(String dirPath, String name, String targetPath) {
-        String linkPath = component(dirPath, name);
+        String linkPath = TreeChecks.component(dirPath, name);
         createLink(SysfsPath.parse(linkPath), name, linkPath, targetPath);
     }
 
@@ -280,7 +245,7 @@ public final class AttributeTree {
         lock.writeLock().lock();
         try {
             DirNode parent = parentOf(lc, linkPath);
-            checkFree(parent, name, linkPath);
+            TreeChecks.checkFree(parent, name, linkPath);
             Node target = resolve(tc, tc.size(), targetPath, Lookup.LIVE, false);
             if (target instanceof LinkNode) {
                 throw new DriverModelException(Errno.EINVAL, SysfsPath.quote(targetPath), "a link may not point at a link");
@@ -343,23 +308,6 @@ public final class AttributeTree {
     }
 
     /**
-     * Removes a link (sysfs {@code sysfs_remove_link}), not its target.
-     *
-     * @param linkPath the link
-     * @return the report
-     * @throws DriverModelException as {@link #remove(String, Duration)}; EINVAL if it is not a link
-     */
-    public RemovalReport removeLink(String linkPath) {
-        return removeRoots(linkPath, drainDeadline, c -> {
-            Node n = resolve(c, c.size(), linkPath, Lookup.ANY, false);
-            if (!(n instanceof LinkNode)) {
-                throw new DriverModelException(Errno.EINVAL, SysfsPath.quote(linkPath), "not a symlink");
-            }
-            return List.of(n);
-        });
-    }
-
-    /**
      * Removes attribute groups added by {@link #addGroups} (sysfs {@code sysfs_remove_groups}):
      * the named groups' subdirectories and the unnamed groups' files, as one removal. Only the
      * names of the groups and attributes are used.
@@ -373,18 +321,18 @@ public final class AttributeTree {
      *         missing (nothing is removed then)
      */
     public <O> RemovalReport removeGroups(String dirPath, List<AttributeGroup<O>> groups, Duration deadline) {
-        if (hasNull(groups)) {
+        if (TreeChecks.hasNull(groups)) {
             throw new DriverModelException(Errno.EINVAL, SysfsPath.quote(String.valueOf(dirPath)), "null group");
         }
         return removeRoots(dirPath, deadline, c -> {
-            DirNode dir = directory(resolve(c, c.size(), dirPath, Lookup.LIVE, true), dirPath);
+            DirNode dir = TreeChecks.directory(resolve(c, c.size(), dirPath, Lookup.LIVE, true), dirPath);
             List<Node> roots = new ArrayList<>();
             for (AttributeGroup<O> g : groups) {
                 if (g.name().isPresent()) {
-                    roots.add(liveChild(dir, g.name().get()));
+                    roots.add(TreeChecks.liveChild(dir, g.name().get()));
                 } else {
                     for (Attribute<O> a : g.attributes()) {
-                        roots.add(liveChild(dir, a.name()));
+                        roots.add(TreeChecks.liveChild(dir, a.name()));
                     }
                 }
             }
@@ -496,7 +444,7 @@ public final class AttributeTree {
         List<String> c = SysfsPath.parse(dirPath);
         lock.readLock().lock();
         try {
-            DirNode dir = directory(resolve(c, c.size(), dirPath, Lookup.VISIBLE, true), dirPath);
+            DirNode dir = TreeChecks.directory(resolve(c, c.size(), dirPath, Lookup.VISIBLE, true), dirPath);
             List<String> names = new ArrayList<>(dir.size());
             for (Node n : dir.children()) {
                 if (n.state == NodeState.ACTIVE) {
@@ -524,39 +472,18 @@ public final class AttributeTree {
                 throw new DriverModelException(Errno.EINVAL, SysfsPath.join(c, i), "not a directory");
             }
             Node next = dir.child(c.get(i));
-            if (next == null || !admits(next, mode)) {
-                throw noEntry(path);
+            if (next == null || !mode.admits(next)) {
+                throw TreeChecks.noEntry(path);
             }
             if (next instanceof LinkNode link && (i < n - 1 || followLast)) {
                 next = link.target;
-                if (mode == Lookup.VISIBLE ? !next.visible() : !admits(next, mode)) {
-                    throw noEntry(path); // dangling: the target is deactivated or going
+                if (mode == Lookup.VISIBLE ? !next.visible() : !mode.admits(next)) {
+                    throw TreeChecks.noEntry(path); // dangling: the target is deactivated or going
                 }
             }
             cur = next;
         }
         return cur;
-    }
-
-    /** @return true if the list is null or holds a null (List.of's contains(null) would throw) */
-    private static boolean hasNull(List<?> list) {
-        if (list == null) {
-            return true;
-        }
-        for (Object o : list) {
-            if (o == null) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean admits(Node n, Lookup mode) {
-        return switch (mode) {
-            case VISIBLE -> n.state == NodeState.ACTIVE;
-            case LIVE -> n.state != NodeState.REMOVED;
-            case ANY -> true;
-        };
     }
 
     private DirNode parentOf(List<String> c, String path) {
@@ -565,53 +492,6 @@ public final class AttributeTree {
             throw new DriverModelException(Errno.EINVAL, SysfsPath.quote(SysfsPath.join(c, c.size() - 1)), "not a directory");
         }
         return dir;
-    }
-
-    private static DirNode directory(Node n, String path) {
-        if (!(n instanceof DirNode dir)) {
-            throw new DriverModelException(Errno.EINVAL, SysfsPath.quote(path), "not a directory");
-        }
-        return dir;
-    }
-
-    /** @return {@code dir/name}, once the name is checked to be one valid component */
-    private static String component(String dir, String name) {
-        String path = dir + "/" + name;
-        if (name == null || name.indexOf('/') >= 0) {
-            throw new DriverModelException(Errno.EINVAL, SysfsPath.quote(path), "a name is one path component");
-        }
-        SysfsPath.checkName(path, name);
-        return path;
-    }
-
-    /** Adds the name to those being added, or throws EEXIST if the directory or they have it. */
-    private static void checkNewName(DirNode dir, List<String> adding, String name) {
-        if (dir.child(name) != null || adding.contains(name)) {
-            throw new DriverModelException(Errno.EEXIST, child(dir, name), "exists");
-        }
-        adding.add(name);
-    }
-
-    private static void checkFree(DirNode parent, String name, String path) {
-        if (parent.child(name) != null) {
-            throw new DriverModelException(Errno.EEXIST, SysfsPath.quote(path), "exists");
-        }
-    }
-
-    private static Node liveChild(DirNode dir, String name) {
-        Node n = dir.child(name);
-        if (n == null || n.state == NodeState.REMOVED) {
-            throw noEntry(child(dir, name));
-        }
-        return n;
-    }
-
-    private static String child(DirNode dir, String name) {
-        return dir.parent == null ? "/" + name : dir.path() + "/" + name;
-    }
-
-    private static DriverModelException noEntry(String path) {
-        return new DriverModelException(Errno.ENOENT, SysfsPath.quote(path), "no such file or directory");
     }
 
     private static void activateSubtree(Node n) {

@@ -113,7 +113,7 @@ final class OpenFile implements AttributeFile {
     /**
      * Turns what an owner's callback threw into the caller's error: its own errno for a
      * {@link DriverModelException}, else EIO naming the throwable's class; anything but a
-     * DriverModelException is reported to the tree's {@link AttributeTree.CallFaults}. Only text is
+     * DriverModelException is reported to the tree's {@link CallFaults}. Only text is
      * kept: the throwable references the owner's classes.
      */
     private DriverModelException contained(Throwable t, Binding b, String op) {
