@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Ratio table of a BlockQueueBenchmark JMH JSON result against the DESIGN §8 target.
+"""Ratio table of a BlockQueueBenchmark JMH JSON result against the docs/design.md §8 target.
 
 usage: python3 benchmarks/queue_ratios.py results.json
 Target: queue throughput with the lifetime protection >= 0.9x the same queue without it, at 1

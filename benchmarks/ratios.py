@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Ratio table of a GateBenchmark JMH JSON result against the DESIGN §8 targets.
+"""Ratio table of a GateBenchmark JMH JSON result against the docs/design.md §8 targets.
 
 usage: python3 benchmarks/ratios.py results.json
 Each ratio is computed from the same run; the bracket is the worst/best case over the

@@ -22,9 +22,10 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * The cost of the active gate on the per-call path, in its two forms ({@link ActiveGate#enter()}
- * / {@code Guard.close()}, and the allocation-free {@link ActiveGate#enterToken()} /
- * {@link ActiveGate#exit(long)} the core's dispatch uses), against the alternatives an owner could use to count callers inside its code
- * (DESIGN §8): nothing at all, a shared {@link AtomicInteger} incremented and decremented, a
+ * / {@code Guard.close()}, the form the core's attribute files use, and the allocation-free
+ * {@link ActiveGate#enterToken()} / {@link ActiveGate#exit(long)}), against the alternatives an
+ * owner could use to count callers inside its code
+ * (docs/design.md §8): nothing at all, a shared {@link AtomicInteger} incremented and decremented, a
  * {@link ReentrantReadWriteLock} read lock (kill would take the write lock), and a
  * {@link StampedLock} read lock. Each one guards the same critical section at 1 and at 2
  * threads; all of them run in one JMH run, so their ratios are comparable.

@@ -19,7 +19,7 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * A reference get and put, three ways (DESIGN §8, and Greg Kroah-Hartman's question in the seed:
+ * A reference get and put, three ways (docs/design.md §8, and Greg Kroah-Hartman's question in the seed:
  * why would {@code kobject_get} get heavier if each object pinned its owning module?):
  * <ul>
  * <li>{@code a_kref}: a bare reference count, an {@link AtomicInteger} incremented and

@@ -33,7 +33,7 @@ import org.osgi.framework.FrameworkEvent;
 import org.osgi.util.tracker.ServiceTracker;
 
 /**
- * Driver bundle stop latency (DESIGN §8, issue #7): how long {@code Bundle.stop()} of the vled
+ * Driver bundle stop latency (docs/design.md §8, issue #7): how long {@code Bundle.stop()} of the vled
  * sample driver bundle takes with 1k and 10k devices bound to it, in a real Felix (the version
  * the distribution runs) launched by the benchmark with Declarative Services, the Log Service,
  * Configuration Admin, Event Admin, the lifetime and core bundles, the virtual bus and vled:

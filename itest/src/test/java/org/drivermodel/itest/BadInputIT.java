@@ -29,7 +29,8 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 
 /**
- * A sweep of bad input through the shell, as a user types it (DESIGN §4.8): attribute values,
+ * A sweep of bad input through the shell, as a user types it (docs/design.md §2, invariant 8):
+ * attribute values,
  * writes to read-only files, paths, and command arguments our commands check. Each case must
  * fail with its Linux code, name the object in a one-line message, and change nothing: the
  * device tree, the bindings, the LED's brightness, the pins and the leak history are compared

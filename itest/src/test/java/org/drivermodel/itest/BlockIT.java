@@ -50,7 +50,8 @@ import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
 
 /**
- * The block layer (DESIGN §4.5, nothing is lost): data reads back; bad requests are refused and
+ * The block layer (docs/design.md §2, invariant 5: nothing is lost): data reads back; bad
+ * requests are refused and
  * change nothing; unplugging a disk, stopping its driver's bundle or its bus's bundle during I/O
  * from 4 threads completes every submitted request exactly once and makes no handler call after
  * the driver's remove; hostile drivers (a handler that throws, double completions, requests

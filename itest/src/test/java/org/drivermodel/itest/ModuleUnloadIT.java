@@ -64,7 +64,8 @@ import org.osgi.service.log.Logger;
 import org.osgi.service.log.admin.LoggerAdmin;
 
 /**
- * Bundle stop is module unload (DESIGN §4.1–4.4), with the test driver (testdrv) and the test
+ * Bundle stop is module unload (docs/design.md §2, invariants 1–4), with the test driver
+ * (testdrv) and the test
  * kit's hooks: a thread inside the driver's {@code show} holds its bundle's stop; past the drain
  * deadline the stop goes on and the report names the thread and the driver frame; a reference
  * another bundle took to the driver's device is revoked and its holder named; an update under

@@ -76,7 +76,7 @@ import org.osgi.service.log.Logger;
 import org.osgi.service.log.admin.LoggerAdmin;
 
 /**
- * Driver code is untrusted (DESIGN invariants 9 and 10), proved in a real framework with the
+ * Driver code is untrusted (docs/design.md §2, invariants 9 and 10), proved in a real framework with the
  * untrusted drivers ({@code org.drivermodel.driver-untrusted}, vbus vendor b4d1), one test per
  * fault class. Each test shows
  * <ul>

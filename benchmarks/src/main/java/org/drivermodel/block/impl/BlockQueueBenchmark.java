@@ -32,7 +32,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Throughput of the block layer's request queue with and without its lifetime protection
- * (DESIGN §8; target: protected ≥ 0.9 × unprotected, at 1 and at 2 threads, in the same run).
+ * (docs/design.md §8; target: protected ≥ 0.9 × unprotected, at 1 and at 2 threads, in the same run).
  *
  * <p><b>Package.</b> {@link RequestQueue} is package-private, so this class lives in its
  * package, {@code org.drivermodel.block.impl}, in the benchmarks module. That works because

@@ -21,7 +21,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
- * Hotplug in-process (DESIGN §8, issue #7): how long it takes to plug N devices, each probed by
+ * Hotplug in-process (docs/design.md §8, issue #7): how long it takes to plug N devices, each probed by
  * a matching driver before its add returns, and to unplug them again, each unbound (its
  * driver's remove called) and removed; N = 1k, 10k, 100k. One shot per iteration: the state
  * is rebuilt before each.

@@ -11,7 +11,7 @@ import java.util.stream.IntStream;
 import javax.management.ObjectName;
 
 /**
- * Memory per device node (DESIGN §8, issue #7): the heap a plugged and bound device costs, as
+ * Memory per device node (docs/design.md §8, issue #7): the heap a plugged and bound device costs, as
  * the difference of the live heap before and after plugging N devices (default 100k), divided
  * by N, each side in a fresh state, after full collections. The same for the Felix service
  * registry baseline ({@link FelixRegistryBaseline}: a registered, tracked service per device),

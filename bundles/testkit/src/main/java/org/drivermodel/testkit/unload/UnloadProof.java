@@ -32,7 +32,8 @@ import org.osgi.framework.ServiceReference;
 import org.osgi.framework.wiring.BundleWiring;
 
 /**
- * The unload proof of a driver bundle (DESIGN §4: bundle stop is module unload). With the bundle
+ * The unload proof of a driver bundle (docs/design.md §2, invariant 3: bundle stop is module
+ * unload). With the bundle
  * active and devices bound to its drivers (the caller plugs or declares them first), the proof
  * <ol>
  * <li>starts load threads that read every attribute file of every device bound to the bundle's

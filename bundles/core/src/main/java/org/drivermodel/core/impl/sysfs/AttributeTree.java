@@ -45,7 +45,7 @@ import org.drivermodel.error.Errno;
  * for lookups at once, and no handle can be opened on it any more), then, with no lock held,
  * kill and drain every file's gate within one deadline, release the handles still open and clear
  * the files' owner references, then detach the nodes under the write lock. Handles opened before
- * get {@code ENODEV}, new lookups {@code ENOENT}, as on Linux (DESIGN §7). Concurrent removals
+ * get {@code ENODEV}, new lookups {@code ENOENT}, as on Linux (docs/design.md §7.7). Concurrent removals
  * of overlapping subtrees never remove a node twice: each node is claimed by exactly one
  * removal, and a removal waits for the others it overlaps, within its deadline. A removal that
  * would wait for its own thread (called from inside a callback of a file it removes, without

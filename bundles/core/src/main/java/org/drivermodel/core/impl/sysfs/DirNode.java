@@ -11,7 +11,7 @@ import java.util.TreeMap;
  * their children in a sorted array, exactly as long as needed, searched by bisection. A
  * directory that grows past {@link #SMALL} entries (a bus's devices, a class's) moves them to a
  * {@link TreeMap}, so adding and removing stay logarithmic; it never moves back. A TreeMap for
- * every directory cost about 240 bytes per device (DESIGN §8, memory per device node).
+ * every directory cost about 240 bytes per device (docs/design.md §8, memory per device node).
  *
  * <p>Concurrency: the children are guarded by the tree lock (read to look up, write to change).
  */

@@ -26,7 +26,7 @@ import org.drivermodel.lifetime.ActiveGate;
  * <p>Most files of most devices are never opened, so the gate, the handle set and the
  * self-removal claim are made at the first open, by CAS ({@link Opened}); a removal that
  * claimed a file never opened has nobody to drain. A file never opened costs this node only,
- * 48 bytes (the memory per device node, DESIGN §8).
+ * 48 bytes (the memory per device node, docs/design.md §8).
  */
 final class FileNode extends Node {
 

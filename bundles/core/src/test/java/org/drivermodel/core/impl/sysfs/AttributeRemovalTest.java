@@ -85,7 +85,7 @@ class AttributeRemovalTest {
 
         assertTrue(tree.remove(DIR).drained());
 
-        // Linux sysfs (DESIGN §7): read of a file opened before the deletion: ENODEV ...
+        // Linux sysfs (docs/design.md §7.7): read of a file opened before the deletion: ENODEV ...
         DriverModelException e = fails(Errno.ENODEV, value::read);
         assertEquals("ENODEV: /devices/vbus0/x/value: was removed", e.getMessage());
         fails(Errno.ENODEV, () -> value.write("6"));
