@@ -17,9 +17,13 @@ import org.drivermodel.error.DriverModelException;
 import org.drivermodel.error.Errno;
 
 /**
- * The active reference of an owner (kernfs {@code kn->active}, a {@code percpu_ref}): it counts
- * the callers currently <em>inside</em> the owner's code, and lets removal shut the door and
- * wait for them to leave.
+ * The active reference of an owner (kernfs {@code kn->active}): it counts the callers currently
+ * <em>inside</em> the owner's code, and lets removal shut the door and wait for them to leave.
+ * In kernfs the count is an {@code atomic_t} that removal drives negative by adding
+ * {@code KN_DEACTIVATED_BIAS}, so that new entries fail, and then waits until only the bias is
+ * left; here there is no shared count but a slot table and a separate state (below). The core's
+ * attribute files enter with {@link #enter()} and close with {@link #tryEnter()}
+ * ({@code OpenFile}); docs/design.md §7.3.
  *
  * <pre>
  * try (ActiveGate.Guard g = gate.enter()) {   // ENODEV once the gate is dying
@@ -211,7 +215,7 @@ public final class ActiveGate {
 
     /**
      * Enters the gate without allocating: the fast path for callers that pair entry and exit in
-     * one method, as the core's own dispatch does.
+     * one method (the core's attribute files use {@link #enter()}).
      *
      * <pre>
      * long token = gate.enterToken();   // ENODEV once the gate is dying
