@@ -14,11 +14,12 @@ import org.osgi.annotation.versioning.ConsumerType;
  * the driver is unbound, and when the driver's service unregisters (its bundle stopping),
  * always before that returns.
  *
- * <p>Context: both run under the device's lock, never under a core lock; they may block, but a
+ * <p>Context: both run under the device's lock (and its parent's, for a device added and
+ * probed from its parent's probe), never under the core's model lock; they may block, but a
  * probe or remove past the drain deadline is named in the lifetime report, and a driver stop or
  * an unplug waits for a stuck probe only that long. A call from inside them that would end their
  * own binding (unplugging the device, unbinding it, stopping the driver's bundle) is deferred
- * until they return; it never runs {@code remove} recursively.
+ * until they return; it never runs {@code remove} recursively (docs/design.md §6).
  */
 @ConsumerType
 public interface Driver {

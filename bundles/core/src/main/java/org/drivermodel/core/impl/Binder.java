@@ -21,7 +21,7 @@ import org.osgi.service.log.Logger;
  * binding, and a binding's own attribute groups. {@link Hotplug} calls it as devices, drivers
  * and buses come and go.
  *
- * <h2>One way in, one way out</h2>
+ * <h2>One way in, one way out (docs/design.md §4)</h2>
  * A binding ({@link Binding}) is made only by {@link #probe} and ended only by {@link #end}, the
  * one cleanup every cause shares — failed probe, manual unbind, driver stop, device removal, bus
  * stop — as {@code really_probe} unwinds into {@code device_unbind_cleanup}: revoke the pins,
@@ -31,21 +31,23 @@ import org.osgi.service.log.Logger;
  * Every call into driver code crosses {@link DriverCall}, which contains any {@code Throwable},
  * so the cleanup always runs to its end.
  *
- * <h2>Locks (the one place the lock order is written down)</h2>
+ * <h2>Locks (the order is written down in docs/design.md §3)</h2>
  * <ul>
  * <li>The model lock ({@link Registry#lock}) guards the registries only; never held while
  * calling a bus, a driver or the OSGi registry, and never while taking a device lock
  * ({@link Registry#assertNotLocked}).</li>
- * <li>A device lock ({@link DeviceNode#lock}) is held across that device's probe and remove, and
- * may be held while the model lock is taken (a probe adding a child device, a binding publishing
- * its files). A parent's device lock may be held while a child's is taken (a class device going
- * with its parent's binding), never the other way round.</li>
- * <li>Every wait for a device lock on a removal or management path (driver stop, unplug, bus
- * stop, manual bind and unbind, override, pins) is bounded by the drain deadline; see
- * {@link Hotplug}.</li>
+ * <li>A device lock ({@link DeviceNode#lock}) is held across that device's probe and its
+ * binding's end, and may be held while the model lock is taken (a probe adding a device, a
+ * binding publishing its files). A parent's device lock may be held while a child's is taken (a
+ * probe adding a child device on a bus probes it at once; a class device goes with its parent's
+ * binding); the core never takes them the other way round, but driver code calling the core
+ * from its probe or remove may take another device's lock under its own.</li>
+ * <li>Every wait for a device lock is bounded by the drain deadline: an attach skips the device,
+ * manual bind and unbind, override and pins answer EBUSY, and a removal hands the end to the
+ * holder or waits another round; see {@link Hotplug}.</li>
  * </ul>
  *
- * <h2>Re-entrant calls from driver code</h2>
+ * <h2>Re-entrant calls from driver code (docs/design.md §6)</h2>
  * A driver's probe or remove may call back into the core: unplug its own device (through its
  * bus), unbind it, or stop its own bundle. None of these runs recursively:
  * <ul>

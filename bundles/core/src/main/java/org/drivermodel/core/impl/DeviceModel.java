@@ -39,7 +39,8 @@ import org.osgi.service.log.Logger;
  * <li>{@link SysfsLayout} over the {@link AttributeTree}: the attribute tree's layout;</li>
  * <li>{@link Usage}: references, pins, management and the lifetime report.</li>
  * </ul>
- * The lock order is written down once, in {@link Binder}.
+ * The design (the lock order, the binding, the boundary) is written down in docs/design.md; the
+ * lock order in its §3.
  *
  * <p>Concurrency: the parts are thread-safe; this class holds only {@link #settings}
  * (volatile, replaced whole).

@@ -17,8 +17,8 @@ import org.drivermodel.lifetime.RefCounted;
  *
  * <p>Concurrency: {@link #lock} is the device lock (Linux {@code device_lock}). It serialises
  * binding and unbinding of this device and is held across the driver's {@code probe} and
- * {@code remove}; it is the only core lock held while driver code runs (see {@link Binder} for
- * the lock order). {@link #state}, {@link #binding}, {@link #override} and {@link #lastBinding}
+ * {@code remove}; device locks are the only core locks held while driver code runs (a device
+ * probed from its parent's probe runs under both; lock order: docs/design.md §3). {@link #state}, {@link #binding}, {@link #override} and {@link #lastBinding}
  * are written under it and volatile so that queries read them without it. {@link #children} is
  * guarded by the model lock ({@link Registry#lock}). {@link #refs} counts the tracked
  * references to the node (its kobject count): the core holds one while the device is

@@ -15,8 +15,9 @@ import org.drivermodel.api.DriverInfo;
  * binder claims a device under the device lock <em>before</em> probing it and the remover
  * marks the driver dying and snapshots the claims under this monitor; so every device the
  * driver may be bound to is in the snapshot, and the remover, taking each device lock in
- * turn, waits out a probe in progress and then unbinds it. The monitor is never held while
- * calling anything.
+ * turn, waits out a probe in progress and then unbinds it; a probe stuck past the drain
+ * deadline is asked to end its binding when it returns instead ({@link Hotplug}). The monitor is
+ * never held while calling anything.
  */
 final class DriverEntry {
     /** Lifecycle of a driver registration. */

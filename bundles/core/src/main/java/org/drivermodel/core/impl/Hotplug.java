@@ -22,17 +22,21 @@ import org.osgi.service.log.Logger;
  * {@code bus_remove_driver}): it lists and unlists them in the {@link Registry}, lays out their
  * files, and has the {@link Binder} bind and unbind them.
  *
- * <h2>Bounded waits</h2>
+ * <h2>Bounded waits (docs/design.md §4.7)</h2>
  * A removal (driver stop, unplug, bus stop) waits for a device lock at most the drain deadline.
  * Past it, the holder (a probe stuck in driver code) is named in the report and asked to end its
  * binding when it returns ({@link Binding#requestEnd}); the removal goes on. If the holder
  * settled the binding meanwhile, the lock is waited for again (it is about to be let go). So a
- * blocked probe holds up only its own device.
+ * blocked probe holds up only its own device. A holder with no binding the removal may end (one
+ * that is matching, or, for a driver's stop, another driver's probe) is waited for again, a
+ * deadline at a time.
  *
  * <p>Every mutator returns when the binding work it caused has finished (but for a removal asked
  * for from inside the device's own probe or remove, which runs once that callback returned):
- * {@code addDevice} after the probe, {@code removeDevice} after the remove, {@code removeDriver}
- * after every device bound to the driver has been unbound. Lock order: see {@link Binder}.
+ * {@code addDevice} after the probe (or, for a driver that prefers asynchronous probing, once it
+ * is queued), {@code removeDevice} after the remove, {@code removeDriver} after every device
+ * bound to the driver has been unbound (a binding whose stuck probe it abandoned ends when that
+ * probe returns). Lock order: docs/design.md §3.
  */
 final class Hotplug {
     private final Registry registry;

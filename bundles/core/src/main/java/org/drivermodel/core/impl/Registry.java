@@ -22,11 +22,11 @@ import org.drivermodel.error.Errno;
  *
  * <p>Concurrency: {@link #lock}, the <b>model lock</b>, guards every map here, each
  * {@link Subsystem}'s state and device map, and each {@link DeviceNode}'s children. It is held
- * only to read or change them. Lock order (the one place it is written down, and asserted by
- * {@link #lock}'s users): a device lock may be held when the model lock is taken (a probe adding
- * a child device), never the other way round; nothing is called out under the model lock but
- * the attribute tree's create methods (which call no owner code) and the uevent sink (which only
- * queues).
+ * only to read or change them. Lock order (docs/design.md §3): a device lock may be held when
+ * the model lock is taken (a probe adding a device, a binding publishing its files), never the
+ * other way round, as {@link #assertNotLocked} asserts wherever a device lock is taken; nothing
+ * is called out under the model lock but the attribute tree's create methods (which call no
+ * owner code) and the uevent sink (which only queues).
  */
 final class Registry {
     static final Comparator<Device> BY_PATH = Comparator.comparing(Device::path);
