@@ -75,12 +75,15 @@ public record LifetimeReport(List<Reference> references, List<Pin> pins, List<Le
             /**
              * A driver's probe failed (Linux "probe of X failed with error -N"): what it did was
              * unwound and the device left to the next driver. The detail has the exception. Since 1.2.
+             * Also a probe still running at the drain deadline, named with its thread and driver
+             * frame: a removal waiting for its device lock goes on, and the binding ends when the
+             * probe returns.
              */
             PROBE,
             /**
              * A driver's {@code remove} still running when the drain deadline passed: named with its
-             * thread and driver frame. The removal goes on waiting for it (nothing can stop a
-             * thread), as Linux's hung-task detector reports and waits. Since 1.2.
+             * thread and driver frame. The thread running it goes on waiting for it (nothing can
+             * stop a thread), as Linux's hung-task detector reports and waits. Since 1.2.
              */
             REMOVE,
             /**

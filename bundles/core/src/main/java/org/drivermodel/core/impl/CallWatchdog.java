@@ -23,9 +23,9 @@ import java.util.function.Consumer;
  * Like Linux's detector, it scans rather than arms a timer per call: a callback costs one entry
  * put into and taken out of a concurrent set, with no lock and no other thread woken (a timer
  * task per call took the timer's lock twice and woke its thread, a third of a plug's cost).
- * One daemon scanner thread runs while the set is not empty: each scan reports the entries past
- * their deadline and schedules the next at the earliest deadline left, at most {@link #MAX_SCAN}
- * later, so a report comes at most that long after its deadline. When a scan finds the set empty
+ * One daemon scanner thread (made at the first watch, kept until {@link #shutdown}) scans while
+ * the set is not empty: each scan reports the entries past their deadline and schedules the next
+ * at the earliest deadline left, at most {@link #MAX_SCAN} later, so a report comes at most that long after its deadline. When a scan finds the set empty
  * it stops: it clears {@link #scanning}, then looks at the set again, and the thread that adds an
  * entry looks at the flag after its add, so one of them always restarts it.
  * {@link Watch#fired} is set by the scan before it reports, so the watched thread, after close,

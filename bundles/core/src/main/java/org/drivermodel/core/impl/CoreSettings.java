@@ -18,9 +18,10 @@ import org.drivermodel.lifetime.RefTracking;
  * probe again, to flush out drivers that cannot be unbound cleanly (Linux
  * {@code CONFIG_DEBUG_TEST_DRIVER_REMOVE}); default false;</li>
  * <li>{@code drain.timeout.ms} — how long a removal waits for attribute callbacks in flight
- * before it reports the threads still inside and goes on, and how long a driver's {@code remove}
- * may run before it is reported with its thread and driver frame (it is still waited for);
- * default 5000, 1 to 600000;</li>
+ * before it reports the threads still inside and goes on, how long a device's lock is waited for
+ * (a probe or remove holding it), and how long a driver's {@code probe} or {@code remove} may run
+ * before it is reported with its thread and driver frame (it is still waited for by the thread
+ * running it); default 5000, 1 to 600000;</li>
  * <li>{@code release.timeout.ms} — how long a device's removal waits for the holders of
  * references to it to let go, re-announcing the removal and warning from half of it on
  * (netdev's "waiting for X to become free"), before it reclaims them and reports their

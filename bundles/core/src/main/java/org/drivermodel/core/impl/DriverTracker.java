@@ -18,13 +18,16 @@ import org.osgi.util.tracker.ServiceTracker;
  * inside the driver service's unregistration — when its bundle stops, updates or is
  * uninstalled, before Declarative Services deactivates the component — and returns only
  * after every device bound to the driver has been unbound: a bundle stop is a module unload.
- * Unbinding drains the driver's attribute files (threads inside them hold the stop, up to
- * {@code drain.timeout.ms}), calls its {@code remove}, releases its managed resources — the
- * class devices it registered among them, whose references are revoked and waited for (up to
- * {@code release.timeout.ms}) — and revokes the usage pins on its bindings. What outlives a
- * deadline is reclaimed and named in the lifetime report, and the stop goes on. What the
- * driver's bundle itself still holds through the core is released when the framework ungets
- * its {@link CoreFacade}, later in the same stop.
+ * Unbinding revokes the usage pins on its bindings, drains the driver's attribute files (threads
+ * inside them hold the stop, up to {@code drain.timeout.ms} for each device), runs the upper
+ * layers' disconnects, calls its {@code remove} and releases its managed resources — the class
+ * devices it registered among them, whose references are revoked and waited for (up to
+ * {@code release.timeout.ms}). A device lock held by a probe stuck in driver code is waited for
+ * up to {@code drain.timeout.ms}; then that binding is left to end when the probe returns. What
+ * outlives a deadline is reclaimed and named in the lifetime report, and the stop goes on; the
+ * driver code the stopping thread runs itself ({@code remove}, disconnects, releases) is waited
+ * for (docs/design.md §1.4). What the driver's bundle itself still holds through the core is
+ * released when the framework ungets its {@link CoreFacade}, later in the same stop.
  *
  * <p>Concurrency: the tracker's callbacks call the model with no core lock held.
  */

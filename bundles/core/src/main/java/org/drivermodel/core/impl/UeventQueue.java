@@ -16,7 +16,7 @@ import org.osgi.service.log.Logger;
 
 /**
  * Posts uevents to EventAdmin from a thread of its own (the kernel's uevent queue), so that
- * the model, which emits them under device locks, never calls EventAdmin itself: Felix
+ * the model, which emits them under its locks, never calls EventAdmin itself: Felix
  * EventAdmin looks up handlers in the service registry on the posting thread.
  *
  * <p>Concurrency: {@link #emit} builds the event's properties on the caller's thread (a
