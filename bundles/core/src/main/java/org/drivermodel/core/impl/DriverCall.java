@@ -43,7 +43,8 @@ import org.osgi.service.log.Logger;
  * ({@link StoppedBundleScan}).</li>
  * <li><b>Watched</b>: a probe or remove still running at the drain deadline is named with its
  * thread and driver frame (a hung-task report); nothing can stop a thread, so it is waited for
- * by whoever runs it, and by nobody else past its deadline.</li>
+ * by whoever runs it, and by nobody else past its deadline but in the cases docs/design.md §4.7
+ * names (a holder with no binding the waiter may end).</li>
  * </ul>
  *
  * <p>Concurrency: stateless but for the per-thread frames, which hold core objects only while a

@@ -26,8 +26,9 @@ import org.osgi.service.log.Logger;
  * <p>Concurrency: no state of its own but {@link #leaks} (thread-safe) and
  * {@link #bundles} (volatile). A pin is taken and revoked under its device's lock;
  * {@link #manage} marks the drivers of the bundle leaving <em>before</em> it collects their pins
- * under each device lock, so a pin is either seen by it or refused. No lock is held while
- * waiting for references or calling the framework.
+ * under each device lock, so a pin is either seen by it or refused. No model lock is held while
+ * waiting for references (a parent's device lock may be: a class device going with its parent's
+ * binding), and no lock while calling the framework.
  */
 final class Usage {
     /** Longest pin reason. */
