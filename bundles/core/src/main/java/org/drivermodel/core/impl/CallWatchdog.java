@@ -55,6 +55,9 @@ final class CallWatchdog {
         scanner = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "drivermodel-watchdog");
             t.setDaemon(true);
+            // made on the first watched call's thread, which may carry a driver's loader (a
+            // child probed from its parent's probe): the core's thread must not keep it
+            t.setContextClassLoader(null);
             return t;
         });
         scanner.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);

@@ -159,4 +159,22 @@ class CallWatchdogTest {
         assertEquals(0, watchdog.running());
         assertEquals(0, reported.get());
     }
+
+    @Test
+    void theScannerThreadCarriesNoLoaderOfTheCallThatStartedIt() throws Exception {
+        ClassLoader driverLoader = new java.net.URLClassLoader(new java.net.URL[0], null);
+        BlockingQueue<CallWatchdog.Overdue> reports = new LinkedBlockingQueue<>();
+        Stuck stuck = new Stuck(watchdog, Duration.ofMillis(20), reports);
+        stuck.setContextClassLoader(driverLoader); // a child probed from its parent's probe
+        stuck.start();
+        assertTrue(reports.poll(BOUND_S, TimeUnit.SECONDS) != null, "not reported");
+        stuck.release.countDown();
+        stuck.join(TimeUnit.SECONDS.toMillis(BOUND_S));
+        List<Thread> scanners = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("drivermodel-watchdog")).toList();
+        assertTrue(!scanners.isEmpty(), "no scanner thread");
+        for (Thread t : scanners) {
+            assertTrue(t.getContextClassLoader() != driverLoader, "the scanner keeps the loader of the call that made it");
+        }
+    }
 }
