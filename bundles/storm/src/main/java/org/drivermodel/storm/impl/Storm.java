@@ -56,8 +56,6 @@ final class Storm {
     static final long JOIN_SECONDS = BlockWorker.BATCH_WAIT_SECONDS + 20;
     /** How many problems the report lists (all are counted in the verdict). */
     static final int KEPT_PROBLEMS = 20;
-    /** The core's leak history is bounded: it is read this often, in events, so that none is missed. */
-    static final int LEAK_POLL_EVENTS = 10;
 
     private final BundleContext context;
     private final DriverCore core;
@@ -76,6 +74,7 @@ final class Storm {
     private volatile boolean running = true;                 /* written by the event thread, read by the I/O threads */
     private final Queue<String> workerFailures = new ConcurrentLinkedQueue<>(); /* concurrent: any I/O thread adds */
     private ServiceTracker<VirtualBus, VirtualBus> vbus;     /* confined to the event thread */
+    private LifetimeReport.Leak newestSeen;                  /* confined to the event thread */
 
     Storm(BundleContext context, DriverCore core, BlockLayer block, Logger log, StormOptions options) {
         this.context = context;
@@ -109,7 +108,9 @@ final class Storm {
                 throw new DriverModelException(Errno.EIO, "storm", "could not start the bus and the drivers to storm: "
                         + e.getMessage(), e);
             }
-            leaksBefore = new HashSet<>(core.report().leaks());
+            List<LifetimeReport.Leak> before = core.report().leaks();
+            leaksBefore = new HashSet<>(before);
+            newestSeen = before.isEmpty() ? null : before.get(before.size() - 1);
             BooleanSupplier on = () -> running;
             for (int i = 0; i < options.threads(); i++) {
                 long seed = options.seed() * 31 + i;
@@ -123,9 +124,7 @@ final class Storm {
                 } catch (Exception | AssertionError x) {
                     problem("event " + e + " failed: " + x);
                 }
-                if (e.index() % LEAK_POLL_EVENTS == LEAK_POLL_EVENTS - 1) {
-                    collectLeaks();
-                }
+                collectLeaks();
             }
             running = false;
             for (Thread t : threads) {
@@ -312,11 +311,27 @@ final class Storm {
         }
     }
 
+    /**
+     * Takes the entries the core's lifetime report gained since the last look, after every event.
+     * The report keeps the most recent entries only (100 in this core; an event makes a few at
+     * most: a bus start re-probes at most {@link Schedule#MAX_PLUGGED} devices, each failing
+     * probe or callback named once per binding): if the newest entry seen last time is no longer
+     * there, as many entries as it keeps were made since, and some may have been dropped unseen,
+     * which is a problem.
+     */
     private void collectLeaks() {
-        for (LifetimeReport.Leak l : core.report().leaks()) {
+        List<LifetimeReport.Leak> now = core.report().leaks();
+        if (newestSeen != null && !now.contains(newestSeen)) {
+            problem("the lifetime report dropped entries before the storm read them: " + now.size()
+                    + " or more were made since its last look");
+        }
+        for (LifetimeReport.Leak l : now) {
             if (!leaksBefore.contains(l)) {
                 leaks.add(l);
             }
+        }
+        if (!now.isEmpty()) {
+            newestSeen = now.get(now.size() - 1);
         }
     }
 
