@@ -51,11 +51,11 @@ import org.drivermodel.error.Errno;
  * the core neither waits for itself so nor lets the store's code run after remove.</li>
  * <li>{@code b4d1:000b} (untrusted-store-stop): its store calls {@code Bundle.stop()} on its own
  * bundle. When another stop of that bundle is under way (another writer's store, or a stop,
- * update or reinstall of the storm), the framework makes the store wait for that stop (Felix for
- * the bundle's lock, Equinox for its state change lock) while that stop drains the store: a wait
- * of the drain deadline by design, which the core bounds and names (DRAIN, THREAD, and REMOVE for
- * a stop run inside 0008's remove). The core cannot see a thread blocked in the framework; the
- * hang is the driver's, contained as designed but not without trace.</li>
+ * update or reinstall of the storm), the framework makes the store wait for that stop (seen on
+ * Felix: {@code Felix.acquireBundleLock}) while that stop drains the store: a wait of the drain
+ * deadline by design, which the core bounds and names (DRAIN, THREAD, and REMOVE for a stop run
+ * inside 0008's remove). The core cannot see a thread blocked in the framework; the hang is the
+ * driver's, contained as designed but not without trace.</li>
  * <li>{@code b4d1:000c} (untrusted-stale-handle): its fault is handing its handle to another
  * bundle (the test kit's {@code HandOver}), which then uses it after the binding ended. With no
  * {@code HandOver} registered it hands nothing over and is a plain driver; the stale handle needs
