@@ -14,7 +14,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Dictionary;
+import java.util.Hashtable;
 import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
@@ -25,11 +30,24 @@ import javax.inject.Inject;
 import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
 import org.drivermodel.api.DriverCore;
+import org.drivermodel.api.Uevent;
 import org.drivermodel.error.DriverModelException;
 import org.drivermodel.error.Errno;
 import org.drivermodel.testkit.TestHooks;
+import org.drivermodel.vbus.VirtualBus;
+import org.junit.After;
+import org.junit.Before;
 import org.junit.Test;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.event.EventConstants;
+import org.osgi.service.event.EventHandler;
+import org.osgi.service.log.LogLevel;
+import org.osgi.service.log.LogListener;
+import org.osgi.service.log.LogReaderService;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.admin.LoggerAdmin;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
@@ -38,14 +56,17 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerMethod;
 
 /**
- * The storm (issue 8) on the whole runtime with the test drivers: {@code storm:run} from a Gogo
- * session applies a seeded schedule of 2,000 plugs, unplugs, driver bundle stops, starts,
- * updates and reinstalls and bus bundle restarts under block and attribute I/O, prints exactly
- * one {@code STORM} line, and its verdict is clean: nothing lost or duplicated, no call into a
- * removed driver, no reference left, no drain over its deadline, every retired class loader
- * collected. {@code -Dstorm.seed=N -Dstorm.events=M} replays another run (the line names its
- * seed). Bad arguments are refused with EINVAL and the usage, a second storm while one runs with
- * EBUSY, a storm without one of the bundles it storms with ENOENT; these storm nothing.
+ * The storm (issue 8) on the whole runtime with the test drivers and the untrusted drivers (issue
+ * 14): {@code storm:run} from a Gogo session applies a seeded schedule of 2,000 plugs, unplugs,
+ * driver bundle stops, starts, updates and reinstalls and bus bundle restarts under block and
+ * attribute I/O, prints exactly one {@code STORM} line, and its verdict is clean: nothing lost or
+ * duplicated, no call into a removed driver, no reference left, no drain over its deadline, every
+ * retired class loader collected — with the untrusted drivers' devices plugged among the others
+ * and their contained faults named (counted apart, in the storm's log). Without the untrusted
+ * drivers' bundle the storm leaves them out, says so in its log, and is as clean.
+ * {@code -Dstorm.seed=N -Dstorm.events=M} replays another run (the line names its seed). Bad
+ * arguments are refused with EINVAL and the usage, a second storm while one runs with EBUSY, a
+ * storm without one of the bundles it always storms with ENOENT; these storm nothing.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerMethod.class)
@@ -67,25 +88,147 @@ public class StormIT {
     @Inject
     private BundleContext context;
 
+    @Inject
+    private LogReaderService logReader;
+
+    @Inject
+    private LoggerAdmin loggerAdmin;
+
+    /** The storm's log entries (it logs its mix at the start and its counts at the end). */
+    private final Queue<String> stormLog = new ConcurrentLinkedQueue<>();
+    private final LogListener listener = entry -> {
+        if (STORM_BUNDLE.equals(entry.getBundle().getSymbolicName())) {
+            stormLog.add(entry.getMessage());
+        }
+    };
+    /** The paths of the devices added (ADD uevents), in the order they were delivered. */
+    private final Queue<String> added = new ConcurrentLinkedQueue<>();
+    private ServiceRegistration<EventHandler> adds;
+
+    private static final String STORM_BUNDLE = "org.drivermodel.storm";
+    private static final String UNTRUSTED = "org.drivermodel.driver-untrusted";
+    private static final Pattern COUNTS = Pattern.compile("storm: STORM seed=.* \\(\\d+ ms, testdrv shows \\d+; (\\d+) device ids"
+            + " of (\\d+) driver bundles; (\\d+) faults of the untrusted drivers contained and named, not counted; their"
+            + " bundle stopped by their own remove (\\d+) time\\(s\\)\\)");
+
     @Configuration
     public Option[] config() {
-        String storm = System.getProperty("dm.bundle.storm");
-        if (storm == null || !new File(storm).isFile()) {
-            throw new IllegalStateException("dm.bundle.storm is " + storm + ": run the integration tests through Maven");
-        }
+        String storm = reactorBundle("storm");
+        String untrusted = reactorBundle("driver-untrusted");
         // Pax Exam's own bundles log at DEBUG to System.out, which Gogo sends to the session's
         // console while a command runs: quiet them, so the console shows what the command prints.
         // The Log Service's history is kept at one entry, as in ModuleUnloadIT: on Equinox a kept
         // entry pins its bundle's class loader (with the default 100, 6 of 332 stayed).
         return options(composite(TestRuntime.withTestDriver()), bundle(new File(storm).toURI().toString()),
+                bundle(new File(untrusted).toURI().toString()),
                 systemProperty("org.ops4j.pax.logging.DefaultServiceLog.level").value("WARN"),
                 frameworkProperty("org.apache.felix.log.maxSize").value("1"));
+    }
+
+    private static String reactorBundle(String name) {
+        String path = System.getProperty("dm.bundle." + name);
+        if (path == null || !new File(path).isFile()) {
+            throw new IllegalStateException("dm.bundle." + name + " is " + path + ": run the integration tests through Maven");
+        }
+        return path;
+    }
+
+    @Before
+    public void setUp() {
+        loggerAdmin.getLoggerContext(STORM_BUNDLE).setLogLevels(Map.of(Logger.ROOT_LOGGER_NAME, LogLevel.INFO));
+        logReader.addLogListener(listener);
+        Dictionary<String, Object> topics = new Hashtable<>();
+        topics.put(EventConstants.EVENT_TOPIC, Uevent.ADD.topic());
+        adds = context.registerService(EventHandler.class, event -> added.add(String.valueOf(event.getProperty(Uevent.DEVPATH))),
+                topics);
+    }
+
+    @After
+    public void tearDown() {
+        adds.unregister();
+        logReader.removeLogListener(listener);
     }
 
     @Test
     public void aStormFromAGogoSessionPrintsOneLineAndLosesLeaksAndCallsNothing() throws Exception {
         long seed = Long.getLong("storm.seed", SEED);
         int events = Integer.getInteger("storm.events", EVENTS);
+        assertCleanStorm(seed, events);
+
+        // the untrusted drivers were in the mix: their devices plugged, their faults contained and named
+        awaitAddsDelivered();
+        assertTrue("untrusted devices were plugged", events < 200 || added.stream().anyMatch(p -> p.startsWith("/devices/vbus/b4d1:")));
+        Matcher counts = awaitCounts();
+        assertEquals("device ids: the 6 of the test and sample drivers and 9 untrusted ones", 15,
+                Integer.parseInt(counts.group(1)));
+        assertEquals("driver bundles: driver-test, vled, ramdisk and driver-untrusted", 4, Integer.parseInt(counts.group(2)));
+        assertTrue("faults of the untrusted drivers were contained: " + counts.group(0), events < 200
+                || Long.parseLong(counts.group(3)) > 0);
+        assertTrue("their remove stopped their bundle: " + counts.group(0), events < 200 || Long.parseLong(counts.group(4)) > 0);
+    }
+
+    /**
+     * The distribution does not ship the untrusted drivers (they are for tests): a storm without
+     * their bundle leaves them out of its mix, says so, and is as clean.
+     */
+    @Test
+    public void withoutTheUntrustedDriversTheStormLeavesThemOutSaysSoAndIsClean() throws Exception {
+        TestRuntime.installed(context, UNTRUSTED).uninstall();
+        assertCleanStorm(SEED, 300);
+
+        awaitAddsDelivered();
+        assertEquals("no untrusted device was plugged", List.of(),
+                added.stream().filter(p -> p.startsWith("/devices/vbus/b4d1:")).toList());
+        assertTrue("other devices were", added.stream().anyMatch(p -> p.startsWith("/devices/vbus/7e57:")));
+        Waits.awaitTrue("the storm logs that it left them out", () -> stormLog.contains("storm: " + UNTRUSTED
+                + " is not installed: the untrusted drivers (vbus b4d1:*, 9 ids) are left out of the mix"));
+        Matcher counts = awaitCounts();
+        assertEquals(6, Integer.parseInt(counts.group(1)));
+        assertEquals(3, Integer.parseInt(counts.group(2)));
+        assertEquals(0, Long.parseLong(counts.group(3)));
+    }
+
+    /**
+     * Plugs and unplugs a device and waits for its ADD uevent: the core posts uevents in order
+     * from one thread, so every ADD of the storm has been delivered then.
+     */
+    private void awaitAddsDelivered() throws InterruptedException {
+        // the bus service of now: the storm restarted the bus, whose earlier service objects are deactivated
+        ServiceReference<VirtualBus> ref = context.getServiceReference(VirtualBus.class);
+        VirtualBus vbus = context.getService(ref);
+        try {
+            String name = vbus.plug("1209:0001");
+            Waits.awaitTrue("the ADD uevent of " + name, () -> added.contains("/devices/vbus/" + name));
+            vbus.unplug(name);
+        } finally {
+            context.ungetService(ref);
+        }
+    }
+
+    /** @return the counts of the storm's log line of its end, once delivered */
+    private Matcher awaitCounts() throws InterruptedException {
+        Waits.awaitTrue("the storm logs its counts", () -> stormLog.stream().anyMatch(l -> COUNTS.matcher(l).matches()));
+        Matcher m = stormLog.stream().map(COUNTS::matcher).filter(Matcher::matches).findFirst().orElseThrow();
+        System.out.println(m.group(0));
+        return m;
+    }
+
+    /**
+     * For a failed storm: prints what the storm logged (the leaks with the core's whole text), as
+     * far as delivered once its counts are (log listeners are called asynchronously). Diagnostics
+     * only: the verdict is the command's.
+     */
+    private void printStormLog() {
+        try {
+            awaitCounts();
+        } catch (InterruptedException | AssertionError e) {
+            System.out.println("(the storm's counts were not logged: " + e + ")");
+        }
+        stormLog.forEach(System.out::println);
+    }
+
+    /** Runs a storm from a Gogo session and checks its one line: all clean. */
+    private void assertCleanStorm(long seed, int events) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         String command = "storm:run -s " + seed + " -n " + events;
         Object returned;
@@ -95,6 +238,7 @@ public class StormIT {
             returned = session.execute(command);
         } catch (DriverModelException e) {
             System.out.println(command + "\n" + out.toString(StandardCharsets.UTF_8) + e.getMessage());
+            printStormLog();
             throw new AssertionError(command + " failed:\n" + out.toString(StandardCharsets.UTF_8) + e.getMessage(), e);
         } finally {
             session.close();
@@ -121,7 +265,8 @@ public class StormIT {
         assertTrue("driver generations were retired: " + lines.get(0), events < 200 || Integer.parseInt(m.group(11)) > 0);
         assertEquals("drains_over_deadline", 0, Long.parseLong(m.group(12)));
         assertEquals("the storm left no device of its own", List.of(),
-                core.devices().stream().filter(d -> d.name().startsWith("7e57") || d.name().startsWith("7eb1")).toList());
+                core.devices().stream().filter(d -> d.name().startsWith("7e57") || d.name().startsWith("7eb1")
+                        || d.name().startsWith("b4d1")).toList());
     }
 
     @Test

@@ -40,6 +40,8 @@ import org.drivermodel.api.BoundDevice;
 import org.drivermodel.api.Device;
 import org.drivermodel.api.DeviceRef;
 import org.drivermodel.api.DeviceState;
+import org.drivermodel.api.Driver;
+import org.drivermodel.api.DriverBinding;
 import org.drivermodel.api.DriverCore;
 import org.drivermodel.api.DriverInfo;
 import org.drivermodel.api.LifetimeReport.Leak;
@@ -52,6 +54,7 @@ import org.drivermodel.testkit.exam.DriverModelOptions;
 import org.drivermodel.vbus.VirtualBus;
 import org.junit.After;
 import org.junit.Before;
+import org.junit.Ignore;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
@@ -524,6 +527,85 @@ public class UntrustedDriversIT {
         core.bind("vbus", "untrusted-store-unbind", name);
         assertEquals(DeviceState.BOUND, core.device(dev).state());
         assertCleanRedeployableAndCollected(() -> awaitBound(dev, "untrusted-store-unbind"));
+    }
+
+    /**
+     * Core bug found by the storm (the untrusted drivers in {@code storm:run}: untrusted-store-unbind
+     * is left out of its mix for it), proved here and left out of the suite until the core is fixed:
+     * a store that unbinds its own device while another thread ends that binding. The other thread
+     * (a manual unbind here; in the storm, a stop of the driver's bundle: {@code Hotplug.removeDriver}
+     * &rarr; {@code endIfBoundTo}) holds the device lock and drains the driver's files
+     * ({@code Binder.end}, step "removing the driver's files"), waiting for the store; the store waits
+     * in {@code Binder.unbind} for the device lock ({@code lockWithin}, the drain deadline). Both wait
+     * the whole deadline: the other unbind returns only after it, with a DRAIN entry naming the
+     * writer, and the writer gets EBUSY ("its probe or remove has not returned within ... ms").
+     * {@code Binder.end} breaks the store's own active protection ({@code AttributeTree.breakOwnCalls})
+     * only once its thread holds the device lock, never before it waits for it. A driver of the test's
+     * makes the interleaving certain: its store calls unbind only once the other unbind is draining.
+     * Run without {@code @Ignore} it fails on Felix and Equinox alike: a DRAIN entry "removal of
+     * /devices/vbus/b4d2:000a.1: NOT drained in 2003 ms", the writer's stack in
+     * {@code DeviceLock.lockWithin} under {@code Binder.unbind}.
+     * Expected: the writer does not wait for a lock whose holder drains it (its unbind fails at once,
+     * ENODEV: the binding is ending; or DESIGN's EDEADLK, refused before anything changes), and the
+     * other unbind returns without waiting the deadline, with no DRAIN entry.
+     */
+    @Ignore("core bug found by the storm: a store unbinding its own device and a concurrent unbind wait for each other"
+            + " the whole drain deadline (DRAIN, EBUSY)")
+    @Test
+    public void aStoreThatUnbindsItsOwnDeviceWhileAnotherThreadUnbindsItWaitsForNobody() throws Exception {
+        configureCore("drain.timeout.ms", 2000L, "drainTimeout=PT2S");
+        String driver = "latched-store-unbind";
+        CountDownLatch inStore = new CountDownLatch(1);
+        CountDownLatch go = new CountDownLatch(1);
+        Driver latched = new Driver() {
+            @Override
+            public void probe(BoundDevice device) {
+                // binds; its store unbinds it
+            }
+
+            @Override
+            public List<AttributeGroup<BoundDevice>> deviceAttributes() {
+                return List.of(AttributeGroup.of(Attribute.<BoundDevice>wo("unbind", (d, value, ctx) -> {
+                    inStore.countDown();
+                    if (!go.await(DEADLINE_SECONDS, TimeUnit.SECONDS)) {
+                        throw new DriverModelException(Errno.ETIMEDOUT, ctx.path(), "the test never said go");
+                    }
+                    core.unbind(d.bus(), driver, d.name());
+                })));
+            }
+        };
+        Hashtable<String, Object> props = new Hashtable<>();
+        props.put(DriverBinding.BUS, "vbus");
+        props.put(DriverBinding.DRIVER, driver);
+        props.put("vbus.match", new String[] {"b4d2:000a"});
+        registrations.add(context.registerService(Driver.class, latched, props));
+        String name = plug("b4d2:000a");
+        String dev = path(name);
+        awaitBound(dev, driver);
+
+        AtomicReference<DriverModelException> written = new AtomicReference<>();
+        Thread writer = threads.start("writer", () -> {
+            try (AttributeFile unbind = core.open(dev + "/unbind")) {
+                unbind.write("1");
+            } catch (DriverModelException e) {
+                written.set(e);
+            }
+        });
+        await(inStore);
+        long start = System.nanoTime();
+        Thread other = threads.start("other unbind", () -> core.unbind("vbus", driver, name));
+        awaitTrue("the other unbind holds the device lock and ends the binding",
+                () -> core.device(dev).state() == DeviceState.UNBINDING);
+        go.countDown(); // the store unbinds now, while the other unbind drains it
+        threads.join(other);
+        long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        threads.join(writer);
+
+        assertEquals(DeviceState.UNBOUND, core.device(dev).state());
+        assertEquals("no drain waited for the writer", List.of(), leaks(Leak.Kind.DRAIN));
+        assertTrue("the other unbind did not wait the drain deadline: " + tookMillis + " ms", tookMillis < 2000);
+        assertTrue("the writer's unbind did not wait for the device lock until EBUSY: " + written.get(),
+                written.get() == null || written.get().errno() != Errno.EBUSY);
     }
 
     @Test

@@ -17,7 +17,9 @@ import org.drivermodel.error.Errno;
  * of a handle, an attribute read or write) is entered when it starts and must end exactly once,
  * successfully or with an error. A request still open at the end is lost; one ended a second
  * time is a duplicate. An error whose code is not among those the request may end with
- * (ENODEV, EIO, ENOENT as the device goes) is counted as failed and kept as unexpected.
+ * (ENODEV, EIO, ENOENT as the device goes) is counted as failed and kept as unexpected; so is a
+ * request that returned what it never may ({@link #endWrong}: a read of a file whose show always
+ * throws, say).
  *
  * <p>Concurrency: lock-free. {@link #pending} is a concurrent map; whoever removes an entry ends
  * that request, so of two racing ends exactly one counts as the end and the other as a duplicate.
@@ -73,11 +75,32 @@ final class Accounting {
         failed.incrementAndGet();
         Throwable cause = unwrap(error);
         if (!(cause instanceof DriverModelException dme) || !p.expected.contains(dme.errno())) {
-            unexpectedCount.incrementAndGet();
-            synchronized (unexpected) {
-                if (unexpected.size() < KEPT_UNEXPECTED) {
-                    unexpected.add(p.what + ": " + cause);
-                }
+            unexpected(p.what + ": " + cause);
+        }
+    }
+
+    /**
+     * Ends a request that returned, but with what it must never return: it counts as failed, and
+     * as unexpected.
+     *
+     * @param id  its id
+     * @param why what it returned, and what it should have
+     */
+    void endWrong(long id, String why) {
+        Pending p = pending.remove(id);
+        if (p == null) {
+            duplicated.incrementAndGet();
+            return;
+        }
+        failed.incrementAndGet();
+        unexpected(p.what + ": " + why);
+    }
+
+    private void unexpected(String what) {
+        unexpectedCount.incrementAndGet();
+        synchronized (unexpected) {
+            if (unexpected.size() < KEPT_UNEXPECTED) {
+                unexpected.add(what);
             }
         }
     }

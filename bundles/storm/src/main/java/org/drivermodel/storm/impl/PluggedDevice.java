@@ -18,16 +18,8 @@ record PluggedDevice(String name, String id) {
         return id.startsWith(StormDevices.TESTBLK_VENDOR) || id.equals(StormDevices.RAMDISK);
     }
 
-    /** @return the attribute file the attribute threads use on it: one of its driver's if it has one, else one of its bus's */
-    String attribute() {
-        if (id.startsWith(StormDevices.TESTDRV_VENDOR)) {
-            return "value";
-        }
-        return id.equals(StormDevices.VLED) ? "brightness" : "idProduct";
-    }
-
-    /** @return true if {@link #attribute()} may be written */
-    boolean writable() {
-        return id.equals(StormDevices.VLED);
+    /** @return the attribute file the attribute threads use on it, and what they may get from it */
+    StormDevices.AttributeUse attribute() {
+        return StormDevices.attributeOf(id);
     }
 }

@@ -16,8 +16,11 @@ import java.util.TreeMap;
  * bundles are active, whether the bus is up) and draws each event among those that make sense
  * in that state, by weight: nothing is plugged or unplugged while the bus is down, only a
  * stopped bundle is started, a slot is unplugged only while plugged, the bus is stopped only
- * while no device of the ids kept off bus restarts is plugged. {@link Random} is used
- * because its algorithm is specified, so a seed gives the same schedule on every JVM.
+ * while no device of the ids kept off bus restarts is plugged. A bundle whose own drivers may
+ * stop it is the exception: the model cannot know whether it is still active, so it may be
+ * started while the model has it active (a no-op if it is), which brings it back after its
+ * drivers stopped it. {@link Random} is used because its algorithm is specified, so a seed gives
+ * the same schedule on every JVM.
  */
 final class Schedule {
     /** Devices plugged at most at once: enough disks and attribute files for the I/O threads to race. */
@@ -35,6 +38,9 @@ final class Schedule {
     static final int W_DRIVER_REINSTALL = 2;
     static final int W_DRIVER_START = 12;
     static final int W_STOPPED_UPDATE = 1;
+    // A start of a bundle the model has active, which its own drivers may have stopped: less
+    // than a start of a stopped one, as most of these starts find it active and do nothing.
+    static final int W_START_STOPS_ITSELF = 6;
 
     private Schedule() {
     }
@@ -51,6 +57,30 @@ final class Schedule {
      */
     static List<StormEvent> generate(long seed, int events, List<String> driverBundles, String busBundle,
             List<String> deviceIds, Set<String> notAcrossBusRestart) {
+        return generate(seed, events, driverBundles, busBundle, deviceIds, notAcrossBusRestart, Set.of());
+    }
+
+    /**
+     * @param seed      the seed
+     * @param events    how many events, at least 0
+     * @param mix       the driver bundles, device ids and ids kept off bus restarts
+     * @param busBundle the symbolic name of the bus bundle, active at the start
+     * @return the events, in order
+     */
+    static List<StormEvent> generate(long seed, int events, StormMix mix, String busBundle) {
+        return generate(seed, events, mix.driverBundles(), busBundle, mix.ids(), mix.notAcrossBusRestart(),
+                mix.stopsItself());
+    }
+
+    /**
+     * As {@link #generate(long, int, List, String, List, Set)}, with bundles that may stop
+     * themselves.
+     *
+     * @param stopsItself driver bundles whose own drivers may stop them: started also while the
+     *                    model has them active
+     */
+    static List<StormEvent> generate(long seed, int events, List<String> driverBundles, String busBundle,
+            List<String> deviceIds, Set<String> notAcrossBusRestart, Set<String> stopsItself) {
         if (events < 0 || deviceIds.isEmpty()) {
             throw new IllegalArgumentException("events " + events + ", device ids " + deviceIds);
         }
@@ -82,6 +112,9 @@ final class Schedule {
                     choices.add(new Choice(EventKind.DRIVER_STOP, b.getKey(), W_DRIVER_STOP));
                     choices.add(new Choice(EventKind.DRIVER_UPDATE, b.getKey(), W_DRIVER_UPDATE));
                     choices.add(new Choice(EventKind.DRIVER_REINSTALL, b.getKey(), W_DRIVER_REINSTALL));
+                    if (stopsItself.contains(b.getKey())) {
+                        choices.add(new Choice(EventKind.DRIVER_START, b.getKey(), W_START_STOPS_ITSELF));
+                    }
                 } else {
                     choices.add(new Choice(EventKind.DRIVER_START, b.getKey(), W_DRIVER_START));
                     choices.add(new Choice(EventKind.DRIVER_UPDATE, b.getKey(), W_STOPPED_UPDATE));

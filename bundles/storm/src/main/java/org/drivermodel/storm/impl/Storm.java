@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
 import org.drivermodel.api.BundleAction;
@@ -24,9 +25,11 @@ import org.drivermodel.testkit.TestHooks;
 import org.drivermodel.vbus.VirtualBus;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleEvent;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.ServiceRegistration;
+import org.osgi.framework.SynchronousBundleListener;
 import org.osgi.framework.wiring.FrameworkWiring;
 import org.osgi.service.log.Logger;
 import org.osgi.util.tracker.ServiceTracker;
@@ -35,13 +38,23 @@ import org.osgi.util.tracker.ServiceTracker;
  * One storm: applies a {@link Schedule} to the running framework while {@link BlockWorker}s and
  * {@link AttributeWorker}s do I/O on the devices it plugged, then puts everything back (bus and
  * drivers started, every device it plugged unplugged), waits for every request to end, refreshes,
- * collects garbage, and counts.
+ * collects garbage, and counts. What it plugs and storms is its {@link StormMix}: the untrusted
+ * drivers are in it when their bundle is installed, and left out (and the log says so) when not.
+ *
+ * <p>The untrusted drivers' faults are allowed for where they are designed, and nowhere else:
+ * their reads and writes may end with the errno the core's boundary gives them (see
+ * {@link StormDevices#attributeOf}); the FAULT and PROBE entries the core makes of their
+ * throwables are counted apart, not as leaks ({@link ContainedFaults}); a device of theirs that
+ * unplugged itself may be gone when the storm unplugs it; and their bundle, which its own driver
+ * stops from the remove an unplug of the storm runs, may be found stopped: the management command,
+ * which names one of its drivers, then gives way to the raw bundle operation.
  *
  * <p>Concurrency: {@link #run} runs on one thread, the event thread, which alone changes the
  * framework and owns {@link #problems}, {@link #leaks} and {@link #everPlugged}. The I/O
  * threads read {@link #slots} (a concurrent map the event thread updates: a slot is removed
  * before its device is unplugged, put after it is plugged) and write the books; they stop when
- * {@link #running} goes false and are joined with a deadline. Every wait for a framework state
+ * {@link #running} goes false and are joined with a deadline. A synchronous bundle listener counts
+ * the stops a stormed bundle's own driver makes. Every wait for a framework state
  * polls with a deadline or waits on a latch; none is unbounded. No lock is held while calling
  * the framework or the core.
  */
@@ -56,8 +69,6 @@ final class Storm {
     static final long JOIN_SECONDS = BlockWorker.BATCH_WAIT_SECONDS + 20;
     /** How many problems the report lists (all are counted in the verdict). */
     static final int KEPT_PROBLEMS = 20;
-    /** The core's leak history is bounded: it is read this often, in events, so that none is missed. */
-    static final int LEAK_POLL_EVENTS = 10;
 
     private final BundleContext context;
     private final DriverCore core;
@@ -76,6 +87,11 @@ final class Storm {
     private volatile boolean running = true;                 /* written by the event thread, read by the I/O threads */
     private final Queue<String> workerFailures = new ConcurrentLinkedQueue<>(); /* concurrent: any I/O thread adds */
     private ServiceTracker<VirtualBus, VirtualBus> vbus;     /* confined to the event thread */
+    private LifetimeReport.Leak newestSeen;                  /* confined to the event thread */
+    private StormMix mix;                                    /* written before the I/O threads start */
+    private volatile Thread eventThread;                     /* written before the listener is added */
+    private volatile StormEvent current;                     /* the event being applied; read by the listener */
+    private final AtomicLong selfStops = new AtomicLong();   /* a stormed bundle stopped by its own driver's remove */
 
     Storm(BundleContext context, DriverCore core, BlockLayer block, Logger log, StormOptions options) {
         this.context = context;
@@ -94,12 +110,21 @@ final class Storm {
     StormResult run() throws InterruptedException {
         bundle(StormDevices.BUS_BUNDLE);
         StormDevices.DRIVER_BUNDLE_ORDER.forEach(this::bundle);
-        List<StormEvent> schedule = Schedule.generate(options.seed(), options.events(),
-                StormDevices.DRIVER_BUNDLE_ORDER, StormDevices.BUS_BUNDLE, StormDevices.IDS, StormDevices.NOT_ACROSS_BUS_RESTART);
+        boolean untrusted = installed(StormDevices.UNTRUSTED_BUNDLE) != null;
+        mix = StormDevices.mix(untrusted);
+        List<StormEvent> schedule = Schedule.generate(options.seed(), options.events(), mix, StormDevices.BUS_BUNDLE);
         long started = System.nanoTime();
-        log.info("storm: {} starts", options.replay());
+        log.info("storm: {} starts: {} device ids of {} driver bundles", options.replay(), mix.ids().size(),
+                mix.driverBundles().size());
+        if (!untrusted) {
+            log.info("storm: {} is not installed: the untrusted drivers (vbus {}:*, {} ids) are left out of the mix",
+                    StormDevices.UNTRUSTED_BUNDLE, StormDevices.UNTRUSTED_VENDOR, StormDevices.UNTRUSTED_IDS.size());
+        }
         vbus = new ServiceTracker<>(context, VirtualBus.class, null);
         vbus.open();
+        eventThread = Thread.currentThread();
+        SynchronousBundleListener stops = this::bundleChanged;
+        context.addBundleListener(stops);
         ServiceRegistration<TestHooks> registration = context.registerService(TestHooks.class, hooks, null);
         List<Thread> threads = new ArrayList<>();
         try {
@@ -109,7 +134,9 @@ final class Storm {
                 throw new DriverModelException(Errno.EIO, "storm", "could not start the bus and the drivers to storm: "
                         + e.getMessage(), e);
             }
-            leaksBefore = new HashSet<>(core.report().leaks());
+            List<LifetimeReport.Leak> before = core.report().leaks();
+            leaksBefore = new HashSet<>(before);
+            newestSeen = before.isEmpty() ? null : before.get(before.size() - 1);
             BooleanSupplier on = () -> running;
             for (int i = 0; i < options.threads(); i++) {
                 long seed = options.seed() * 31 + i;
@@ -117,15 +144,16 @@ final class Storm {
                 threads.add(start("storm-attr-" + i, new AttributeWorker(core, slots, books, on, ~seed)));
             }
             for (StormEvent e : schedule) {
+                current = e;
                 try {
                     log.debug("storm: {}", e);
                     apply(e);
                 } catch (Exception | AssertionError x) {
                     problem("event " + e + " failed: " + x);
+                } finally {
+                    current = null;
                 }
-                if (e.index() % LEAK_POLL_EVENTS == LEAK_POLL_EVENTS - 1) {
-                    collectLeaks();
-                }
+                collectLeaks();
             }
             running = false;
             for (Thread t : threads) {
@@ -143,7 +171,25 @@ final class Storm {
         } finally {
             running = false;
             registration.unregister();
+            context.removeBundleListener(stops);
             vbus.close();
+        }
+    }
+
+    /**
+     * Counts the stops of a bundle that may stop itself made by its own driver: those on the
+     * event thread inside an event that is not an operation on that bundle (its driver's remove,
+     * run by an unplug or a bus stop, or by the unplugs at the end). Context: the stopping
+     * thread, synchronously.
+     */
+    private void bundleChanged(BundleEvent event) {
+        if (event.getType() != BundleEvent.STOPPING || Thread.currentThread() != eventThread
+                || !mix.stopsItself().contains(event.getBundle().getSymbolicName())) {
+            return;
+        }
+        StormEvent e = current;
+        if (e == null || !event.getBundle().getSymbolicName().equals(e.target())) {
+            selfStops.incrementAndGet();
         }
     }
 
@@ -161,36 +207,41 @@ final class Storm {
                 if (d == null) {
                     throw new AssertionError("slot " + e.slot() + " is empty: the schedule and the storm disagree");
                 }
-                vbus().unplug(d.name());
+                unplug(d);
             }
-            case DRIVER_STOP -> {
-                if (e.managed()) {
+            case DRIVER_STOP -> onDriverBundle(e, managed -> {
+                if (managed) {
                     manage(e.target(), BundleAction.STOP);
                 } else {
                     bundle(e.target()).stop();
                 }
-            }
-            case DRIVER_START -> bundle(e.target()).start();
+            });
+            case DRIVER_START -> onDriverBundle(e, managed -> bundle(e.target()).start());
             case DRIVER_UPDATE -> {
-                Bundle b = bundle(e.target());
-                loaders.retire(b);
-                if (e.managed()) {
-                    manage(e.target(), BundleAction.UPDATE);
-                } else {
-                    b.update();
-                    refresh(b);
-                }
+                loaders.retire(bundle(e.target()));
+                onDriverBundle(e, managed -> {
+                    if (managed) {
+                        manage(e.target(), BundleAction.UPDATE);
+                    } else {
+                        Bundle b = bundle(e.target());
+                        b.update();
+                        refresh(b);
+                    }
+                });
             }
             case DRIVER_REINSTALL -> {
-                Bundle b = bundle(e.target());
-                loaders.retire(b);
-                String location = b.getLocation();
-                if (e.managed()) {
-                    manage(e.target(), BundleAction.UNINSTALL);
-                } else {
-                    b.uninstall();
-                    refresh(b);
-                }
+                Bundle old = bundle(e.target());
+                loaders.retire(old);
+                String location = old.getLocation();
+                onDriverBundle(e, managed -> {
+                    if (managed) {
+                        manage(e.target(), BundleAction.UNINSTALL);
+                    } else {
+                        Bundle b = bundle(e.target());
+                        b.uninstall();
+                        refresh(b);
+                    }
+                });
                 context.installBundle(location).start();
             }
             case BUS_STOP -> bundle(e.target()).stop();
@@ -202,17 +253,57 @@ final class Storm {
     }
 
     private void manage(String bundle, BundleAction action) {
-        core.manage(VirtualBus.NAME, StormDevices.DRIVER_BUNDLES.get(bundle), action, true);
+        core.manage(VirtualBus.NAME, mix.managedDrivers().get(bundle), action, true);
+    }
+
+    /** A bundle operation of an event; {@code managed}: through the management command. */
+    private interface BundleOp {
+        void apply(boolean managed) throws BundleException, InterruptedException;
+    }
+
+    /**
+     * Applies an event's operation on a driver bundle, through the management command if the
+     * event says so — but for a bundle whose own driver stopped it: the command names one of its
+     * drivers, registered only while it is active, so the raw bundle operation does it then.
+     */
+    private void onDriverBundle(StormEvent e, BundleOp op) throws BundleException, InterruptedException {
+        boolean managed = e.managed()
+                && (!mix.stopsItself().contains(e.target()) || bundle(e.target()).getState() == Bundle.ACTIVE);
+        if (managed != e.managed()) {
+            log.debug("storm: {}: {} was stopped by its own driver; the raw bundle operation instead", e, e.target());
+        }
+        op.apply(managed);
+    }
+
+    /** Unplugs a device the storm plugged; one whose own driver may unplug it may be gone already. */
+    private void unplug(PluggedDevice d) throws InterruptedException {
+        try {
+            vbus().unplug(d.name());
+        } catch (DriverModelException x) {
+            if (x.errno() != Errno.ENOENT || !mix.leaveByThemselves().contains(d.id())) {
+                throw x;
+            }
+            log.debug("storm: {} was unplugged by its own driver", d);
+        }
     }
 
     /** @return the installed bundle of that symbolic name; ENOENT if there is none */
     private Bundle bundle(String symbolicName) {
+        Bundle b = installed(symbolicName);
+        if (b == null) {
+            throw new DriverModelException(Errno.ENOENT, "bundle " + symbolicName, "not installed: the storm needs it");
+        }
+        return b;
+    }
+
+    /** @return the installed bundle of that symbolic name, or null */
+    private Bundle installed(String symbolicName) {
         for (Bundle b : context.getBundles()) {
             if (symbolicName.equals(b.getSymbolicName()) && b.getState() != Bundle.UNINSTALLED) {
                 return b;
             }
         }
-        throw new DriverModelException(Errno.ENOENT, "bundle " + symbolicName, "not installed: the storm needs it");
+        return null;
     }
 
     private VirtualBus vbus() throws InterruptedException {
@@ -241,6 +332,9 @@ final class Storm {
             return false;
         }
         for (PluggedDevice d : slots.values()) {
+            if (mix.leaveByThemselves().contains(d.id())) {
+                continue; // its driver may have unplugged it, or may as it is enumerated again
+            }
             try {
                 core.device(d.path());
             } catch (DriverModelException e) {
@@ -279,7 +373,7 @@ final class Storm {
             bus.start();
         }
         awaitBus();
-        for (String name : StormDevices.DRIVER_BUNDLE_ORDER) {
+        for (String name : mix.driverBundles()) {
             Bundle b = bundle(name);
             if (b.getState() != Bundle.ACTIVE) {
                 b.start();
@@ -287,7 +381,10 @@ final class Storm {
         }
     }
 
-    /** Starts what the schedule left stopped and unplugs every device the storm plugged. */
+    /**
+     * Starts what the schedule left stopped and unplugs every device the storm plugged; then
+     * starts again a bundle whose own driver stopped it at one of these unplugs.
+     */
     private void restore() {
         try {
             prepare();
@@ -297,9 +394,16 @@ final class Storm {
         for (Map.Entry<Integer, PluggedDevice> s : new TreeMap<>(slots).entrySet()) {
             try {
                 slots.remove(s.getKey());
-                vbus().unplug(s.getValue().name());
+                unplug(s.getValue());
             } catch (Exception e) {
                 problem("unplugging " + s.getValue() + " at the end failed: " + e);
+            }
+        }
+        for (String name : mix.stopsItself()) {
+            try {
+                bundle(name).start();
+            } catch (Exception e) {
+                problem("starting " + name + " again at the end failed: " + e);
             }
         }
         for (String path : everPlugged) {
@@ -312,11 +416,27 @@ final class Storm {
         }
     }
 
+    /**
+     * Takes the entries the core's lifetime report gained since the last look, after every event.
+     * The report keeps the most recent entries only (100 in this core; an event makes a few at
+     * most: a bus start re-probes at most {@link Schedule#MAX_PLUGGED} devices, each failing
+     * probe or callback named once per binding): if the newest entry seen last time is no longer
+     * there, as many entries as it keeps were made since, and some may have been dropped unseen,
+     * which is a problem.
+     */
     private void collectLeaks() {
-        for (LifetimeReport.Leak l : core.report().leaks()) {
+        List<LifetimeReport.Leak> now = core.report().leaks();
+        if (newestSeen != null && !now.contains(newestSeen)) {
+            problem("the lifetime report dropped entries before the storm read them: " + now.size()
+                    + " or more were made since its last look");
+        }
+        for (LifetimeReport.Leak l : now) {
             if (!leaksBefore.contains(l)) {
                 leaks.add(l);
             }
+        }
+        if (!now.isEmpty()) {
+            newestSeen = now.get(now.size() - 1);
         }
     }
 
@@ -345,13 +465,24 @@ final class Storm {
             }
         }
         long drains = 0;
+        long contained = 0;
+        int detailed = 0;
+        ContainedFaults faults = mix.faults();
         for (LifetimeReport.Leak l : leaks) {
+            if (faults.contained(l, this::ours)) {
+                contained++;
+                continue; // a faulty driver's throwable, contained and named as designed
+            }
             if (l.kind() == LifetimeReport.Leak.Kind.DRAIN) {
                 drains++;
             } else {
                 refs++;
             }
             problem("leak during the storm: " + l.kind() + " " + l.object() + " held by " + l.holders());
+            if (detailed++ < KEPT_PROBLEMS) { // the core's whole text, stacks included, for whoever replays
+                log.error("storm {}: leak during the storm, as the core reported it: {} of {} held by {}: {}",
+                        options.replay(), l.kind(), l.object(), l.holders(), l.detail());
+            }
         }
         workerFailures.forEach(this::problem);
         long lost = books.open();
@@ -373,7 +504,9 @@ final class Storm {
         }
         StormResult r = new StormResult(options.seed(), options.events(), books.requests(), books.ok(), books.failed(),
                 lost, books.duplicated(), hooks.lateCount(), refs, collected, loaders.retired(), drains, problems);
-        log.info("storm: {} ({} ms, testdrv shows {})", r.line(), millis, hooks.shows());
+        log.info("storm: {} ({} ms, testdrv shows {}; {} device ids of {} driver bundles; {} faults of the untrusted"
+                + " drivers contained and named, not counted; their bundle stopped by their own remove {} time(s))", r.line(),
+                millis, hooks.shows(), mix.ids().size(), mix.driverBundles().size(), contained, selfStops.get());
         for (String p : r.problems()) {
             log.error("storm {}: {}", options.replay(), p);
         }

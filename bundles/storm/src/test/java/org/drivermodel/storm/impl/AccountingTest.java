@@ -49,6 +49,32 @@ class AccountingTest {
     }
 
     @Test
+    void aRequestThatReturnedWhatItNeverMayIsFailedAndUnexpected() {
+        Accounting a = new Accounting();
+        long id = a.begin("read /devices/vbus/b4d1:0004.1/bad", IO);
+        a.endWrong(id, "the read succeeded; its show always throws");
+        assertEquals(1, a.failed());
+        assertEquals(0, a.ok());
+        assertEquals(1, a.unexpectedCount());
+        assertEquals(List.of("read /devices/vbus/b4d1:0004.1/bad: the read succeeded; its show always throws"), a.unexpected());
+        a.endWrong(id, "again");
+        assertEquals(1, a.duplicated());
+        assertEquals(0, a.open());
+    }
+
+    @Test
+    void theBoundarysEioIsExpectedOnlyWhereTheRequestAllowsIt() {
+        Accounting a = new Accounting();
+        DriverModelException eio = new DriverModelException(Errno.EIO, "/devices/vbus/b4d1:0004.1/bad",
+                "show failed: java.lang.InternalError");
+        a.end(a.begin("read of a faulty file", Set.of(Errno.EIO, Errno.ENODEV)), eio);
+        assertEquals(0, a.unexpectedCount());
+        a.end(a.begin("read of another file", Set.of(Errno.ENODEV)), eio);
+        assertEquals(1, a.unexpectedCount());
+        assertEquals(2, a.failed());
+    }
+
+    @Test
     void awaitQuietWaitsForTheLastEndOrTheDeadline() throws Exception {
         Accounting a = new Accounting();
         long id = a.begin("slow", IO);

@@ -120,6 +120,44 @@ class ScheduleTest {
     }
 
     @Test
+    void aBundleThatStopsItselfMayBeStartedWhileTheModelHasItActiveAndOthersNot() {
+        for (long seed = 0; seed < 20; seed++) {
+            List<StormEvent> s = Schedule.generate(seed, 2000, DRIVERS, "bus", IDS, Set.of(), Set.of("c"));
+            Map<String, Boolean> active = new HashMap<>();
+            DRIVERS.forEach(d -> active.put(d, true));
+            int startsOfActiveC = 0;
+            for (StormEvent e : s) {
+                switch (e.kind()) {
+                    case DRIVER_START -> {
+                        boolean was = active.put(e.target(), true);
+                        if (was) {
+                            assertEquals("c", e.target(), e + ": start of an active bundle that does not stop itself");
+                            startsOfActiveC++;
+                        }
+                    }
+                    case DRIVER_STOP -> active.put(e.target(), false);
+                    case DRIVER_REINSTALL -> active.put(e.target(), true);
+                    default -> { }
+                }
+            }
+            assertTrue(startsOfActiveC > 0, "seed " + seed + ": c is started while active too");
+        }
+        assertEquals(generate(11, 500), Schedule.generate(11, 500, DRIVERS, "bus", IDS, Set.of("7e57:0001"), Set.of()),
+                "without such bundles the schedule is the same");
+    }
+
+    @Test
+    void aMixGivesTheScheduleOfItsBundlesAndIds() {
+        StormMix mix = StormDevices.mix(true);
+        assertEquals(Schedule.generate(3, 300, mix.driverBundles(), "bus", mix.ids(), mix.notAcrossBusRestart(),
+                mix.stopsItself()), Schedule.generate(3, 300, mix, "bus"));
+        assertTrue(Schedule.generate(3, 2000, mix, "bus").stream().anyMatch(e -> e.kind() == EventKind.PLUG
+                && e.target().startsWith(StormDevices.UNTRUSTED_VENDOR)));
+        assertTrue(Schedule.generate(3, 2000, StormDevices.mix(false), "bus").stream().noneMatch(e ->
+                e.target().startsWith(StormDevices.UNTRUSTED_VENDOR) || e.target().equals(StormDevices.UNTRUSTED_BUNDLE)));
+    }
+
+    @Test
     void badParametersAreABug() {
         assertThrows(IllegalArgumentException.class, () -> Schedule.generate(1, -1, DRIVERS, "bus", IDS, Set.of()));
         assertThrows(IllegalArgumentException.class, () -> Schedule.generate(1, 10, DRIVERS, "bus", List.of(), Set.of()));
