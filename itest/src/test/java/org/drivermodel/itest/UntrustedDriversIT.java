@@ -14,6 +14,7 @@ import static org.ops4j.pax.exam.CoreOptions.options;
 
 import java.io.File;
 import java.lang.ref.WeakReference;
+import java.util.Arrays;
 import java.util.Dictionary;
 import java.util.HashSet;
 import java.util.Hashtable;
@@ -54,7 +55,6 @@ import org.drivermodel.testkit.exam.DriverModelOptions;
 import org.drivermodel.vbus.VirtualBus;
 import org.junit.After;
 import org.junit.Before;
-import org.junit.Ignore;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
@@ -508,6 +508,37 @@ public class UntrustedDriversIT {
         eject.close();
     }
 
+    /**
+     * A store that unplugged its own device was let out of its file's drain, so no removal waits
+     * for it; but it still runs its driver's code, so a stop of the driver's bundle waits for it to
+     * return (bounded by the drain deadline) before the bundle is stopped. It was a THREAD entry:
+     * the stop returned with the store still in the driver (found by the storm).
+     */
+    @Test
+    public void aStopWaitsForAStoreThatUnpluggedItsOwnDeviceUntilItReturns() throws Exception {
+        String dev = path(plug("b4d1:0009"));
+        Bundle untrusted = untrusted();
+        threads.start("writer", () -> {
+            try (AttributeFile eject = core.open(dev + "/eject")) {
+                eject.write("hold");
+            }
+        });
+        await(hooks.entered("store-unplug")); // its device is gone; the store goes on
+        assertErrno(Errno.ENOENT, () -> core.device(dev));
+
+        Thread stopper = threads.start("stopper", untrusted::stop);
+        awaitTrue("the stop waits for the store", () -> Arrays.stream(stopper.getStackTrace())
+                .anyMatch(f -> f.getMethodName().equals("awaitUnprotectedCalls")));
+        hooks.release.countDown();
+        threads.joinAll();
+
+        assertStoppedCleanly(untrusted);
+        assertEquals("no thread left in the stopped bundle's code", List.of(), leaks(Leak.Kind.THREAD));
+        assertEquals(List.of(), leaks(Leak.Kind.DRAIN));
+        assertEquals(List.of(), faultsAndProbes());
+        assertCleanRedeployableAndCollected(() -> { });
+    }
+
     @Test
     public void aStoreThatUnbindsItsOwnDeviceEndsItsBindingOnce() throws Exception {
         String name = plug("b4d1:000a");
@@ -530,27 +561,15 @@ public class UntrustedDriversIT {
     }
 
     /**
-     * Core bug found by the storm (the untrusted drivers in {@code storm:run}: untrusted-store-unbind
-     * is left out of its mix for it), proved here and left out of the suite until the core is fixed:
-     * a store that unbinds its own device while another thread ends that binding. The other thread
-     * (a manual unbind here; in the storm, a stop of the driver's bundle: {@code Hotplug.removeDriver}
-     * &rarr; {@code endIfBoundTo}) holds the device lock and drains the driver's files
-     * ({@code Binder.end}, step "removing the driver's files"), waiting for the store; the store waits
-     * in {@code Binder.unbind} for the device lock ({@code lockWithin}, the drain deadline). Both wait
-     * the whole deadline: the other unbind returns only after it, with a DRAIN entry naming the
-     * writer, and the writer gets EBUSY ("its probe or remove has not returned within ... ms").
-     * {@code Binder.end} breaks the store's own active protection ({@code AttributeTree.breakOwnCalls})
-     * only once its thread holds the device lock, never before it waits for it. A driver of the test's
-     * makes the interleaving certain: its store calls unbind only once the other unbind is draining.
-     * Run without {@code @Ignore} it fails on Felix and Equinox alike: a DRAIN entry "removal of
-     * /devices/vbus/b4d2:000a.1: NOT drained in 2003 ms", the writer's stack in
-     * {@code DeviceLock.lockWithin} under {@code Binder.unbind}.
-     * Expected: the writer does not wait for a lock whose holder drains it (its unbind fails at once,
-     * ENODEV: the binding is ending; or DESIGN's EDEADLK, refused before anything changes), and the
-     * other unbind returns without waiting the deadline, with no DRAIN entry.
+     * A store that unbinds its own device while another thread ends that binding (a manual unbind
+     * here; in the storm, a stop of the driver's bundle) waits for nobody: the other thread holds
+     * the device lock and drains the driver's files, the store included; the store's unbind lets
+     * its own call out of the drain before it waits for the device lock ({@code Binder.unbind}),
+     * so the drain ends at once and the store's unbind then finds the binding gone (ENODEV). It
+     * was a mutual wait of the whole drain deadline, found by the storm: a DRAIN entry naming the
+     * writer, and EBUSY for it. A driver of the test's makes the interleaving certain: its store
+     * calls unbind only once the other unbind is draining.
      */
-    @Ignore("core bug found by the storm: a store unbinding its own device and a concurrent unbind wait for each other"
-            + " the whole drain deadline (DRAIN, EBUSY)")
     @Test
     public void aStoreThatUnbindsItsOwnDeviceWhileAnotherThreadUnbindsItWaitsForNobody() throws Exception {
         configureCore("drain.timeout.ms", 2000L, "drainTimeout=PT2S");
@@ -592,20 +611,17 @@ public class UntrustedDriversIT {
             }
         });
         await(inStore);
-        long start = System.nanoTime();
         Thread other = threads.start("other unbind", () -> core.unbind("vbus", driver, name));
         awaitTrue("the other unbind holds the device lock and ends the binding",
                 () -> core.device(dev).state() == DeviceState.UNBINDING);
         go.countDown(); // the store unbinds now, while the other unbind drains it
         threads.join(other);
-        long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         threads.join(writer);
 
         assertEquals(DeviceState.UNBOUND, core.device(dev).state());
         assertEquals("no drain waited for the writer", List.of(), leaks(Leak.Kind.DRAIN));
-        assertTrue("the other unbind did not wait the drain deadline: " + tookMillis + " ms", tookMillis < 2000);
-        assertTrue("the writer's unbind did not wait for the device lock until EBUSY: " + written.get(),
-                written.get() == null || written.get().errno() != Errno.EBUSY);
+        assertTrue("the writer's unbind found the binding gone: " + written.get(),
+                written.get() != null && written.get().errno() == Errno.ENODEV);
     }
 
     @Test

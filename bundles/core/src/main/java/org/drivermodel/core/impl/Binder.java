@@ -370,6 +370,9 @@ final class Binder {
     /** @see org.drivermodel.api.DriverCore#unbind */
     void unbind(DriverEntry entry, DeviceNode node) {
         registry.assertNotLocked(); // lock order: no device lock under the model lock
+        // a store unbinding its own device: let it out of its file's drain before waiting for
+        // the lock, which another thread ending the binding may hold while it drains that file
+        sysfs.tree().breakOwnCalls(node.path());
         if (!node.lock.lockWithin(deadline())) {
             throw new DriverModelException(Errno.EBUSY, node.path(), "its probe or remove has not returned within "
                     + deadline().toMillis() + " ms");

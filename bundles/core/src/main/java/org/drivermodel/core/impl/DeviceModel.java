@@ -282,6 +282,17 @@ final class DeviceModel implements DriverCore {
                 log.warn("show of {} returned {} characters, more than a page: truncated", path, length);
             }
         }
+
+        @Override
+        public Runnable unprotected(String path, Object owner) {
+            DriverEntry d = owner instanceof Binding b ? b.driverOrNull() : null;
+            if (d == null) {
+                return null;
+            }
+            Thread self = Thread.currentThread();
+            d.unprotectedCallStarted(self); // its driver's removal waits for it
+            return () -> d.unprotectedCallEnded(self);
+        }
     }
 
     /** @return the binding a driver received, as the node it is of; for tests */

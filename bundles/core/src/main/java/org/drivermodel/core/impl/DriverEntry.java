@@ -1,8 +1,12 @@
 package org.drivermodel.core.impl;
 
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 import org.drivermodel.api.Driver;
 import org.drivermodel.api.DriverInfo;
@@ -11,13 +15,17 @@ import org.drivermodel.api.DriverInfo;
  * What the core keeps of a registered driver: its description, its service object, and the
  * devices it has claimed (bound, or being probed).
  *
- * <p>Concurrency: the monitor of this object guards {@link #state} and {@link #claimed}. A
+ * <p>Concurrency: the monitor of this object guards {@link #state}, {@link #claimed} and
+ * {@link #unprotected}. A
  * binder claims a device under the device lock <em>before</em> probing it and the remover
  * marks the driver dying and snapshots the claims under this monitor; so every device the
  * driver may be bound to is in the snapshot, and the remover, taking each device lock in
  * turn, waits out a probe in progress and then unbinds it; a probe stuck past the drain
- * deadline is asked to end its binding when it returns instead ({@link Hotplug}). The monitor is
- * never held while calling anything.
+ * deadline is asked to end its binding when it returns instead ({@link Hotplug}). A store of the
+ * driver that ended its own binding (unplugged or unbound its device) was let out of its file's
+ * drain, so no unbind waits for it: {@link #unprotected} counts such calls per thread, and the
+ * remover waits for them too ({@link #awaitUnprotectedCalls}), on the monitor, bounded. The
+ * monitor is never held while calling anything.
  */
 final class DriverEntry {
     /** Lifecycle of a driver registration. */
@@ -37,6 +45,7 @@ final class DriverEntry {
     private volatile boolean listed; /* set once its registration has bound the devices waiting for it: shown in DriverCore.drivers() */
     private final java.util.concurrent.atomic.AtomicBoolean matchFault = new java.util.concurrent.atomic.AtomicBoolean(); /* its match data failed once: reported */
     private final java.util.concurrent.atomic.AtomicInteger leaving = new java.util.concurrent.atomic.AtomicInteger(); /* management commands taking its bundle away now: pins are refused while positive */
+    private final Map<Thread, Integer> unprotected = new HashMap<>(); /* guarded by this: threads in its stores let out of their drain, how deep */
 
     /**
      * @param bundle how reports name the driver's bundle, e.g. {@code bundle 12 (org.example.driver)}
@@ -69,6 +78,42 @@ final class DriverEntry {
      * @param bundle      {@code bundle N (bsn)}
      */
     record Names(String description, String bundle) {
+    }
+
+    /** A store of this driver on {@code t} was let out of its file's drain, and still runs. */
+    synchronized void unprotectedCallStarted(Thread t) {
+        unprotected.merge(t, 1, Integer::sum);
+    }
+
+    /** That store returned. */
+    synchronized void unprotectedCallEnded(Thread t) {
+        unprotected.computeIfPresent(t, (k, n) -> n == 1 ? null : n - 1);
+        notifyAll();
+    }
+
+    /**
+     * Waits until no other thread than the current one runs a store of this driver that was let
+     * out of its drain (the current thread's own is the one stopping it: it cannot wait for
+     * itself). Context: the driver's removal, no lock held.
+     *
+     * @return the names of the threads still in one at the deadline
+     */
+    synchronized List<String> awaitUnprotectedCalls(Duration deadline) {
+        long end = System.nanoTime() + deadline.toNanos();
+        Thread self = Thread.currentThread();
+        for (;;) {
+            List<String> others = unprotected.keySet().stream().filter(t -> t != self).map(Thread::getName).toList();
+            long left = end - System.nanoTime();
+            if (others.isEmpty() || left <= 0) {
+                return others;
+            }
+            try {
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return others;
+            }
+        }
     }
 
     DriverInfo info() {

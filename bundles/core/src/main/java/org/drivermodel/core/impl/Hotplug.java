@@ -185,6 +185,13 @@ final class Hotplug {
         } finally {
             registry.removeDriver(entry);
         }
+        // a store that unplugged or unbound its own device runs on outside any drain: the
+        // driver's code is not done with until it returns
+        List<String> still = entry.awaitUnprotectedCalls(deadline());
+        if (!still.isEmpty()) {
+            log.warn("driver {}: its store(s) on thread(s) {} that ended their own binding still run after {} ms", entry,
+                    still, deadline().toMillis());
+        }
         log.info("driver {}: unregistered, {} device(s) unbound", entry, unbound);
     }
 

@@ -17,7 +17,8 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 
 /**
  * untrusted-store-unplug ({@code b4d1:0009}): a write to its attribute {@code eject} unplugs its
- * own device through the {@link VirtualBus} service, from inside the store.
+ * own device through the {@link VirtualBus} service, from inside the store; a write of {@code hold}
+ * then goes on in the store for as long as the test's hook {@code store-unplug} hangs.
  */
 @Component(service = Driver.class)
 @DriverBinding(bus = "vbus", driver = "untrusted-store-unplug")
@@ -41,6 +42,11 @@ public final class StoreUnplugDriver implements Driver {
 
     @Override
     public List<AttributeGroup<BoundDevice>> deviceAttributes() {
-        return List.of(AttributeGroup.of(Attribute.<BoundDevice>wo("eject", (d, value, ctx) -> vbus.unplug(d.name()))));
+        return List.of(AttributeGroup.of(Attribute.<BoundDevice>wo("eject", (d, value, ctx) -> {
+            vbus.unplug(d.name());
+            if (value.trim().equals("hold")) { // goes on running its code after its device went
+                Steering.hang(hooks, "store-unplug", d.path());
+            }
+        })));
     }
 }

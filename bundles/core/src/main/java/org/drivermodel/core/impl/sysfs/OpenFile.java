@@ -256,8 +256,7 @@ final class OpenFile implements AttributeFile {
         for (Call c = INSIDE.get(); c != null; c = c.previous) {
             String p = c.file.path;
             if (c.phase == Call.Phase.INSIDE && (p.equals(path) || p.startsWith(path) && p.charAt(path.length()) == '/')) {
-                c.guard.breakProtection();
-                c.phase = Call.Phase.BROKEN;
+                c.breakOut();
                 broke = true;
             }
         }
@@ -299,6 +298,7 @@ final class OpenFile implements AttributeFile {
         final Call previous;
         private final Thread thread = Thread.currentThread();
         private Phase phase = Phase.INSIDE; /* confined to thread */
+        private Runnable unprotectedEnd; /* confined to thread: the owner's accounting of it, once broken out */
 
         private Call(OpenFile file, ActiveGate.Guard guard, Binding binding, Call previous) {
             this.file = file;
@@ -324,8 +324,7 @@ final class OpenFile implements AttributeFile {
             if (removal == null) {
                 throw new DriverModelException(Errno.EINVAL, file.path, "null removal");
             }
-            guard.breakProtection(); // from here our own drain does not wait for us
-            phase = Phase.BROKEN;
+            breakOut(); // from here our own drain does not wait for us
             SelfRemoval mine = new SelfRemoval();
             if (!node.claimSelfRemoval(mine)) {
                 SelfRemoval winner = node.selfRemoval();
@@ -350,9 +349,21 @@ final class OpenFile implements AttributeFile {
             }
         }
 
+        /** Lets this call out of its file's drain; the owner's side is told. Context: its own thread. */
+        void breakOut() {
+            guard.breakProtection();
+            phase = Phase.BROKEN;
+            unprotectedEnd = file.tree.faults.unprotected(file.path, binding.owner());
+        }
+
         /** Pops this call and leaves the gate (a no-op if protection was broken). */
         void exit() {
             phase = Phase.ENDED;
+            Runnable end = unprotectedEnd;
+            if (end != null) {
+                unprotectedEnd = null;
+                end.run();
+            }
             if (previous == null) {
                 INSIDE.remove();
             } else {
