@@ -159,7 +159,7 @@ public class StormIT {
         awaitAddsDelivered();
         assertTrue("untrusted devices were plugged", events < 200 || added.stream().anyMatch(p -> p.startsWith("/devices/vbus/b4d1:")));
         Matcher counts = awaitCounts();
-        assertEquals("device ids: the 6 of the test and sample drivers and 9 untrusted ones", 15,
+        assertEquals("device ids: the 6 of the test and sample drivers and 11 untrusted ones", 17,
                 Integer.parseInt(counts.group(1)));
         assertEquals("driver bundles: driver-test, vled, ramdisk and driver-untrusted", 4, Integer.parseInt(counts.group(2)));
         assertTrue("faults of the untrusted drivers were contained: " + counts.group(0), events < 200
@@ -181,7 +181,7 @@ public class StormIT {
                 added.stream().filter(p -> p.startsWith("/devices/vbus/b4d1:")).toList());
         assertTrue("other devices were", added.stream().anyMatch(p -> p.startsWith("/devices/vbus/7e57:")));
         Waits.awaitTrue("the storm logs that it left them out", () -> stormLog.contains("storm: " + UNTRUSTED
-                + " is not installed: the untrusted drivers (vbus b4d1:*, 9 ids) are left out of the mix"));
+                + " is not installed: the untrusted drivers (vbus b4d1:*, 11 ids) are left out of the mix"));
         Matcher counts = awaitCounts();
         assertEquals(6, Integer.parseInt(counts.group(1)));
         assertEquals(3, Integer.parseInt(counts.group(2)));

@@ -24,31 +24,14 @@ import org.drivermodel.error.Errno;
  * <p>The untrusted drivers are in the mix whose misbehaviour the core contains by design and
  * which leave nothing behind: Errors from remove (0001), probe (0002), deviceAttributes (0003),
  * show and store (0004); a 16 MiB show (0005); a probe (0006) or remove (0007) that unplugs its
- * own device; a remove that stops its own bundle (0008); and the well-behaved control (0000). The
+ * own device; a remove that stops its own bundle (0008); a store that unplugs (0009) or unbinds
+ * (000a) its own device; and the well-behaved control (0000). (0009 and 000a were left out while
+ * the two core bugs the storm found with them stood: a store unbinding its own device and another
+ * thread ending that binding waited for each other the whole drain deadline; a stop returned
+ * while a store that had unplugged its own device still ran the driver's code.) The
  * storm registers neither {@code HostileHooks} nor {@code HandOver}, so none of them hangs or
  * reports. Left out of the mix:
  * <ul>
- * <li>{@code b4d1:0009} (untrusted-store-unplug), for a core bug the storm found: its store
- * unplugs its own device, and the removal it runs breaks the store's own active protection
- * ({@code AttributeTree.breakOwnCalls} in {@code Hotplug.removeNode}) so as not to wait for
- * itself. The binding ends on the store's thread, and its driver unclaims the device
- * ({@code Binder.end}) before the store returns; a stop of the driver's bundle on another thread
- * meanwhile finds nothing of that device to end or drain, and returns while the store's thread
- * still runs in the driver's code (its store lambda, waiting on the removal's last steps): the
- * stop names it as a THREAD entry ("stopped with 1 thread(s) still running its code"), where
- * the README promises that threads inside a store keep the stop waiting. Seen on Equinox, seed
- * 20261126, 2,000 events. Back in the mix (its file {@code eject}, write-only, ENODEV or the
- * bus's ENOENT for a second writer) once a bundle stop waits for such a store.</li>
- * <li>{@code b4d1:000a} (untrusted-store-unbind), for a core bug the storm found: its store calls
- * {@code DriverCore.unbind} on its own device. When another thread ends that binding at the same
- * time (its bundle's stop: {@code Hotplug.removeDriver} &rarr; {@code Binder.end}), that thread
- * holds the device lock and drains the driver's files, waiting for the store, while the store
- * waits in {@code Binder.unbind} for the device lock ({@code lockWithin}, the drain deadline):
- * both wait the whole drain deadline (5 s); the writer gets EBUSY ("its probe or remove has not
- * returned within 5000 ms") and the report a DRAIN entry naming the writer. The core breaks a
- * store's own active protection only once it holds the lock itself ({@code Binder.end}), not
- * before it waits for it. Back in the mix (with its file {@code unbind}, write-only, ENODEV) once
- * the core neither waits for itself so nor lets the store's code run after remove.</li>
  * <li>{@code b4d1:000b} (untrusted-store-stop): its store calls {@code Bundle.stop()} on its own
  * bundle. When another stop of that bundle is under way (another writer's store, or a stop,
  * update or reinstall of the storm), the framework makes the store wait for that stop (seen on
@@ -69,6 +52,8 @@ import org.drivermodel.error.Errno;
  * (a static list, never shut down): a THREAD entry at every stop of its bundle, and after an update
  * or reinstall a LOADER entry and a retired class loader that is never collected, which the storm
  * rightly counts as leaks.</li>
+ * <li>{@code b4d1:000f} (untrusted-hand-on-ref): it leaks a reference on purpose, handed to a
+ * bundle that never puts it: a BUNDLE entry at every stop of its bundle.</li>
  * </ul>
  * A driver bundle whose drivers stop it themselves (driver-untrusted: 0008) may be stopped by its
  * own code; the storm's bundle operations on it allow for that (see {@link StormMix#stopsItself}).
@@ -85,14 +70,14 @@ final class StormDevices {
 
     /** The untrusted drivers' ids in the mix (see the class comment for those left out), in draw order. */
     static final List<String> UNTRUSTED_IDS = List.of("b4d1:0000", "b4d1:0001", "b4d1:0002", "b4d1:0003", "b4d1:0004",
-            "b4d1:0005", "b4d1:0006", "b4d1:0007", "b4d1:0008");
+            "b4d1:0005", "b4d1:0006", "b4d1:0007", "b4d1:0008", "b4d1:0009", "b4d1:000a");
 
     /**
      * The untrusted ids whose device may leave without the storm unplugging it: unplugged by its
-     * own driver's probe (0006) or remove (0007). The storm's own unplug of such a device may find
-     * it gone (ENOENT from the bus).
+     * own driver's probe (0006), remove (0007) or store (0009). The storm's own unplug of such a
+     * device may find it gone (ENOENT from the bus).
      */
-    static final Set<String> LEAVE_BY_THEMSELVES = Set.of("b4d1:0006", "b4d1:0007");
+    static final Set<String> LEAVE_BY_THEMSELVES = Set.of("b4d1:0006", "b4d1:0007", "b4d1:0009");
 
     /**
      * The lifetime-report entries the untrusted drivers cause by design, by device id: the core
@@ -189,6 +174,10 @@ final class StormDevices {
             case "b4d1:0004" -> new AttributeUse("bad", true, true, FAULTY, Pattern.compile("(?!)"), true);
             // show returns 16 MiB: the reader gets the first page, 4096 characters
             case "b4d1:0005" -> AttributeUse.readOnly("huge", GONE, Pattern.compile("h{4096}"));
+            // a write unplugs its own device: a second writer may find it gone from the bus too
+            case "b4d1:0009" -> new AttributeUse("eject", false, true, Set.of(Errno.ENODEV, Errno.ENOENT), null, false);
+            // a write unbinds its own device: a later write finds it unbound
+            case "b4d1:000a" -> new AttributeUse("unbind", false, true, GONE, null, false);
             default -> AttributeUse.readOnly("idProduct", GONE, null);
         };
     }

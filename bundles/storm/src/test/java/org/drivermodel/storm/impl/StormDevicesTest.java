@@ -29,8 +29,8 @@ class StormDevicesTest {
         assertEquals(StormDevices.UNTRUSTED_BUNDLE, mix.driverBundles().get(mix.driverBundles().size() - 1));
         assertEquals("untrusted-plain", mix.managedDrivers().get(StormDevices.UNTRUSTED_BUNDLE));
         assertTrue(mix.ids().containsAll(StormDevices.IDS));
-        assertTrue(mix.ids().containsAll(List.of("b4d1:0000", "b4d1:0004", "b4d1:0006", "b4d1:0008")));
-        for (String out : List.of("b4d1:0009", "b4d1:000a", "b4d1:000b", "b4d1:000c", "b4d1:000d", "b4d1:000e")) {
+        assertTrue(mix.ids().containsAll(List.of("b4d1:0000", "b4d1:0004", "b4d1:0006", "b4d1:0008", "b4d1:0009", "b4d1:000a")));
+        for (String out : List.of("b4d1:000b", "b4d1:000c", "b4d1:000d", "b4d1:000e", "b4d1:000f")) {
             assertFalse(mix.ids().contains(out), out);
         }
         assertEquals(Set.of(StormDevices.UNTRUSTED_BUNDLE), mix.stopsItself());
