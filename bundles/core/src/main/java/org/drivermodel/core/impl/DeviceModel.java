@@ -22,7 +22,7 @@ import org.drivermodel.api.UsagePin;
 import org.drivermodel.core.impl.sysfs.AttributeTree;
 import org.drivermodel.error.DriverModelException;
 import org.drivermodel.error.Errno;
-import org.drivermodel.lifetime.RefTracking;
+import org.drivermodel.lifetime.primitives.RefTracking;
 import org.osgi.service.log.Logger;
 
 /**
