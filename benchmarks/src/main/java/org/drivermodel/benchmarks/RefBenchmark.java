@@ -3,9 +3,9 @@ package org.drivermodel.benchmarks;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.drivermodel.lifetime.Ref;
-import org.drivermodel.lifetime.RefCounted;
-import org.drivermodel.lifetime.RefTracking;
+import org.drivermodel.lifetime.primitives.Ref;
+import org.drivermodel.lifetime.primitives.RefCounted;
+import org.drivermodel.lifetime.primitives.RefTracking;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

@@ -36,7 +36,7 @@ import org.osgi.util.tracker.ServiceTracker;
  * Driver bundle stop latency (docs/design.md §8, issue #7): how long {@code Bundle.stop()} of the vled
  * sample driver bundle takes with 1k and 10k devices bound to it, in a real Felix (the version
  * the distribution runs) launched by the benchmark with Declarative Services, the Log Service,
- * Configuration Admin, Event Admin, the lifetime and core bundles, the virtual bus and vled:
+ * Configuration Admin, Event Admin, the API, lifetime and core bundles, the virtual bus and vled:
  * the bundles the build copied into this jar under {@code /bundles}.
  *
  * <p>The stop returns only when every device is unbound: SCR deactivates the driver component
@@ -63,7 +63,7 @@ public class StopLatencyBenchmark {
     static final List<String> BUNDLES = List.of(
             "org.osgi.service.component", "org.osgi.util.function", "org.osgi.util.promise",
             "org.apache.felix.scr", "org.apache.felix.log", "org.apache.felix.configadmin",
-            "org.apache.felix.eventadmin", "lifetime", "core", "bus-virtual", "driver-vled");
+            "org.apache.felix.eventadmin", "api", "lifetime", "core", "bus-virtual", "driver-vled");
 
     @Param({ "1000", "10000" })
     public int devices;

@@ -83,7 +83,7 @@ public class DistributionIT {
         assertContainsLine(out, "uninstalled org\\.drivermodel\\.driver-vled \\[\\d+\\]: 0 device\\(s\\) unbound");
         assertContainsLine(out, "tour done");
         assertTrue("vled was uninstalled:\n" + out, !out.contains("|drivermodel vled driver ("));
-        for (String name : List.of("drivermodel lifetime primitives", "drivermodel core", "drivermodel virtual bus",
+        for (String name : List.of("drivermodel API", "drivermodel lifetime primitives", "drivermodel core", "drivermodel virtual bus",
                 "drivermodel platform bus", "drivermodel virtual thermal sensor driver", "drivermodel block layer",
                 "drivermodel ramdisk driver", "drivermodel shell", "Apache Felix Declarative Services",
                 "Apache Felix File Install", "Apache Felix Log Service", "Apache Felix EventAdmin",

@@ -95,7 +95,7 @@ public class SkeletonIT {
 
     @Test
     public void everyProjectBundleIsActive() {
-        for (String bsn : List.of("org.drivermodel.lifetime", "org.drivermodel.core", "org.drivermodel.bus-virtual",
+        for (String bsn : List.of("org.drivermodel.api", "org.drivermodel.lifetime", "org.drivermodel.core", "org.drivermodel.bus-virtual",
                 VLED_BSN, "org.drivermodel.bus-platform", "org.drivermodel.driver-sensor", "org.drivermodel.block",
                 "org.drivermodel.driver-ramdisk", "org.drivermodel.shell")) {
             assertEquals(bsn, Bundle.ACTIVE, bundle(bsn).getState());

@@ -18,7 +18,7 @@ import org.drivermodel.block.DiskStats;
 import org.drivermodel.block.RequestHandler;
 import org.drivermodel.error.DriverModelException;
 import org.drivermodel.error.Errno;
-import org.drivermodel.lifetime.OwnerFrames;
+import org.drivermodel.lifetime.primitives.OwnerFrames;
 
 /**
  * A disk's request queue that can drain and kill itself (Linux {@code blk_mark_disk_dead},
@@ -35,7 +35,7 @@ import org.drivermodel.lifetime.OwnerFrames;
  *
  * <h2>Concurrency</h2>
  * <ul>
- * <li><b>Increment, then check</b> (as {@link org.drivermodel.lifetime.ActiveGate}): a submitter
+ * <li><b>Increment, then check</b> (as {@link org.drivermodel.lifetime.primitives.ActiveGate}): a submitter
  * CASes its request into a free tag, then reads {@link #state}; a kill writes {@code DYING}, then
  * scans the tags. Both are volatile, so a submitter that read {@code LIVE} is seen by the scan,
  * and one that read {@code DYING} frees its tag and fails with ENODEV without calling the driver.

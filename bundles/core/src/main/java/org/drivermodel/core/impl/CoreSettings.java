@@ -5,7 +5,7 @@ import java.util.Map;
 
 import org.drivermodel.error.DriverModelException;
 import org.drivermodel.error.Errno;
-import org.drivermodel.lifetime.RefTracking;
+import org.drivermodel.lifetime.primitives.RefTracking;
 
 /**
  * The core's tunables, from the Configuration Admin configuration {@code org.drivermodel.core}

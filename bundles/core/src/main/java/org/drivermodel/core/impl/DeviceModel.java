@@ -23,7 +23,7 @@ import org.drivermodel.core.impl.sysfs.AttributeTree;
 import org.drivermodel.core.impl.sysfs.CallFaults;
 import org.drivermodel.error.DriverModelException;
 import org.drivermodel.error.Errno;
-import org.drivermodel.lifetime.RefTracking;
+import org.drivermodel.lifetime.primitives.RefTracking;
 import org.osgi.service.log.Logger;
 
 /**

@@ -7,8 +7,8 @@ import java.util.Optional;
 
 import org.drivermodel.api.Device;
 import org.drivermodel.api.DeviceState;
-import org.drivermodel.lifetime.Ref;
-import org.drivermodel.lifetime.RefCounted;
+import org.drivermodel.lifetime.primitives.Ref;
+import org.drivermodel.lifetime.primitives.RefCounted;
 
 /**
  * A device node: core-owned, held by anyone, pinning no driver. It is data: the node knows its

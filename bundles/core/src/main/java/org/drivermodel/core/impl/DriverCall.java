@@ -14,7 +14,7 @@ import org.drivermodel.core.impl.sysfs.AttributeTree;
 import org.drivermodel.error.DriverModelException;
 import org.drivermodel.error.Errno;
 import org.drivermodel.lifetime.ManagedResources;
-import org.drivermodel.lifetime.OwnerFrames;
+import org.drivermodel.lifetime.primitives.OwnerFrames;
 import org.drivermodel.lifetime.ReleaseFailure;
 import org.osgi.service.log.Logger;
 

@@ -5,7 +5,7 @@ import java.util.function.Consumer;
 import org.drivermodel.api.Device;
 import org.drivermodel.api.DeviceRef;
 import org.drivermodel.error.DriverModelException;
-import org.drivermodel.lifetime.Ref;
+import org.drivermodel.lifetime.primitives.Ref;
 
 /**
  * A {@link DeviceRef}: one tracked reference to a device node's {@link DeviceNode#refs}.

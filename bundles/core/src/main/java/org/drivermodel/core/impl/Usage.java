@@ -14,8 +14,8 @@ import org.drivermodel.api.Uevent;
 import org.drivermodel.api.UsagePin;
 import org.drivermodel.error.DriverModelException;
 import org.drivermodel.error.Errno;
-import org.drivermodel.lifetime.LeakReport;
-import org.drivermodel.lifetime.Ref;
+import org.drivermodel.lifetime.primitives.LeakReport;
+import org.drivermodel.lifetime.primitives.Ref;
 import org.osgi.service.log.Logger;
 
 /**

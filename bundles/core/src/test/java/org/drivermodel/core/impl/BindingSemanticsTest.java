@@ -18,7 +18,7 @@ import org.drivermodel.api.DeviceState;
 import org.drivermodel.error.DriverModelException;
 import org.drivermodel.error.Errno;
 import org.drivermodel.lifetime.ManagedResources;
-import org.drivermodel.lifetime.RefTracking;
+import org.drivermodel.lifetime.primitives.RefTracking;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -9,7 +9,7 @@ import java.util.Map;
 
 import org.drivermodel.error.DriverModelException;
 import org.drivermodel.error.Errno;
-import org.drivermodel.lifetime.RefTracking;
+import org.drivermodel.lifetime.primitives.RefTracking;
 import org.junit.jupiter.api.Test;
 
 class CoreSettingsTest {

@@ -1,6 +1,6 @@
 package org.drivermodel.core.impl;
 
-import org.drivermodel.lifetime.RefTracking;
+import org.drivermodel.lifetime.primitives.RefTracking;
 
 /**
  * The tear-down of every test that builds a {@link DeviceModel}: the model's probe threads and

@@ -41,7 +41,7 @@ public final class DriverModelOptions {
     private static final List<String> FRAMEWORK = List.of(
             "component", "function", "promise", "scr", "log", "configadmin", "eventadmin", "gogo-runtime");
     private static final List<String> DRIVER_MODEL = List.of(
-            "lifetime", "core", "bus-virtual", "bus-platform", "block", "shell", "testkit");
+            "api", "lifetime", "core", "bus-virtual", "bus-platform", "block", "shell", "testkit");
     private static final List<String> SAMPLE_DRIVERS = List.of("driver-vled", "driver-sensor", "driver-ramdisk");
     private static final String TEST_DRIVER = "driver-test";
     private static final Properties LOCATIONS = load();
@@ -64,7 +64,7 @@ public final class DriverModelOptions {
 
     /**
      * @return the options of the runtime: clean caches, the framework services, the driver model
-     *         (lifetime, core, bus-virtual, bus-platform, block, shell) and the test kit, and
+     *         (api, lifetime, core, bus-virtual, bus-platform, block, shell) and the test kit, and
      *         Pax Exam's JUnit bundles
      */
     public static Option[] runtime() {

@@ -47,7 +47,7 @@ class DriverModelOptionsTest {
         List<String> urls = urls(DriverModelOptions.runtime());
         List<String> expected = new ArrayList<>();
         for (String name : List.of("component", "function", "promise", "scr", "log", "configadmin", "eventadmin",
-                "gogo-runtime", "lifetime", "core", "bus-virtual", "bus-platform", "block", "shell", "testkit")) {
+                "gogo-runtime", "api", "lifetime", "core", "bus-virtual", "bus-platform", "block", "shell", "testkit")) {
             expected.add(DriverModelOptions.location(name));
         }
         assertEquals(expected, urls.subList(0, expected.size()), "the kit's bundles first, in order");

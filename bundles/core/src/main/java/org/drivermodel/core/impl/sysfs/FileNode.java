@@ -8,7 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 
 import org.drivermodel.api.Attribute;
-import org.drivermodel.lifetime.ActiveGate;
+import org.drivermodel.lifetime.primitives.ActiveGate;
 
 /**
  * An attribute file (kernfs {@code KERNFS_FILE}) with the two counters of kernfs: the node

@@ -9,7 +9,7 @@ import org.drivermodel.core.impl.sysfs.FileNode.Binding;
 import org.drivermodel.core.impl.sysfs.FileNode.SelfRemoval;
 import org.drivermodel.error.DriverModelException;
 import org.drivermodel.error.Errno;
-import org.drivermodel.lifetime.ActiveGate;
+import org.drivermodel.lifetime.primitives.ActiveGate;
 
 /**
  * An open attribute file (kernfs {@code struct kernfs_open_file}, file.c): the handle a reader

@@ -10,7 +10,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import org.drivermodel.core.impl.sysfs.FileNode.Binding;
-import org.drivermodel.lifetime.DrainReport;
+import org.drivermodel.lifetime.primitives.DrainReport;
 
 /**
  * One removal of a subtree (kernfs {@code __kernfs_remove} with {@code kernfs_drain} and

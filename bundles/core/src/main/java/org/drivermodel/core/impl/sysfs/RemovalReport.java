@@ -3,7 +3,7 @@ package org.drivermodel.core.impl.sysfs;
 import java.time.Duration;
 import java.util.List;
 
-import org.drivermodel.lifetime.DrainReport;
+import org.drivermodel.lifetime.primitives.DrainReport;
 
 /**
  * The outcome of a removal from the attribute tree, for the caller to log. A removal always

@@ -1,4 +1,4 @@
-package org.drivermodel.lifetime;
+package org.drivermodel.lifetime.primitives;
 
 /**
  * The life of an {@link ActiveGate}. It only ever moves forward:

@@ -1,4 +1,4 @@
-package org.drivermodel.lifetime;
+package org.drivermodel.lifetime.primitives;
 
 /** The life of a {@link RefCounted}. It only moves forward; {@code LIVE} may skip {@code REVOKED}. */
 public enum RefState {

@@ -11,6 +11,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 
@@ -21,6 +24,9 @@ import org.junit.jupiter.api.Timeout;
 
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ManagedResourcesTest {
+
+    /** Bound of every wait: only a broken build waits this long. */
+    private static final long SECONDS = 10;
 
     private final ManagedResources res = new ManagedResources("/devices/vbus0/led0 bound to vled");
     private final List<String> released = Collections.synchronizedList(new ArrayList<>());
@@ -172,31 +178,39 @@ class ManagedResourcesTest {
         int perAdder = 2_000;
         AtomicIntegerArray counts = new AtomicIntegerArray(adders * perAdder);
         CyclicBarrier go = new CyclicBarrier(adders + 1);
-        List<TestThread> threads = new ArrayList<>();
-        for (int a = 0; a < adders; a++) {
-            int base = a * perAdder;
-            threads.add(TestThread.start("adder-" + a, () -> {
-                go.await(Await.SECONDS, TimeUnit.SECONDS);
-                for (int i = 0; i < perAdder; i++) {
-                    int id = base + i;
-                    try {
-                        res.add("r" + id, () -> counts.incrementAndGet(id));
-                    } catch (DriverModelException e) {
-                        assertEquals(Errno.ENODEV, e.errno());
+        ExecutorService threads = Executors.newFixedThreadPool(adders + 2);
+        try {
+            List<Future<?>> adding = new ArrayList<>();
+            for (int a = 0; a < adders; a++) {
+                int base = a * perAdder;
+                adding.add(threads.submit(() -> {
+                    go.await(SECONDS, TimeUnit.SECONDS);
+                    for (int i = 0; i < perAdder; i++) {
+                        int id = base + i;
+                        try {
+                            res.add("r" + id, () -> counts.incrementAndGet(id));
+                        } catch (DriverModelException e) {
+                            assertEquals(Errno.ENODEV, e.errno());
+                        }
                     }
-                }
-            }));
-        }
-        go.await(Await.SECONDS, TimeUnit.SECONDS);
-        Await.until(() -> res.names().size() > 100, "some resources added");
-        List<TestThread> releasers = List.of(
-                TestThread.start("release-1", () -> assertTrue(res.releaseAll().isEmpty())),
-                TestThread.start("release-2", () -> assertTrue(res.releaseAll().isEmpty())));
-        for (TestThread t : releasers) {
-            t.finish();
-        }
-        for (TestThread t : threads) {
-            t.finish();
+                    return null;
+                }));
+            }
+            go.await(SECONDS, TimeUnit.SECONDS);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SECONDS);
+            while (res.names().size() <= 100) {
+                assertTrue(System.nanoTime() - deadline < 0, "some resources added within " + SECONDS + " s");
+                Thread.yield();
+            }
+            List<Future<List<ReleaseFailure>>> releasers = List.of(threads.submit(res::releaseAll), threads.submit(res::releaseAll));
+            for (Future<List<ReleaseFailure>> r : releasers) {
+                assertTrue(r.get(SECONDS, TimeUnit.SECONDS).isEmpty());
+            }
+            for (Future<?> a : adding) {
+                a.get(SECONDS, TimeUnit.SECONDS); // rethrows an adder's failure
+            }
+        } finally {
+            threads.shutdownNow();
         }
         for (int id = 0; id < counts.length(); id++) {
             assertEquals(1, counts.get(id), "resource r" + id);

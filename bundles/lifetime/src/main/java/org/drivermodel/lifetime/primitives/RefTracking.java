@@ -1,4 +1,4 @@
-package org.drivermodel.lifetime;
+package org.drivermodel.lifetime.primitives;
 
 /**
  * Whether {@link RefCounted} records where each reference was taken and first put (Linux

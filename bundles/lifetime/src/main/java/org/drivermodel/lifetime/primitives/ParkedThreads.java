@@ -1,4 +1,4 @@
-package org.drivermodel.lifetime;
+package org.drivermodel.lifetime.primitives;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;

@@ -1,4 +1,4 @@
-package org.drivermodel.lifetime;
+package org.drivermodel.lifetime.primitives;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -21,9 +21,9 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.drivermodel.error.DriverModelException;
 import org.drivermodel.error.Errno;
-import org.drivermodel.lifetime.ActiveGate.Guard;
-import org.drivermodel.lifetime.DrainReport.Occupant;
-import org.drivermodel.lifetime.fixture.OwnerCode;
+import org.drivermodel.lifetime.primitives.ActiveGate.Guard;
+import org.drivermodel.lifetime.primitives.DrainReport.Occupant;
+import org.drivermodel.lifetime.primitives.fixture.OwnerCode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
