@@ -377,10 +377,11 @@ public class HostileDriversIT {
         assertErrno(Errno.ENOENT, () -> core.open(dev + "/late"));
         Leak leak = onlyLeak(Leak.Kind.REGISTRATION);
         assertEquals(dev, leak.object());
-        assertEquals(List.of("hostile-late " + name), leak.holders());
+        assertEquals("the bundle whose code called", List.of(hostileBundle()), leak.holders());
         assertTrue(leak.detail(), leak.detail().startsWith("attribute group (unnamed) [late] for " + dev
                 + " refused with ENODEV: its binding has ended (binding 1 of driver vbus/hostile-late (" + hostileBundle()
-                + ")); called by thread \"hostile-late " + name + "\" at org.drivermodel.driver.hostile.LateAttributeDriver."));
+                + ")); called by " + hostileBundle() + ", thread \"hostile-late " + name + "\" at"
+                + " org.drivermodel.driver.hostile.LateAttributeDriver."));
         assertTrue(usageReport().contains("REGISTRATION " + dev + ": attribute group (unnamed) [late]"));
         containment();
     }
