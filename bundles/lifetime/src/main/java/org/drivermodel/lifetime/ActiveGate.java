@@ -331,7 +331,7 @@ public final class ActiveGate {
     public DrainReport kill(Duration deadline, ClassLoader owner) {
         Objects.requireNonNull(deadline, "deadline");
         long start = System.nanoTime();
-        long budget = deadline.isNegative() ? 0 : saturatedNanos(deadline);
+        long budget = Deadline.nanos(deadline);
         Thread me = Thread.currentThread();
         if (holdsEntry(me)) {
             throw new DriverModelException(Errno.EINVAL, name,
@@ -584,14 +584,6 @@ public final class ActiveGate {
 
     private static int ceilingPowerOfTwo(int n) {
         return n <= 1 ? 1 : Integer.highestOneBit(n - 1) << 1;
-    }
-
-    private static long saturatedNanos(Duration d) {
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException e) {
-            return Long.MAX_VALUE;
-        }
     }
 
     /** One generation of the slot table. Immutable but for its slots, owners and overflow counter. */

@@ -20,7 +20,7 @@
  * {@code toString()} reads well in a log, and the caller decides where it goes.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.drivermodel.lifetime;
 
 import org.osgi.annotation.bundle.Export;

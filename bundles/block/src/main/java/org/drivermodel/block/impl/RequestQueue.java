@@ -18,6 +18,7 @@ import org.drivermodel.block.DiskStats;
 import org.drivermodel.block.RequestHandler;
 import org.drivermodel.error.DriverModelException;
 import org.drivermodel.error.Errno;
+import org.drivermodel.lifetime.Deadline;
 import org.drivermodel.lifetime.OwnerFrames;
 
 /**
@@ -231,7 +232,7 @@ final class RequestQueue {
      */
     KillReport kill(Duration deadline) {
         long start = System.nanoTime();
-        long budget = saturatedNanos(deadline);
+        long budget = Deadline.nanos(deadline);
         state.compareAndSet(QueueState.LIVE, QueueState.DYING);
         wake(); // submitters waiting for a tag: they see DYING and fail
         Thread me = Thread.currentThread();
@@ -282,14 +283,6 @@ final class RequestQueue {
             }
         }
         return true;
-    }
-
-    private static long saturatedNanos(Duration d) {
-        try {
-            return Math.max(0, d.toNanos());
-        } catch (ArithmeticException e) {
-            return Long.MAX_VALUE / 2;
-        }
     }
 
     DiskStats stats() {
