@@ -58,7 +58,7 @@ import org.drivermodel.lifetime.OwnerFrames;
  * was already calling it is named in the kill's report as inside the handler.</li>
  * </ul>
  */
-final class RequestQueue {
+final class RequestQueue implements Request.Queue {
     /** Longest park of a waiting submitter or killer: frees wake them; this bounds a missed wake-up. */
     static final long MAX_PARK_NANOS = 1_000_000L;
 
@@ -87,7 +87,8 @@ final class RequestQueue {
         this.report = report;
     }
 
-    String name() {
+    @Override
+    public String name() {
         return name;
     }
 
@@ -194,7 +195,8 @@ final class RequestQueue {
     }
 
     /** A request's one counted completion; frees its tag if its handler call returned already. */
-    void completed(Request r, boolean ok, boolean handlerReturned) {
+    @Override
+    public void completed(Request r, boolean ok, boolean handlerReturned) {
         (ok ? succeeded : failed).increment();
         if (handlerReturned) {
             free(r);
@@ -216,7 +218,8 @@ final class RequestQueue {
     }
 
     /** A completion after the first: ignored and reported. */
-    void ignoredCompletion(Request r, Errno errno) {
+    @Override
+    public void ignoredCompletion(Request r, Errno errno) {
         ignored.increment();
         report.accept(name + ": " + r + " completed again (" + (errno == null ? "success" : errno.name())
                 + "): ignored; it was completed already");
