@@ -16,6 +16,8 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 
 import org.drivermodel.error.DriverModelException;
 import org.drivermodel.error.Errno;
+import org.drivermodel.testing.Bounded;
+import org.drivermodel.testing.Bounded.Worker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -172,11 +174,11 @@ class ManagedResourcesTest {
         int perAdder = 2_000;
         AtomicIntegerArray counts = new AtomicIntegerArray(adders * perAdder);
         CyclicBarrier go = new CyclicBarrier(adders + 1);
-        List<TestThread> threads = new ArrayList<>();
+        List<Worker<Void>> threads = new ArrayList<>();
         for (int a = 0; a < adders; a++) {
             int base = a * perAdder;
-            threads.add(TestThread.start("adder-" + a, () -> {
-                go.await(Await.SECONDS, TimeUnit.SECONDS);
+            threads.add(Worker.start("adder-" + a, () -> {
+                go.await(Bounded.SECONDS, TimeUnit.SECONDS);
                 for (int i = 0; i < perAdder; i++) {
                     int id = base + i;
                     try {
@@ -187,15 +189,15 @@ class ManagedResourcesTest {
                 }
             }));
         }
-        go.await(Await.SECONDS, TimeUnit.SECONDS);
-        Await.until(() -> res.names().size() > 100, "some resources added");
-        List<TestThread> releasers = List.of(
-                TestThread.start("release-1", () -> assertTrue(res.releaseAll().isEmpty())),
-                TestThread.start("release-2", () -> assertTrue(res.releaseAll().isEmpty())));
-        for (TestThread t : releasers) {
+        go.await(Bounded.SECONDS, TimeUnit.SECONDS);
+        Bounded.until(() -> res.names().size() > 100, "some resources added");
+        List<Worker<Void>> releasers = List.of(
+                Worker.start("release-1", () -> assertTrue(res.releaseAll().isEmpty())),
+                Worker.start("release-2", () -> assertTrue(res.releaseAll().isEmpty())));
+        for (Worker<Void> t : releasers) {
             t.finish();
         }
-        for (TestThread t : threads) {
+        for (Worker<Void> t : threads) {
             t.finish();
         }
         for (int id = 0; id < counts.length(); id++) {
