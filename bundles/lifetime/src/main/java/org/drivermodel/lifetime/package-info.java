@@ -20,7 +20,7 @@
  * {@code toString()} reads well in a log, and the caller decides where it goes.
  */
 @Export
-@Version("1.2.0")
+@Version("2.0.0")
 package org.drivermodel.lifetime;
 
 import org.osgi.annotation.bundle.Export;
