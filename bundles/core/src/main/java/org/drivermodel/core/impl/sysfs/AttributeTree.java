@@ -343,23 +343,6 @@ public final class AttributeTree {
     }
 
     /**
-     * Removes a link (sysfs {@code sysfs_remove_link}), not its target.
-     *
-     * @param linkPath the link
-     * @return the report
-     * @throws DriverModelException as {@link #remove(String, Duration)}; EINVAL if it is not a link
-     */
-    public RemovalReport removeLink(String linkPath) {
-        return removeRoots(linkPath, drainDeadline, c -> {
-            Node n = resolve(c, c.size(), linkPath, Lookup.ANY, false);
-            if (!(n instanceof LinkNode)) {
-                throw new DriverModelException(Errno.EINVAL, SysfsPath.quote(linkPath), "not a symlink");
-            }
-            return List.of(n);
-        });
-    }
-
-    /**
      * Removes attribute groups added by {@link #addGroups} (sysfs {@code sysfs_remove_groups}):
      * the named groups' subdirectories and the unnamed groups' files, as one removal. Only the
      * names of the groups and attributes are used.
