@@ -349,10 +349,7 @@ final class Binder {
     /** @see org.drivermodel.api.DriverCore#bind */
     ProbeResult bind(DriverEntry entry, DeviceNode node) {
         registry.assertNotLocked(); // lock order: no device lock under the model lock
-        if (!node.lock.lockWithin(deadline())) {
-            throw new DriverModelException(Errno.EBUSY, node.path(), "its probe or remove has not returned within "
-                    + deadline().toMillis() + " ms");
-        }
+        node.lock.lockOrBusy(deadline(), node.path());
         try {
             if (node.state() != DeviceState.UNBOUND) {
                 Binding b = node.binding();
@@ -368,10 +365,7 @@ final class Binder {
     /** @see org.drivermodel.api.DriverCore#unbind */
     void unbind(DriverEntry entry, DeviceNode node) {
         registry.assertNotLocked(); // lock order: no device lock under the model lock
-        if (!node.lock.lockWithin(deadline())) {
-            throw new DriverModelException(Errno.EBUSY, node.path(), "its probe or remove has not returned within "
-                    + deadline().toMillis() + " ms");
-        }
+        node.lock.lockOrBusy(deadline(), node.path());
         try {
             Binding b = node.binding();
             if (b == null || !b.isOf(entry) || (node.state() != DeviceState.BOUND
@@ -453,10 +447,7 @@ final class Binder {
     /** Context: the device lock must be taken within the deadline, for override changes. */
     void setOverride(DeviceNode node, String value) {
         registry.assertNotLocked(); // lock order: no device lock under the model lock
-        if (!node.lock.lockWithin(deadline())) {
-            throw new DriverModelException(Errno.EBUSY, node.path(), "its probe or remove has not returned within "
-                    + deadline().toMillis() + " ms");
-        }
+        node.lock.lockOrBusy(deadline(), node.path());
         try {
             node.setOverride(value);
         } finally {
