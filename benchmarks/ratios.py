@@ -32,7 +32,7 @@ def rng(s, e):
     return (s - e, s + e)
 
 rows = []
-for gate, label in (("f_token", "gate (token)"), ("e_gate", "gate (guard)")):
+for gate, label in (("e_gate", "gate (guard)"),):
     if (gate + "_1t", "avgt") not in r or (gate + "_2t", "thrpt") not in r:
         continue  # a focused run (a regex of benchmarks) may leave a form out
     # 1. gate cost at 1 thread <= 2x AtomicInteger pair: net cost over the unprotected call (avgt)
@@ -62,9 +62,9 @@ for name, req, v, best, worst, med, ok in rows:
     print(f"| {name} | {req} | {v:.2f} | {best:.2f} … {worst:.2f} | {med:.2f} | {'PASS' if ok else 'MISS'} |")
 print()
 # context: the other primitives
-g2 = get("f_token_2t", "thrpt")
-for prim in ("a_none", "b_atomic", "c_rwlock", "d_stamped", "e_gate", "f_token"):
+g2 = get("e_gate_2t", "thrpt")
+for prim in ("a_none", "b_atomic", "c_rwlock", "d_stamped", "e_gate"):
     if (prim + "_1t", "thrpt") not in r or (prim + "_2t", "thrpt") not in r:
         continue
     t1, t2 = get(prim + "_1t", "thrpt"), get(prim + "_2t", "thrpt")
-    print(f"- {prim}: 2t/1t throughput scaling {t2[0]/t1[0]:.2f}×; f_token_2t / {prim}_2t = {g2[0]/t2[0]:.2f}×")
+    print(f"- {prim}: 2t/1t throughput scaling {t2[0]/t1[0]:.2f}×; e_gate_2t / {prim}_2t = {g2[0]/t2[0]:.2f}×")

@@ -21,10 +21,8 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * The cost of the active gate on the per-call path, in its two forms ({@link ActiveGate#enter()}
- * / {@code Guard.close()}, the form the core's attribute files use, and the allocation-free
- * {@link ActiveGate#enterToken()} / {@link ActiveGate#exit(long)}), against the alternatives an
- * owner could use to count callers inside its code
+ * The cost of the active gate on the per-call path ({@link ActiveGate#enter()} /
+ * {@code Guard.close()}, the form the core's dispatch uses), against the alternatives an owner could use to count callers inside its code
  * (docs/design.md §8): nothing at all, a shared {@link AtomicInteger} incremented and decremented, a
  * {@link ReentrantReadWriteLock} read lock (kill would take the write lock), and a
  * {@link StampedLock} read lock. Each one guards the same critical section at 1 and at 2
@@ -169,29 +167,6 @@ public class GateBenchmark {
     private void gate() {
         try (ActiveGate.Guard g = gate.enter()) {
             Blackhole.consumeCPU(tokens);
-        }
-    }
-
-    // ---- (f) ActiveGate enterToken / exit ----------------------------------------------------
-
-    @Benchmark
-    @Threads(1)
-    public void f_token_1t() {
-        token();
-    }
-
-    @Benchmark
-    @Threads(2)
-    public void f_token_2t() {
-        token();
-    }
-
-    private void token() {
-        long t = gate.enterToken();
-        try {
-            Blackhole.consumeCPU(tokens);
-        } finally {
-            gate.exit(t);
         }
     }
 }

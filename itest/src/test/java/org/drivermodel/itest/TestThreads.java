@@ -16,8 +16,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>A body's failure fails the test: it is recorded, not thrown on the thread (where JUnit
  * would never see it), and rethrown by {@link #join}, {@link #joinAll} and {@link #awaitAll}
- * (the first failure recorded, naming its thread). The same convention as the lifetime module's
- * {@code TestThread} and the core's {@code Bounded.Worker}.
+ * (the first failure recorded, naming its thread). The same convention as the unit tests'
+ * {@code Bounded.Worker} (in the lifetime module's test jar).
  */
 final class TestThreads {
 

@@ -1,7 +1,5 @@
 package org.drivermodel.block.impl;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -34,8 +32,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * Throughput of the block layer's request queue with and without its lifetime protection
  * (docs/design.md §8; target: protected ≥ 0.9 × unprotected, at 1 and at 2 threads, in the same run).
  *
- * <p><b>Package.</b> {@link RequestQueue} is package-private, so this class lives in its
- * package, {@code org.drivermodel.block.impl}, in the benchmarks module. That works because
+ * <p><b>Package.</b> {@link RequestQueue} and {@link Request} are package-private, so this class
+ * lives in their package, {@code org.drivermodel.block.impl}, in the benchmarks module. That works because
  * the benchmark runs on the plain class path ({@code java -jar benchmarks/target/benchmarks.jar},
  * the block bundle's classes shaded into the same jar): a split package is only a problem
  * between OSGi bundles or JPMS modules, and none are involved here.
@@ -55,15 +53,16 @@ import org.openjdk.jmh.annotations.Warmup;
  * <li>{@code unprotected_*}: {@link UnprotectedQueue} below, the queue a driver model without
  * disconnect-now would write: back-pressure by a {@link Semaphore} permit taken before the
  * request exists and given back by its completion, and nothing to track. What both sides do, per
- * request: a request object with its {@link CompletableFuture} and a once-only completion bit
- * (an atomic OR on an {@code int}: the request's own contract, "complete it exactly once; a
- * second completion is ignored and reported", holds whether or not a disk can go away, and
- * without it a double completion would give back two permits); the {@link LongAdder} counters;
- * the call of the very same handler instance inside the same catch that fails the request if the
- * handler throws; completing the future. What only the protected side does: the tag's CAS and
- * release store (instead of the semaphore's acquire and release), the atomic OR marking the
- * handler's return, the two reads of the queue state, and recording the submitting thread in the
- * request (so that a kill can name it).</li>
+ * request: the block layer's own {@link Request} (the very class, not a copy, so a change to it is
+ * measured on both sides; its constructor records the tag, unused by the baseline, and the
+ * submitting thread, which only a kill reads), with its {@link CompletableFuture} and its
+ * once-only completion bit (an atomic OR on an {@code int}: the request's own contract, "complete
+ * it exactly once; a second completion is ignored and reported", holds whether or not a disk can
+ * go away, and without it a double completion would give back two permits); the
+ * {@link LongAdder} counters; the call of the very same handler instance inside the same catch
+ * that fails the request if the handler throws; completing the future. What only the protected
+ * side does: the tag's CAS and release store (instead of the semaphore's acquire and release),
+ * the atomic OR marking the handler's return, and the two reads of the queue state.</li>
  * </ul>
  *
  * <p><b>Queue depth</b> is {@value #DEPTH}. With inline completion each thread holds at most
@@ -177,7 +176,7 @@ public class BlockQueueBenchmark {
      * state checks, no kill. Everything else is the same code in the same order (see the class
      * comment of {@link BlockQueueBenchmark}).
      */
-    private static final class UnprotectedQueue {
+    private static final class UnprotectedQueue implements Request.Queue {
         private final String name;
         private final Semaphore slots;
         private final RequestHandler handler;
@@ -198,7 +197,8 @@ public class BlockQueueBenchmark {
             this.report = report;
         }
 
-        String name() {
+        @Override
+        public String name() {
             return name;
         }
 
@@ -209,7 +209,7 @@ public class BlockQueueBenchmark {
                 Thread.currentThread().interrupt();
                 throw new DriverModelException(Errno.EINTR, name, "interrupted while waiting for a queue slot");
             }
-            PlainRequest r = new PlainRequest(this, op, offset, buffer);
+            Request r = new Request(this, 0, op, offset, buffer); // no tag: the semaphore is the back-pressure
             submitted.increment();
             try {
                 handler.handle(r);
@@ -224,12 +224,14 @@ public class BlockQueueBenchmark {
             return r.future();
         }
 
-        void completed(PlainRequest r, boolean ok) {
+        @Override
+        public void completed(Request r, boolean ok, boolean handlerReturned) {
             (ok ? succeeded : failed).increment();
             slots.release();
         }
 
-        void ignoredCompletion(PlainRequest r, Errno errno) {
+        @Override
+        public void ignoredCompletion(Request r, Errno errno) {
             ignored.increment();
             report.accept(name + ": " + r + " completed again (" + (errno == null ? "success" : errno.name())
                     + "): ignored; it was completed already");
@@ -242,92 +244,6 @@ public class BlockQueueBenchmark {
                 throw new IllegalStateException("unprotected queue: submitted " + s + ", succeeded " + succeeded.sum()
                         + ", failed " + failed.sum() + ", " + slots.availablePermits() + " of " + depth + " slots free");
             }
-        }
-    }
-
-    /** {@link Request} for the baseline: the same fields but the tag and the submitter, the same completion. */
-    private static final class PlainRequest implements BlockRequest {
-        private static final int COMPLETED = 1;
-        private static final VarHandle STATE;
-
-        static {
-            try {
-                STATE = MethodHandles.lookup().findVarHandle(PlainRequest.class, "state", int.class);
-            } catch (ReflectiveOperationException e) {
-                throw new ExceptionInInitializerError(e);
-            }
-        }
-
-        private final UnprotectedQueue queue;
-        private final BlockOp op;
-        private final long offset;
-        private final ByteBuffer buffer;
-        private final int length;
-        private final CompletableFuture<Void> future = new CompletableFuture<>();
-        @SuppressWarnings("unused") // through STATE
-        private volatile int state;
-
-        PlainRequest(UnprotectedQueue queue, BlockOp op, long offset, ByteBuffer buffer) {
-            this.queue = queue;
-            this.op = op;
-            this.offset = offset;
-            this.buffer = buffer;
-            this.length = buffer == null ? 0 : buffer.remaining();
-        }
-
-        @Override
-        public BlockOp op() {
-            return op;
-        }
-
-        @Override
-        public long offset() {
-            return offset;
-        }
-
-        @Override
-        public int length() {
-            return length;
-        }
-
-        @Override
-        public ByteBuffer buffer() {
-            return buffer;
-        }
-
-        @Override
-        public void complete() {
-            finish(null, null, false);
-        }
-
-        @Override
-        public void fail(Errno errno, String reason) {
-            finish(errno == null ? Errno.EIO : errno, reason, false);
-        }
-
-        CompletableFuture<Void> future() {
-            return future;
-        }
-
-        boolean finish(Errno errno, String reason, boolean byQueue) {
-            if (((int) STATE.getAndBitwiseOr(this, COMPLETED) & COMPLETED) != 0) {
-                if (!byQueue) {
-                    queue.ignoredCompletion(this, errno);
-                }
-                return false;
-            }
-            queue.completed(this, errno == null);
-            if (errno == null) {
-                future.complete(null);
-            } else {
-                future.completeExceptionally(new DriverModelException(errno, queue.name(), op + " at " + offset + ": " + reason));
-            }
-            return true;
-        }
-
-        @Override
-        public String toString() {
-            return op + " " + offset + "+" + length + " on " + queue.name();
         }
     }
 }

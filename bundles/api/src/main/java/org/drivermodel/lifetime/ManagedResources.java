@@ -146,18 +146,6 @@ public final class ManagedResources {
     }
 
     /**
-     * Refuses to go on if resources are left over (Linux: "Resources present before probing").
-     *
-     * @throws DriverModelException {@code EBUSY} naming the leftovers
-     */
-    public void requireEmpty() {
-        List<String> names = names();
-        if (!names.isEmpty()) {
-            throw new DriverModelException(Errno.EBUSY, owner, "resources present before probing: " + String.join(", ", names));
-        }
-    }
-
-    /**
      * Releases every resource in reverse order of addition, each exactly once, going on after a
      * failing release; from now on the binding is dead (see {@link #add}).
      *

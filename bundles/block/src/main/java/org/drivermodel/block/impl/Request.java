@@ -22,6 +22,28 @@ import org.drivermodel.error.Errno;
  * outstanding <em>and</em> no thread is inside the driver's handler. The rest is immutable.
  */
 final class Request implements BlockRequest {
+    /**
+     * What a request reports its completions to: the queue it was submitted to, a
+     * {@link RequestQueue} (the block-queue benchmark's baseline queue, which has no tags, is one
+     * too, so that both sides of the comparison use this very class). Called from whatever thread
+     * completes the request, with no lock held.
+     */
+    interface Queue {
+        /** @return the queue's name, for errors and reports */
+        String name();
+
+        /**
+         * A request's one counted completion.
+         *
+         * @param ok              true for success
+         * @param handlerReturned true if the submitter's call of the handler had returned already
+         */
+        void completed(Request r, boolean ok, boolean handlerReturned);
+
+        /** A completion after the first: ignored, to be counted and reported. */
+        void ignoredCompletion(Request r, Errno errno);
+    }
+
     /** The completion that counts has happened. */
     static final int COMPLETED = 1;
     /** The submitter's call of the driver's handler returned. */
@@ -37,7 +59,7 @@ final class Request implements BlockRequest {
         }
     }
 
-    private final RequestQueue queue;
+    private final Queue queue;
     private final int tag;
     private final BlockOp op;
     private final long offset;
@@ -48,7 +70,7 @@ final class Request implements BlockRequest {
     @SuppressWarnings("unused") // through STATE
     private volatile int state;
 
-    Request(RequestQueue queue, int tag, BlockOp op, long offset, ByteBuffer buffer) {
+    Request(Queue queue, int tag, BlockOp op, long offset, ByteBuffer buffer) {
         this.queue = queue;
         this.tag = tag;
         this.op = op;

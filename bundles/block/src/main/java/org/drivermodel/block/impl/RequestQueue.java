@@ -18,6 +18,7 @@ import org.drivermodel.block.DiskStats;
 import org.drivermodel.block.RequestHandler;
 import org.drivermodel.error.DriverModelException;
 import org.drivermodel.error.Errno;
+import org.drivermodel.lifetime.primitives.Deadline;
 import org.drivermodel.lifetime.primitives.OwnerFrames;
 
 /**
@@ -57,7 +58,7 @@ import org.drivermodel.lifetime.primitives.OwnerFrames;
  * was already calling it is named in the kill's report as inside the handler.</li>
  * </ul>
  */
-final class RequestQueue {
+final class RequestQueue implements Request.Queue {
     /** Longest park of a waiting submitter or killer: frees wake them; this bounds a missed wake-up. */
     static final long MAX_PARK_NANOS = 1_000_000L;
 
@@ -86,7 +87,8 @@ final class RequestQueue {
         this.report = report;
     }
 
-    String name() {
+    @Override
+    public String name() {
         return name;
     }
 
@@ -193,7 +195,8 @@ final class RequestQueue {
     }
 
     /** A request's one counted completion; frees its tag if its handler call returned already. */
-    void completed(Request r, boolean ok, boolean handlerReturned) {
+    @Override
+    public void completed(Request r, boolean ok, boolean handlerReturned) {
         (ok ? succeeded : failed).increment();
         if (handlerReturned) {
             free(r);
@@ -215,7 +218,8 @@ final class RequestQueue {
     }
 
     /** A completion after the first: ignored and reported. */
-    void ignoredCompletion(Request r, Errno errno) {
+    @Override
+    public void ignoredCompletion(Request r, Errno errno) {
         ignored.increment();
         report.accept(name + ": " + r + " completed again (" + (errno == null ? "success" : errno.name())
                 + "): ignored; it was completed already");
@@ -231,7 +235,7 @@ final class RequestQueue {
      */
     KillReport kill(Duration deadline) {
         long start = System.nanoTime();
-        long budget = saturatedNanos(deadline);
+        long budget = Deadline.nanos(deadline);
         state.compareAndSet(QueueState.LIVE, QueueState.DYING);
         wake(); // submitters waiting for a tag: they see DYING and fail
         Thread me = Thread.currentThread();
@@ -282,14 +286,6 @@ final class RequestQueue {
             }
         }
         return true;
-    }
-
-    private static long saturatedNanos(Duration d) {
-        try {
-            return Math.max(0, d.toNanos());
-        } catch (ArithmeticException e) {
-            return Long.MAX_VALUE / 2;
-        }
     }
 
     DiskStats stats() {

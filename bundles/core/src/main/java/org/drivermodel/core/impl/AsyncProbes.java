@@ -7,6 +7,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.drivermodel.lifetime.primitives.Deadline;
 import org.osgi.service.log.Logger;
 
 /**
@@ -69,13 +70,7 @@ final class AsyncProbes {
 
     /** @return true once no task is queued or running, false if the timeout passed first */
     boolean await(Duration timeout) {
-        long budget;
-        try {
-            budget = Math.max(0, timeout.toNanos());
-        } catch (ArithmeticException e) {
-            budget = Long.MAX_VALUE / 2;
-        }
-        long end = System.nanoTime() + budget;
+        long end = System.nanoTime() + Deadline.nanos(timeout); // wraps for a huge timeout: only end - now is used
         boolean interrupted = false;
         synchronized (this) {
             try {

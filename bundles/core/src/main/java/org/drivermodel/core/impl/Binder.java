@@ -351,10 +351,7 @@ final class Binder {
     /** @see org.drivermodel.api.DriverCore#bind */
     ProbeResult bind(DriverEntry entry, DeviceNode node) {
         registry.assertNotLocked(); // lock order: no device lock under the model lock
-        if (!node.lock.lockWithin(deadline())) {
-            throw new DriverModelException(Errno.EBUSY, node.path(), "its probe or remove has not returned within "
-                    + deadline().toMillis() + " ms");
-        }
+        node.lock.lockOrBusy(deadline(), node.path());
         try {
             if (node.state() != DeviceState.UNBOUND) {
                 Binding b = node.binding();
@@ -373,10 +370,7 @@ final class Binder {
         // a store unbinding its own device: let it out of its file's drain before waiting for
         // the lock, which another thread ending the binding may hold while it drains that file
         sysfs.tree().breakOwnCalls(node.path());
-        if (!node.lock.lockWithin(deadline())) {
-            throw new DriverModelException(Errno.EBUSY, node.path(), "its probe or remove has not returned within "
-                    + deadline().toMillis() + " ms");
-        }
+        node.lock.lockOrBusy(deadline(), node.path());
         try {
             Binding b = node.binding();
             if (b == null || !b.isOf(entry) || (node.state() != DeviceState.BOUND
@@ -458,10 +452,7 @@ final class Binder {
     /** Context: the device lock must be taken within the deadline, for override changes. */
     void setOverride(DeviceNode node, String value) {
         registry.assertNotLocked(); // lock order: no device lock under the model lock
-        if (!node.lock.lockWithin(deadline())) {
-            throw new DriverModelException(Errno.EBUSY, node.path(), "its probe or remove has not returned within "
-                    + deadline().toMillis() + " ms");
-        }
+        node.lock.lockOrBusy(deadline(), node.path());
         try {
             node.setOverride(value);
         } finally {

@@ -4,6 +4,9 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
+import org.drivermodel.error.DriverModelException;
+import org.drivermodel.error.Errno;
+
 /**
  * A device lock (Linux {@code device_lock}) that names its holder: a removal that cannot take
  * it within its deadline reports the thread holding it (a probe stuck in driver code), as
@@ -40,6 +43,21 @@ final class DeviceLock extends ReentrantLock {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /**
+     * Takes the lock for a management call (manual bind and unbind, an override, a pin), waiting
+     * at most {@code deadline} as {@link #lockWithin} does, or refuses: the holder is a probe or
+     * remove stuck in driver code, and the caller gets EBUSY rather than wait for it.
+     *
+     * @param device the device's path, for the error
+     * @throws DriverModelException {@code EBUSY} if the lock was not taken within the deadline
+     */
+    void lockOrBusy(Duration deadline, String device) {
+        if (!lockWithin(deadline)) {
+            throw new DriverModelException(Errno.EBUSY, device, "its probe or remove has not returned within "
+                    + deadline.toMillis() + " ms");
         }
     }
 }

@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 import org.drivermodel.api.LifetimeReport.Leak;
+import org.drivermodel.lifetime.primitives.OwnerFrames;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleEvent;
 import org.osgi.framework.SynchronousBundleListener;
@@ -18,7 +19,7 @@ import org.osgi.framework.wiring.BundleWiring;
  * a thread it started and never stopped, or one stuck in it — and names them in the lifetime
  * report ({@link Leak.Kind#THREAD}): code running in an unloaded module. A frame is the bundle's
  * when its class file is one of the bundle's own entries ({@link Bundle#getEntry}, which loads
- * nothing); a thread with no such frame is the bundle's when its context class loader or its own
+ * nothing; a lambda's frame counts as its class's, see {@link OwnerFrames}); a thread with no such frame is the bundle's when its context class loader or its own
  * class is the bundle's (an idle executor worker the driver started in its probe, which ran with
  * the driver's loader as context loader). The bundle's loader is then handed to the
  * {@link LoaderWatch}, which checks that it is collected once the bundle is uninstalled and
@@ -62,13 +63,14 @@ final class StoppedBundleScan implements SynchronousBundleListener {
 
     private void scan(Bundle b, Set<String> driverClasses) {
         ClassLoader loader = loaderOf(b);
+        OwnerFrames frames = OwnerFrames.ofEntries(entry -> hasEntry(b, entry));
         Map<Thread, StackTraceElement[]> threads = Thread.getAllStackTraces();
-        List<StrayThreads.Stray> strays = StrayThreads.scan(threads, name -> owns(b, name),
+        List<StrayThreads.Stray> strays = StrayThreads.scan(threads, frames,
                 t -> loader != null && (t.getContextClassLoader() == loader || t.getClass().getClassLoader() == loader),
                 Thread.currentThread());
         if (loader != null) {
             Set<String> classes = new TreeSet<>();
-            driverClasses.stream().filter(c -> owns(b, c)).forEach(classes::add);
+            driverClasses.stream().filter(frames::owns).forEach(classes::add);
             threads.keySet().stream().filter(t -> t.getClass().getClassLoader() == loader)
                     .forEach(t -> classes.add(t.getClass().getName()));
             loaders.stopped(b.getBundleId(), describe(b), loader, List.copyOf(classes));
@@ -96,9 +98,9 @@ final class StoppedBundleScan implements SynchronousBundleListener {
         }
     }
 
-    private static boolean owns(Bundle b, String className) {
+    private static boolean hasEntry(Bundle b, String entry) {
         try {
-            return b.getEntry(StrayThreads.classEntry(className)) != null;
+            return b.getEntry(entry) != null;
         } catch (IllegalStateException uninstalled) {
             return false;
         }

@@ -2,16 +2,17 @@ package org.drivermodel.core.impl;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 
+import org.drivermodel.lifetime.primitives.OwnerFrames;
+
 /**
  * Finds the threads still running a bundle's code after the bundle stopped: a thread the bundle
- * started and never stopped, or one stuck in its code. Another thread's frames give only class
- * names, so a frame is the bundle's when its class is one of the bundle's own entries (the
- * caller's predicate, e.g. {@code Bundle.getEntry}); nothing is loaded.
+ * started and never stopped, or one stuck in its code. Which frames are the bundle's the caller's
+ * {@link OwnerFrames} says (for a stopped bundle: its class files, lambdas counting as their
+ * class, so nothing is loaded).
  *
  * <p>Concurrency: stateless; a scan works on a snapshot of the stacks and holds no lock.
  */
@@ -54,49 +55,35 @@ final class StrayThreads {
     }
 
     /**
-     * @param stacks     the live threads' stacks (as {@link Thread#getAllStackTraces()})
-     * @param ownsClass  whether a class name is one of the bundle's own classes
-     * @param ignored    a thread not to report (the one doing the scan)
+     * @param stacks  the live threads' stacks (as {@link Thread#getAllStackTraces()})
+     * @param bundle  the bundle's frames
+     * @param ignored a thread not to report (the one doing the scan)
      * @return the threads with a frame of the bundle's code, by thread name
      */
-    static List<Stray> scan(Map<Thread, StackTraceElement[]> stacks, Predicate<String> ownsClass, Thread ignored) {
-        return scan(stacks, ownsClass, t -> false, ignored);
+    static List<Stray> scan(Map<Thread, StackTraceElement[]> stacks, OwnerFrames bundle, Thread ignored) {
+        return scan(stacks, bundle, t -> false, ignored);
     }
 
     /**
-     * As {@link #scan(Map, Predicate, Thread)}, and also reports a thread with no frame of the bundle
-     * that {@code ownsThread} says is the bundle's (its context class loader or its class is the
-     * bundle's: an idle executor worker the bundle started).
+     * As {@link #scan(Map, OwnerFrames, Thread)}, and also reports a thread with no frame of the
+     * bundle that {@code ownsThread} says is the bundle's (its context class loader or its class is
+     * the bundle's: an idle executor worker the bundle started).
      */
-    static List<Stray> scan(Map<Thread, StackTraceElement[]> stacks, Predicate<String> ownsClass,
+    static List<Stray> scan(Map<Thread, StackTraceElement[]> stacks, OwnerFrames bundle,
             Predicate<Thread> ownsThread, Thread ignored) {
-        Map<String, Boolean> verdicts = new HashMap<>();
         List<Stray> found = new ArrayList<>();
         for (Map.Entry<Thread, StackTraceElement[]> e : stacks.entrySet()) {
             Thread t = e.getKey();
             if (t == ignored) {
                 continue;
             }
-            StackTraceElement owned = null;
-            for (StackTraceElement frame : e.getValue()) {
-                if (verdicts.computeIfAbsent(frame.getClassName(), ownsClass::test)) {
-                    owned = frame;
-                    break;
-                }
-            }
+            List<StackTraceElement> stack = Arrays.asList(e.getValue());
+            StackTraceElement owned = bundle.firstIn(stack).orElse(null);
             if (owned != null || ownsThread.test(t)) {
-                found.add(new Stray(t.getName(), t.getId(), t.getState(), owned, Arrays.asList(e.getValue())));
+                found.add(new Stray(t.getName(), t.getId(), t.getState(), owned, stack));
             }
         }
         found.sort((a, b) -> a.name().equals(b.name()) ? Long.compare(a.id(), b.id()) : a.name().compareTo(b.name()));
         return found;
-    }
-
-    /**
-     * @param className a binary class name, e.g. {@code org.example.Driver$1}
-     * @return the entry of its class file in a bundle, e.g. {@code org/example/Driver$1.class}
-     */
-    static String classEntry(String className) {
-        return className.replace('.', '/') + ".class";
     }
 }

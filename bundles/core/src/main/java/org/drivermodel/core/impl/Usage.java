@@ -101,12 +101,8 @@ final class Usage {
 
     /** Takes a device lock within the drain deadline, or answers EBUSY (a probe or remove stuck in driver code). */
     private void lockOrBusy(DeviceNode node) {
-        java.time.Duration deadline = settings.get().drainTimeout();
         registry.assertNotLocked(); // lock order: no device lock under the model lock
-        if (!node.lock.lockWithin(deadline)) {
-            throw new DriverModelException(Errno.EBUSY, node.path(), "its probe or remove has not returned within "
-                    + deadline.toMillis() + " ms");
-        }
+        node.lock.lockOrBusy(settings.get().drainTimeout(), node.path());
     }
 
     private static void checkReason(String object, String reason) {

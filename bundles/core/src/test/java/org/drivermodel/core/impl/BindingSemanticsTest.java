@@ -109,6 +109,19 @@ class BindingSemanticsTest {
         List<String> events = new ArrayList<>();
         assertErrno(Errno.ENODEV, () -> kept[0].add("late", () -> events.add("released")));
         assertEquals(List.of("released"), events, "nothing is left behind for the next binding");
+
+        // Linux refuses to probe a device with devres left over (EBUSY "Resources present before
+        // probing"): its list is the device's. Here it is the binding's, made new by each probe
+        List<Object> atProbe = new ArrayList<>();
+        FakeDriver next = new FakeDriver("next") {
+            @Override
+            void onProbe(BoundDevice device) {
+                atProbe.add(device.resources() == kept[0]);
+                atProbe.add(device.resources().names());
+            }
+        };
+        model.addDriver(next.info("fake", "x"), next);
+        assertEquals(List.of(false, List.of()), atProbe, "the next binding starts with resources of its own, empty");
     }
 
     // ------------------------------------------------------------ deferred probe

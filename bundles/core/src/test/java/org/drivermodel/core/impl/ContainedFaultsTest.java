@@ -12,7 +12,6 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
 
 import org.drivermodel.api.Attribute;
 import org.drivermodel.api.AttributeFile;
@@ -24,6 +23,7 @@ import org.drivermodel.api.DeviceState;
 import org.drivermodel.api.LifetimeReport.Leak;
 import org.drivermodel.error.DriverModelException;
 import org.drivermodel.error.Errno;
+import org.drivermodel.testing.Bounded;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -111,7 +111,7 @@ class ContainedFaultsTest {
             public void remove(BoundDevice device) {
                 super.remove(device);
                 inside.countDown();
-                await(release);
+                Bounded.await(release);
             }
         };
         model.addDriver(hang.info("fake", "h"), hang);
@@ -121,8 +121,8 @@ class ContainedFaultsTest {
 
         Thread unplug = new Thread(() -> bus.removeDevice("dh"), "unplugger");
         unplug.start();
-        await(inside);
-        awaitTrue("the remove is reported", () -> model.report().leaks().stream().anyMatch(l -> l.kind() == Leak.Kind.REMOVE));
+        Bounded.await(inside);
+        Bounded.until(() -> model.report().leaks().stream().anyMatch(l -> l.kind() == Leak.Kind.REMOVE), "the remove is reported");
 
         // contained: only this device's lock is held; others are added, bound, removed
         Device y = bus.addDevice("dy", Map.of("id", "y"));
@@ -214,22 +214,5 @@ class ContainedFaultsTest {
     private void drainTimeout(Duration d) {
         CoreSettings s = CoreSettings.DEFAULTS;
         model.configure(new CoreSettings(s.deferredProbeTimeout(), false, d, s.releaseTimeout(), s.refTracking()));
-    }
-
-    private static void await(CountDownLatch latch) {
-        try {
-            assertTrue(latch.await(DEADLINE_SECONDS, TimeUnit.SECONDS), "latch not released in time");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
-    }
-
-    private static void awaitTrue(String what, BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(DEADLINE_SECONDS);
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < end, "not in time: " + what);
-            Thread.sleep(5);
-        }
     }
 }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import org.drivermodel.lifetime.primitives.OwnerFrames;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -15,6 +16,13 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class StrayThreadsTest {
     private static final long DEADLINE_SECONDS = 30;
+    /** No frame is the bundle's. */
+    private static final OwnerFrames NONE = OwnerFrames.ofEntries(entry -> false);
+
+    /** The frames of one class are the bundle's, as a bundle holding only its class file says. */
+    private static OwnerFrames only(Class<?> c) {
+        return OwnerFrames.ofEntries(entry -> entry.equals(c.getName().replace('.', '/') + ".class"));
+    }
 
     /** Stands for a class of the stopped bundle: its thread waits inside it. */
     static final class BundleCode implements Runnable {
@@ -54,7 +62,7 @@ class StrayThreadsTest {
             Thread.currentThread().setContextClassLoader(before);
         }
         try {
-            List<StrayThreads.Stray> found = StrayThreads.scan(Thread.getAllStackTraces(), name -> false,
+            List<StrayThreads.Stray> found = StrayThreads.scan(Thread.getAllStackTraces(), NONE,
                     t -> t.getContextClassLoader() == bundleLoader, Thread.currentThread());
             assertEquals(1, found.size(), found.toString());
             assertEquals("driver-pool", found.get(0).name());
@@ -75,8 +83,8 @@ class StrayThreadsTest {
         stray.start();
         try {
             assertTrue(inside.await(DEADLINE_SECONDS, TimeUnit.SECONDS));
-            List<StrayThreads.Stray> found = StrayThreads.scan(Thread.getAllStackTraces(),
-                    name -> name.equals(BundleCode.class.getName()), Thread.currentThread());
+            List<StrayThreads.Stray> found = StrayThreads.scan(Thread.getAllStackTraces(), only(BundleCode.class),
+                    Thread.currentThread());
             assertEquals(1, found.size(), found.toString());
             StrayThreads.Stray s = found.get(0);
             assertEquals("stray-worker", s.name());
@@ -86,21 +94,15 @@ class StrayThreadsTest {
             assertTrue(s.describe().contains("in bundle code at ") && s.describe().contains(BundleCode.class.getName() + ".park("),
                     s.describe());
 
-            assertEquals(List.of(), StrayThreads.scan(Thread.getAllStackTraces(), name -> false, null));
-            assertEquals(List.of(), StrayThreads.scan(Thread.getAllStackTraces(),
-                    name -> name.equals(StrayThreadsTest.class.getName()), Thread.currentThread()),
-                    "the scanning thread itself is left out");
+            assertEquals(List.of(), StrayThreads.scan(Thread.getAllStackTraces(), NONE, null));
+            assertEquals(List.of(), StrayThreads.scan(Thread.getAllStackTraces(), only(StrayThreadsTest.class),
+                    Thread.currentThread()), "the scanning thread itself is left out");
         } finally {
             release.countDown();
             stray.join(TimeUnit.SECONDS.toMillis(DEADLINE_SECONDS));
         }
-        assertEquals(List.of(), StrayThreads.scan(Thread.getAllStackTraces(),
-                name -> name.equals(BundleCode.class.getName()), Thread.currentThread()), "gone once it returned");
-    }
-
-    @Test
-    void classEntriesAreBundlePaths() {
-        assertEquals("org/example/Driver$1.class", StrayThreads.classEntry("org.example.Driver$1"));
+        assertEquals(List.of(), StrayThreads.scan(Thread.getAllStackTraces(), only(BundleCode.class),
+                Thread.currentThread()), "gone once it returned");
     }
 
     @Test

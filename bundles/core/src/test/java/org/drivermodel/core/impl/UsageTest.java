@@ -22,6 +22,7 @@ import org.drivermodel.api.UsagePin;
 import org.drivermodel.error.DriverModelException;
 import org.drivermodel.error.Errno;
 import org.drivermodel.lifetime.primitives.RefTracking;
+import org.drivermodel.testing.Bounded;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -57,7 +58,7 @@ class UsageTest {
             entered.countDown();
             CountDownLatch h = hold;
             if (h != null) {
-                await(h);
+                Bounded.await(h);
             }
         }
     }
@@ -101,13 +102,13 @@ class UsageTest {
             removed.countDown();
         }, "remover");
         remover.start();
-        awaitTrue(() -> inFrame(remover, "RefCounted", "awaitRelease"));
+        Bounded.until(() -> inFrame(remover, "RefCounted", "awaitRelease"), "the removal waits for the reference");
         assertEquals(1, removed.getCount(), "the removal waits while the reference is held");
         assertErrno(Errno.ENODEV, ref::device); // revoked at once: no use while it waits
         assertFalse(ref.isValid());
 
         ref.close();
-        await(removed);
+        Bounded.await(removed);
         remover.join();
         assertEquals(List.of(), model.report().leaks());
     }
@@ -247,7 +248,7 @@ class UsageTest {
         model.usage().useBundles(ops);
         Thread manager = new Thread(() -> model.usage().manage(entry, BundleAction.STOP, false, "shell"), "manager");
         manager.start();
-        await(ops.entered);
+        Bounded.await(ops.entered);
         DriverModelException busy = assertErrno(Errno.EBUSY, () -> model.usage().pin(dev, "mounted", HOLDER, p -> { }));
         assertTrue(busy.getMessage().contains("is being stopped, updated or uninstalled"), busy.getMessage());
         ops.hold.countDown();
@@ -330,23 +331,6 @@ class UsageTest {
     }
 
     // ---- helpers ------------------------------------------------------------------------------
-
-    private static void await(CountDownLatch latch) {
-        try {
-            assertTrue(latch.await(DEADLINE_SECONDS, TimeUnit.SECONDS), "within " + DEADLINE_SECONDS + " s");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
-    }
-
-    private static void awaitTrue(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(DEADLINE_SECONDS);
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < end, "condition within " + DEADLINE_SECONDS + " s");
-            Thread.sleep(1);
-        }
-    }
 
     private static boolean inFrame(Thread t, String simpleClass, String method) {
         for (StackTraceElement e : t.getStackTrace()) {

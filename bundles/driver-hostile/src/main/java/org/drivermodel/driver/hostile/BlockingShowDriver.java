@@ -8,29 +8,14 @@ import org.drivermodel.api.BoundDevice;
 import org.drivermodel.api.Device;
 import org.drivermodel.api.Driver;
 import org.drivermodel.api.DriverBinding;
-import org.drivermodel.testkit.HostileHooks;
 import org.drivermodel.vbus.VbusMatch;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
 
 /** hostile-show ({@code b4d0:0004}): the {@code show} of its attribute {@code value} blocks. */
 @Component(service = Driver.class)
 @DriverBinding(bus = "vbus", driver = "hostile-show")
 @VbusMatch("b4d0:0004")
-public final class BlockingShowDriver implements Driver {
-    private final Steering steering = new Steering();
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    void bindHooks(HostileHooks h) {
-        steering.bind(h);
-    }
-
-    void unbindHooks(HostileHooks h) {
-        steering.unbind(h);
-    }
-
+public final class BlockingShowDriver extends SteeredDriver {
     @Override
     public void probe(BoundDevice device) {
         // binds; its attribute is all it has

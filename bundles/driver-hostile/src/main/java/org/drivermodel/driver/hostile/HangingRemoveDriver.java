@@ -4,29 +4,14 @@ import org.drivermodel.api.BoundDevice;
 import org.drivermodel.api.Device;
 import org.drivermodel.api.Driver;
 import org.drivermodel.api.DriverBinding;
-import org.drivermodel.testkit.HostileHooks;
 import org.drivermodel.vbus.VbusMatch;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
 
 /** hostile-remove ({@code b4d0:0002}): its remove hangs (for as long as the test's hook blocks). */
 @Component(service = Driver.class)
 @DriverBinding(bus = "vbus", driver = "hostile-remove")
 @VbusMatch("b4d0:0002")
-public final class HangingRemoveDriver implements Driver {
-    private final Steering steering = new Steering();
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    void bindHooks(HostileHooks h) {
-        steering.bind(h);
-    }
-
-    void unbindHooks(HostileHooks h) {
-        steering.unbind(h);
-    }
-
+public final class HangingRemoveDriver extends SteeredDriver {
     @Override
     public void probe(BoundDevice device) {
         // binds; nothing to set up

@@ -6,12 +6,8 @@ import org.drivermodel.api.BoundDevice;
 import org.drivermodel.api.Device;
 import org.drivermodel.api.Driver;
 import org.drivermodel.api.DriverBinding;
-import org.drivermodel.testkit.HostileHooks;
 import org.drivermodel.vbus.VbusMatch;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
 
 /**
  * hostile-late ({@code b4d0:0007}): its remove leaves behind a thread, {@code hostile-late <device>},
@@ -21,18 +17,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 @Component(service = Driver.class)
 @DriverBinding(bus = "vbus", driver = "hostile-late")
 @VbusMatch("b4d0:0007")
-public final class LateAttributeDriver implements Driver {
-    private final Steering steering = new Steering();
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    void bindHooks(HostileHooks h) {
-        steering.bind(h);
-    }
-
-    void unbindHooks(HostileHooks h) {
-        steering.unbind(h);
-    }
-
+public final class LateAttributeDriver extends SteeredDriver {
     @Override
     public void probe(BoundDevice device) {
         // binds; the misbehaviour is in remove

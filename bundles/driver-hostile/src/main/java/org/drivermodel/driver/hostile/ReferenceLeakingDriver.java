@@ -9,12 +9,9 @@ import org.drivermodel.api.Device;
 import org.drivermodel.api.Driver;
 import org.drivermodel.api.DriverBinding;
 import org.drivermodel.api.DriverCore;
-import org.drivermodel.testkit.HostileHooks;
 import org.drivermodel.vbus.VbusMatch;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
 
 /**
  * hostile-leak ({@code b4d0:0003}): its probe takes a reference to every class device of another
@@ -24,20 +21,9 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 @Component(service = Driver.class)
 @DriverBinding(bus = "vbus", driver = "hostile-leak")
 @VbusMatch("b4d0:0003")
-public final class ReferenceLeakingDriver implements Driver {
-    private final Steering steering = new Steering();
-
+public final class ReferenceLeakingDriver extends SteeredDriver {
     @Reference
     private DriverCore core;
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    void bindHooks(HostileHooks h) {
-        steering.bind(h);
-    }
-
-    void unbindHooks(HostileHooks h) {
-        steering.unbind(h);
-    }
 
     @Override
     public void probe(BoundDevice device) {

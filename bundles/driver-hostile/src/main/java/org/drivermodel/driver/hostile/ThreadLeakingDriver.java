@@ -7,9 +7,6 @@ import org.drivermodel.api.DriverBinding;
 import org.drivermodel.testkit.HostileHooks;
 import org.drivermodel.vbus.VbusMatch;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
 
 /**
  * hostile-thread ({@code b4d0:0005}): its probe starts a thread, {@code hostile-thread <device>},
@@ -19,14 +16,8 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 @Component(service = Driver.class)
 @DriverBinding(bus = "vbus", driver = "hostile-thread")
 @VbusMatch("b4d0:0005")
-public final class ThreadLeakingDriver implements Driver {
-    private final Steering steering = new Steering();
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    void bindHooks(HostileHooks h) {
-        steering.bind(h);
-    }
-
+public final class ThreadLeakingDriver extends SteeredDriver {
+    @Override
     void unbindHooks(HostileHooks h) {
         // kept on purpose: the thread outlives the component and still calls the hook
     }

@@ -6,12 +6,8 @@ import org.drivermodel.api.AttributeGroup;
 import org.drivermodel.api.BoundDevice;
 import org.drivermodel.api.Driver;
 import org.drivermodel.api.DriverBinding;
-import org.drivermodel.testkit.HostileHooks;
 import org.drivermodel.vbus.VbusMatch;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
 
 /**
  * untrusted-groups-error ({@code b4d1:0003}): its probe succeeds, its {@code deviceAttributes()}
@@ -20,10 +16,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 @Component(service = Driver.class)
 @DriverBinding(bus = "vbus", driver = "untrusted-groups-error")
 @VbusMatch("b4d1:0003")
-public final class AttributesErrorDriver implements Driver {
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile HostileHooks hooks;
-
+public final class AttributesErrorDriver extends SteeredDriver {
     @Override
     public void probe(BoundDevice device) {
         Steering.outcome(hooks, "probe", device.path(), "binding " + device.generation());

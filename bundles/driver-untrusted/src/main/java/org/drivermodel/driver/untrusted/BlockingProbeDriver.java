@@ -12,9 +12,6 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
 
 /**
  * untrusted-probe-block ({@code b4d1:000d}): its probe blocks (behaviour {@code probe}) for as long
@@ -26,10 +23,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 @Component(service = Driver.class)
 @DriverBinding(bus = "vbus", driver = "untrusted-probe-block")
 @VbusMatch("b4d1:000d")
-public final class BlockingProbeDriver implements Driver {
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile HostileHooks hooks;
-
+public final class BlockingProbeDriver extends SteeredDriver {
     private volatile HostileHooks seen; /* the hooks the last probe saw, kept past deactivation */
     private Bundle bundle;
 

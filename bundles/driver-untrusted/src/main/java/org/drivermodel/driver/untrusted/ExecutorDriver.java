@@ -9,12 +9,8 @@ import org.drivermodel.api.BoundDevice;
 import org.drivermodel.api.Driver;
 import org.drivermodel.api.DriverBinding;
 import org.drivermodel.testkit.HandOver;
-import org.drivermodel.testkit.HostileHooks;
 import org.drivermodel.vbus.VbusMatch;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
 
 /**
  * untrusted-executor ({@code b4d1:000e}): its probe starts a single-thread executor, submits one
@@ -27,15 +23,9 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 @Component(service = Driver.class)
 @DriverBinding(bus = "vbus", driver = "untrusted-executor")
 @VbusMatch("b4d1:000e")
-public final class ExecutorDriver implements Driver {
+public final class ExecutorDriver extends SteeredDriver {
     /** The executors it started: a static cache that outlives every binding (on purpose). */
     private static final List<ExecutorService> LEFT_RUNNING = new CopyOnWriteArrayList<>();
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile HandOver handOver;
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile HostileHooks hooks;
 
     @Override
     public void probe(BoundDevice device) throws Exception {

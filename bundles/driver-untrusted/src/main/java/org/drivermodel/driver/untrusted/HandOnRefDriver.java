@@ -9,8 +9,6 @@ import org.drivermodel.testkit.HandOver;
 import org.drivermodel.vbus.VbusMatch;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
 
 /**
  * untrusted-hand-on-ref ({@code b4d1:000f}): its probe takes a reference to its own device through
@@ -21,12 +19,9 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 @Component(service = Driver.class)
 @DriverBinding(bus = "vbus", driver = "untrusted-hand-on-ref")
 @VbusMatch("b4d1:000f")
-public final class HandOnRefDriver implements Driver {
+public final class HandOnRefDriver extends SteeredDriver {
     @Reference
     private DriverCore core;
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile HandOver handOver;
 
     @Override
     public void probe(BoundDevice device) {

@@ -6,9 +6,6 @@ import org.drivermodel.api.DriverBinding;
 import org.drivermodel.testkit.HostileHooks;
 import org.drivermodel.vbus.VbusMatch;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
 
 /**
  * untrusted-probe-error ({@code b4d1:0002}): its probe adds a managed resource, then throws a
@@ -17,10 +14,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 @Component(service = Driver.class)
 @DriverBinding(bus = "vbus", driver = "untrusted-probe-error")
 @VbusMatch("b4d1:0002")
-public final class ProbeErrorDriver implements Driver {
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile HostileHooks hooks;
-
+public final class ProbeErrorDriver extends SteeredDriver {
     @Override
     public void probe(BoundDevice device) {
         HostileHooks h = hooks;

@@ -3,13 +3,10 @@ package org.drivermodel.driver.untrusted;
 import org.drivermodel.api.BoundDevice;
 import org.drivermodel.api.Driver;
 import org.drivermodel.api.DriverBinding;
-import org.drivermodel.testkit.HostileHooks;
 import org.drivermodel.vbus.VbusMatch;
 import org.drivermodel.vbus.VirtualBus;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
 
 /**
  * untrusted-probe-unplug ({@code b4d1:0006}): its probe unplugs its own device through the
@@ -19,12 +16,9 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 @Component(service = Driver.class)
 @DriverBinding(bus = "vbus", driver = "untrusted-probe-unplug")
 @VbusMatch("b4d1:0006")
-public final class ProbeUnplugDriver implements Driver {
+public final class ProbeUnplugDriver extends SteeredDriver {
     @Reference
     private VirtualBus vbus;
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile HostileHooks hooks;
 
     @Override
     public void probe(BoundDevice device) {

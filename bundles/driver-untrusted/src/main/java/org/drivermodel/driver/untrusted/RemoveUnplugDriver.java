@@ -8,8 +8,6 @@ import org.drivermodel.vbus.VbusMatch;
 import org.drivermodel.vbus.VirtualBus;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
 
 /**
  * untrusted-remove-unplug ({@code b4d1:0007}): its remove unplugs its own device through the
@@ -18,12 +16,9 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 @Component(service = Driver.class)
 @DriverBinding(bus = "vbus", driver = "untrusted-remove-unplug")
 @VbusMatch("b4d1:0007")
-public final class RemoveUnplugDriver implements Driver {
+public final class RemoveUnplugDriver extends SteeredDriver {
     @Reference
     private VirtualBus vbus;
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile HostileHooks hooks;
 
     @Override
     public void probe(BoundDevice device) {

@@ -8,12 +8,8 @@ import org.drivermodel.api.BoundDevice;
 import org.drivermodel.api.Driver;
 import org.drivermodel.api.DriverBinding;
 import org.drivermodel.testkit.HandOver;
-import org.drivermodel.testkit.HostileHooks;
 import org.drivermodel.vbus.VbusMatch;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
 
 /**
  * untrusted-stale-handle ({@code b4d1:000c}): its probe keeps {@code "generation N"} as driver data
@@ -24,13 +20,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 @Component(service = Driver.class)
 @DriverBinding(bus = "vbus", driver = "untrusted-stale-handle")
 @VbusMatch("b4d1:000c")
-public final class StaleHandleDriver implements Driver {
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile HandOver handOver;
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile HostileHooks hooks;
-
+public final class StaleHandleDriver extends SteeredDriver {
     @Override
     public void probe(BoundDevice device) {
         device.setDriverData("generation " + device.generation());

@@ -5,9 +5,9 @@ import org.drivermodel.testkit.HostileHooks;
 
 /**
  * A driver's line to the test: the test's {@link HostileHooks} and {@link HandOver} services, if
- * it registered them (each driver holds them in dynamic optional references, which Declarative
- * Services unbinds only after the driver's service has unregistered, so a {@code remove} running
- * in its bundle's stop still reaches the test). Without them the drivers neither hang nor tell, so
+ * it registered them (each driver holds them in the dynamic optional references of
+ * {@link SteeredDriver}, which Declarative Services unbinds only after the driver's service has
+ * unregistered, so a {@code remove} running in its bundle's stop still reaches the test). Without them the drivers neither hang nor tell, so
  * that a framework with this bundle and no test is not held up.
  *
  * <p>Stateless; every method may be called from any thread, with no lock held.

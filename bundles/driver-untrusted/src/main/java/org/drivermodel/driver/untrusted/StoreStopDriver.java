@@ -7,15 +7,11 @@ import org.drivermodel.api.AttributeGroup;
 import org.drivermodel.api.BoundDevice;
 import org.drivermodel.api.Driver;
 import org.drivermodel.api.DriverBinding;
-import org.drivermodel.testkit.HostileHooks;
 import org.drivermodel.vbus.VbusMatch;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
 
 /**
  * untrusted-store-stop ({@code b4d1:000b}): a write to its attribute {@code stop} stops its own
@@ -24,10 +20,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 @Component(service = Driver.class)
 @DriverBinding(bus = "vbus", driver = "untrusted-store-stop")
 @VbusMatch("b4d1:000b")
-public final class StoreStopDriver implements Driver {
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile HostileHooks hooks;
-
+public final class StoreStopDriver extends SteeredDriver {
     private Bundle bundle;
 
     @Activate

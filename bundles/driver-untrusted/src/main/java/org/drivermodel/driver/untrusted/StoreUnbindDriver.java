@@ -8,12 +8,9 @@ import org.drivermodel.api.BoundDevice;
 import org.drivermodel.api.Driver;
 import org.drivermodel.api.DriverBinding;
 import org.drivermodel.api.DriverCore;
-import org.drivermodel.testkit.HostileHooks;
 import org.drivermodel.vbus.VbusMatch;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
 
 /**
  * untrusted-store-unbind ({@code b4d1:000a}): a write to its attribute {@code unbind} unbinds its
@@ -22,14 +19,11 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 @Component(service = Driver.class)
 @DriverBinding(bus = "vbus", driver = StoreUnbindDriver.NAME)
 @VbusMatch("b4d1:000a")
-public final class StoreUnbindDriver implements Driver {
+public final class StoreUnbindDriver extends SteeredDriver {
     static final String NAME = "untrusted-store-unbind";
 
     @Reference
     private DriverCore core;
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile HostileHooks hooks;
 
     @Override
     public void probe(BoundDevice device) {

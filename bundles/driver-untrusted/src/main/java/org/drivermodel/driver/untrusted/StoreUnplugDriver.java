@@ -7,13 +7,10 @@ import org.drivermodel.api.AttributeGroup;
 import org.drivermodel.api.BoundDevice;
 import org.drivermodel.api.Driver;
 import org.drivermodel.api.DriverBinding;
-import org.drivermodel.testkit.HostileHooks;
 import org.drivermodel.vbus.VbusMatch;
 import org.drivermodel.vbus.VirtualBus;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
 
 /**
  * untrusted-store-unplug ({@code b4d1:0009}): a write to its attribute {@code eject} unplugs its
@@ -23,12 +20,9 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 @Component(service = Driver.class)
 @DriverBinding(bus = "vbus", driver = "untrusted-store-unplug")
 @VbusMatch("b4d1:0009")
-public final class StoreUnplugDriver implements Driver {
+public final class StoreUnplugDriver extends SteeredDriver {
     @Reference
     private VirtualBus vbus;
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile HostileHooks hooks;
 
     @Override
     public void probe(BoundDevice device) {

@@ -40,8 +40,7 @@ import org.drivermodel.error.Errno;
  * half) and the entry (its table, its slot and a per-thread sequence number, low half); the slot <em>is</em> the
  * count. The table is cut into stripes of {@link #STRIDE} slots (two cache lines each); a thread starts probing at the stripe of its
  * <em>probe</em> (a per-thread hash in a thread-local shared by all gates) and claims the first
- * free slot with one CAS. Exit is one CAS of that slot from the stamp back to zero (for a
- * token, which is exited exactly once, a release store of zero).
+ * free slot with one CAS. Exit is one CAS of that slot from the stamp back to zero.
  * There is no shared counter, no lock and no waiting on either path; threads on different
  * stripes never write the same cache line. A gate that is never entered has no table; its
  * first table has one stripe. When an entering thread finds other threads' entries in its way,
@@ -53,8 +52,7 @@ import org.drivermodel.error.Errno;
  * overflow counter instead (exact, only not attributable to a thread). The slots hold no
  * references, so entering and leaving store nothing the garbage collector must track (no
  * card-marking barrier on the fast path). The stamp also names the table and the slot it sits in,
- * so an exit needs nothing but the stamp: {@link #enterToken()} returns it and {@link #exit(long)}
- * takes it back, with no allocation at all. The {@link Guard} returned by {@link #enter()}
+ * so an exit needs nothing but the stamp. The {@link Guard} returned by {@link #enter()}
  * wraps the stamp for try-with-resources and forgiving double closes; it is referenced from
  * no table, dies young, and is built only after its slot is taken and passed to no method, so
  * a caller whose code the JIT inlines whole may have it scalar-replaced. (The first version
@@ -91,10 +89,9 @@ import org.drivermodel.error.Errno;
  * of waiters before scanning. A guard's exit vacates its slot (a CAS) and then reads the
  * state; if the gate is not live it unparks every registered waiter. By the same ordering
  * argument, an exit that the killer's scan missed sees the killer registered, so its wake-up
- * cannot be lost. A token's exit vacates with a release store instead (see {@link #exit(long)}),
- * which may let its wake-up be missed; the killer therefore also parks with a bounded backoff
- * ({@link #MIN_PARK_NANOS} doubling to {@link #MAX_PARK_NANOS}), so a wake-up that never
- * came only costs latency, and it gives up at its deadline with a {@link DrainReport}.
+ * cannot be lost. The killer still parks with a bounded backoff ({@link #MIN_PARK_NANOS}
+ * doubling to {@link #MAX_PARK_NANOS}), so a wake-up that never came would only cost latency,
+ * and it gives up at its deadline with a {@link DrainReport}.
  * A late exit after a timed-out kill with no waiter left re-scans and moves the gate to
  * {@link GateState#DEAD} itself.
  *
@@ -128,7 +125,7 @@ public final class ActiveGate {
     private static final long MAX_PARK_NANOS = 10_000_000L;
 
     /*
-     * A stamp (what a slot holds, and the token returned by enterToken) packs where the entry is
+     * A stamp (what a slot holds) packs where the entry is
      * counted together with who made it, so that an exit needs nothing but the stamp:
      *   bits 63..32  the entering thread's key (low half of its id)
      *   bits 31..29  the table generation: log2 of its stripe count (MAX_STRIPES <= 64)
@@ -213,66 +210,6 @@ public final class ActiveGate {
         return new Guard(this, stamp, isOverflow(stamp) ? new AtomicBoolean() : null);
     }
 
-    /**
-     * Enters the gate without allocating: the fast path for callers that pair entry and exit in
-     * one method (the core's attribute files use {@link #enter()}).
-     *
-     * <pre>
-     * long token = gate.enterToken();   // ENODEV once the gate is dying
-     * try {
-     *     driver.show(...);
-     * } finally {
-     *     gate.exit(token);
-     * }
-     * </pre>
-     *
-     * <p>Context: any thread, any depth of nesting. Never blocks. The token must be passed to
-     * {@link #exit(long)} of this gate exactly once (a {@link Guard} is the forgiving form: its
-     * close may be repeated). There is no {@code breakProtection} for a token.
-     *
-     * @return an opaque, non-zero token naming this entry
-     * @throws DriverModelException {@code ENODEV} once the gate is dying or dead
-     */
-    public long enterToken() {
-        long stamp = state == GateState.LIVE ? admit(self()) : 0L;
-        if (stamp == 0L) {
-            throw refused();
-        }
-        return stamp;
-    }
-
-    /**
-     * Leaves the gate entered by {@link #enterToken()}. Never throws, never blocks.
-     *
-     * @param token what {@code enterToken()} of this gate returned; exactly once
-     */
-    public void exit(long token) {
-        int generation = (int) (token >>> GEN_SHIFT) & 0x7;
-        Table t = table;
-        while (t != null && t.generation != generation) {
-            t = t.previous;
-        }
-        if (t == null) {
-            return; // not a token of this gate: ignored (the contract is broken, but nothing is)
-        }
-        if (isOverflow(token)) {
-            t.overflow.decrementAndGet();
-        } else {
-            // The slot holds this token until this exit (no one else writes an occupied slot),
-            // so a release store vacates it: it orders the caller's critical section before the
-            // slot reads zero, which is all a drain needs. It may be reordered with the state
-            // read below (no StoreLoad fence), so a killer that scanned just before may not be
-            // unparked: it then sees the slot empty at its next bounded park, MAX_PARK_NANOS at
-            // most. That rare latency in removal buys the per-call path a locked instruction.
-            int index = (int) (token >>> INDEX_SHIFT & INDEX_MASK);
-            if (index >= t.slots.length() || t.slots.getPlain(index) != token) {
-                return; // a second exit, or another gate's token: the slot is not ours to clear
-            }
-            t.slots.setRelease(index, 0L);
-        }
-        exited();
-    }
-
     private DriverModelException refused() {
         return new DriverModelException(Errno.ENODEV, name,
                 state == GateState.DEAD ? "was removed" : "is being removed");
@@ -335,7 +272,7 @@ public final class ActiveGate {
     public DrainReport kill(Duration deadline, ClassLoader owner) {
         Objects.requireNonNull(deadline, "deadline");
         long start = System.nanoTime();
-        long budget = deadline.isNegative() ? 0 : saturatedNanos(deadline);
+        long budget = Deadline.nanos(deadline);
         Thread me = Thread.currentThread();
         if (holdsEntry(me)) {
             throw new DriverModelException(Errno.EINVAL, name,
@@ -441,8 +378,8 @@ public final class ActiveGate {
 
     /**
      * Releases an entry's count if it still holds it; true for the one call that released it.
-     * {@code claim} is an overflowed entry's guard's claim, or {@code null} for a token (whose
-     * exit happens exactly once by contract) or an entry backing out.
+     * {@code claim} is an overflowed entry's guard's claim, or {@code null} for an entry backing
+     * out (which happens once).
      */
     private boolean vacate(long stamp, AtomicBoolean claim) {
         int generation = (int) (stamp >>> GEN_SHIFT) & 0x7;
@@ -590,14 +527,6 @@ public final class ActiveGate {
         return n <= 1 ? 1 : Integer.highestOneBit(n - 1) << 1;
     }
 
-    private static long saturatedNanos(Duration d) {
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException e) {
-            return Long.MAX_VALUE;
-        }
-    }
-
     /** One generation of the slot table. Immutable but for its slots, owners and overflow counter. */
     private static final class Table {
         final AtomicLongArray slots; /* slot i: the stamp of the entry occupying it, or 0; CAS 0->stamp on entry, stamp->0 on exit */
@@ -638,8 +567,8 @@ public final class ActiveGate {
 
         private final ActiveGate gate;
         private final Thread thread;
-        private long stamp;          /* the entry's stamp (names its table and slot); these two are rewritten only by unbreakProtection */
-        private AtomicBoolean claim; /* overflowed entries only: set by the one exit that counts */
+        private final long stamp;          /* the entry's stamp (names its table and slot) */
+        private final AtomicBoolean claim; /* overflowed entries only: set by the one exit that counts */
         private byte phase = INSIDE; /* confined to the thread using the guard */
 
         private Guard(ActiveGate gate, long stamp, AtomicBoolean claim) {
@@ -680,28 +609,6 @@ public final class ActiveGate {
             }
             gate.leave(stamp, claim);
             phase = BROKEN;
-        }
-
-        /**
-         * Undoes {@link #breakProtection()}: enters again if the gate is still live.
-         *
-         * @return true if the caller is inside again (close the guard as usual); false if the
-         *         gate is dying or dead, in which case the caller stays outside and
-         *         {@code close()} does nothing
-         * @throws DriverModelException {@code EINVAL} if protection is not broken
-         */
-        public boolean unbreakProtection() {
-            if (phase != BROKEN) {
-                throw new DriverModelException(Errno.EINVAL, gate.name, "unbreakProtection() on a guard that is " + PHASES[phase]);
-            }
-            long s = gate.admit(self());
-            if (s == 0L) {
-                return false;
-            }
-            stamp = s;
-            claim = isOverflow(s) ? new AtomicBoolean() : null;
-            phase = INSIDE;
-            return true;
         }
 
         @Override

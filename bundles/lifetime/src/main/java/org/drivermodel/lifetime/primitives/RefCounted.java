@@ -219,8 +219,8 @@ public final class RefCounted {
         Objects.requireNonNull(log, "log");
         Objects.requireNonNull(reAnnounce, "reAnnounce");
         long start = System.nanoTime();
-        long budget = nanos(deadline);
-        long warnAt = nanos(firstWarning);
+        long budget = Deadline.nanos(deadline);
+        long warnAt = Deadline.nanos(firstWarning);
         long nextStep = Math.max(1, warnAt >> REANNOUNCES_BEFORE_WARNING);
         Thread me = Thread.currentThread();
         ParkedThreads waiters = this.waiters;
@@ -378,16 +378,5 @@ public final class RefCounted {
 
     private DriverModelException gone() {
         return new DriverModelException(Errno.ENODEV, name, count == RELEASED ? "was released" : "was removed");
-    }
-
-    private static long nanos(Duration d) {
-        if (d.isNegative()) {
-            return 0;
-        }
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException e) {
-            return Long.MAX_VALUE;
-        }
     }
 }

@@ -14,7 +14,9 @@
  * stacks, revoked objects answer {@code ENODEV}, and unregistration waits with escalating
  * warnings, never forever.</li>
  * <li>{@link org.drivermodel.lifetime.primitives.OwnerFrames} — finds the first frame of an
- * owner's (a driver bundle's) code in another thread's stack, for the reports.</li>
+ * owner's (a driver bundle's) code in a thread's stack, for the reports and the unload scans.</li>
+ * <li>{@link org.drivermodel.lifetime.primitives.Deadline} — the one conversion of a wait's
+ * deadline into {@code System.nanoTime()} arithmetic.</li>
  * </ul>
  *
  * <p>Every error is a {@link org.drivermodel.error.DriverModelException} with a Linux-style
@@ -22,7 +24,9 @@
  * {@code toString()} reads well in a log, and the caller decides where it goes.
  *
  * <p>1.0: these types were in {@code org.drivermodel.lifetime} (1.1) until the API got a bundle
- * of its own; they are unchanged.
+ * of its own. Since then, before any release of this package: the gate's token form
+ * ({@code enterToken}/{@code exit(long)}/{@code unbreakProtection}, no caller) went,
+ * {@code Deadline} came, and {@code OwnerFrames} can judge frames by a bundle's entries.
  */
 @Export
 @Version("1.0.0")

@@ -24,6 +24,8 @@ import org.drivermodel.error.Errno;
 import org.drivermodel.lifetime.primitives.ActiveGate.Guard;
 import org.drivermodel.lifetime.primitives.DrainReport.Occupant;
 import org.drivermodel.lifetime.primitives.fixture.OwnerCode;
+import org.drivermodel.testing.Bounded;
+import org.drivermodel.testing.Bounded.Worker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -54,13 +56,13 @@ class ActiveGateTest {
     void enterWhileDyingFailsWithEnodevAtOnce() {
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch leave = new CountDownLatch(1);
-        TestThread reader = TestThread.start("reader", () -> {
+        Worker<Void> reader = Worker.start("reader", () -> {
             try (Guard g = gate.enter()) {
                 entered.countDown();
-                Await.await(leave);
+                Bounded.await(leave);
             }
         });
-        Await.await(entered);
+        Bounded.await(entered);
         DrainReport r = gate.kill(Duration.ZERO, null);
         assertFalse(r.drained());
         assertEquals(GateState.DYING, gate.state());
@@ -77,17 +79,17 @@ class ActiveGateTest {
     void killWaitsForAnInFlightEntryAndReturnsAsSoonAsItExits() {
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch leave = new CountDownLatch(1);
-        TestThread reader = TestThread.start("reader", () -> {
+        Worker<Void> reader = Worker.start("reader", () -> {
             try (Guard g = gate.enter()) {
                 entered.countDown();
-                Await.await(leave);
+                Bounded.await(leave);
             }
         });
-        Await.await(entered);
+        Bounded.await(entered);
 
         AtomicReference<DrainReport> report = new AtomicReference<>();
-        TestThread killer = TestThread.start("killer", () -> report.set(gate.kill(LONG, null)));
-        Await.until(() -> gate.state() == GateState.DYING, "kill started");
+        Worker<Void> killer = Worker.start("killer", () -> report.set(gate.kill(LONG, null)));
+        Bounded.until(() -> gate.state() == GateState.DYING, "kill started");
         // the reader is inside and has not been let go: the kill cannot have returned
         assertNull(report.get());
         assertTrue(killer.isAlive());
@@ -106,7 +108,7 @@ class ActiveGateTest {
         // woken by the exit, not by the 30 s deadline (which would come 30 s after the kill began:
         // waited() says so); the bound is the tests' "at once", far from the deadline, so that a
         // loaded machine's late wake-up of the killer is not taken for a missed wake-up
-        assertTrue(latency < TimeUnit.SECONDS.toNanos(Await.SECONDS), "kill returned " + latency / 1_000_000 + " ms after the exit");
+        assertTrue(latency < TimeUnit.SECONDS.toNanos(Bounded.SECONDS), "kill returned " + latency / 1_000_000 + " ms after the exit");
         assertTrue(r.waited().compareTo(LONG) < 0);
         assertTrue(r.toString().contains("drained in"), r::toString);
     }
@@ -122,12 +124,12 @@ class ActiveGateTest {
         CountDownLatch leave = new CountDownLatch(1);
         Runnable driverCode = (Runnable) driverClass.getConstructor(CountDownLatch.class, CountDownLatch.class)
                 .newInstance(inside, leave);
-        TestThread stuck = TestThread.start("stuck-in-driver", () -> {
+        Worker<Void> stuck = Worker.start("stuck-in-driver", () -> {
             try (Guard g = gate.enter()) {
                 driverCode.run();
             }
         });
-        Await.await(inside);
+        Bounded.await(inside);
 
         DrainReport r = gate.kill(SHORT, driverLoader);
         assertFalse(r.drained());
@@ -162,12 +164,12 @@ class ActiveGateTest {
     void ownerFrameWithTheApplicationLoaderIsTheTestsBlockingMethod() {
         CountDownLatch inside = new CountDownLatch(1);
         CountDownLatch leave = new CountDownLatch(1);
-        TestThread stuck = TestThread.start("stuck", () -> {
+        Worker<Void> stuck = Worker.start("stuck", () -> {
             try (Guard g = gate.enter()) {
                 blockInsideTheGate(inside, leave);
             }
         });
-        Await.await(inside);
+        Bounded.await(inside);
         DrainReport r = gate.kill(Duration.ZERO, getClass().getClassLoader());
         StackTraceElement frame = r.occupants().get(0).ownerFrame().orElseThrow(() -> new AssertionError(r.toString()));
         assertEquals(ActiveGateTest.class.getName(), frame.getClassName());
@@ -178,40 +180,26 @@ class ActiveGateTest {
 
     private static void blockInsideTheGate(CountDownLatch inside, CountDownLatch leave) throws InterruptedException {
         inside.countDown();
-        assertTrue(leave.await(Await.SECONDS, TimeUnit.SECONDS)); // blocks here, in a JDK frame below ours
+        assertTrue(leave.await(Bounded.SECONDS, TimeUnit.SECONDS)); // blocks here, in a JDK frame below ours
     }
 
+    /** Threads enter and exit in a loop until a kill refuses them. */
     @Test
     void afterADrainedKillNoThreadIsInsideAndNoEntrySucceeds() throws Exception {
-        hammerThenKill(false);
-    }
-
-    @Test
-    void afterADrainedKillNoThreadIsInsideAndNoTokenEntrySucceeds() throws Exception {
-        hammerThenKill(true);
-    }
-
-    /** Threads enter and exit in a loop, by guard or by token, until a kill refuses them. */
-    private void hammerThenKill(boolean tokens) throws Exception {
         int threads = 8;
         AtomicInteger inside = new AtomicInteger();
         AtomicInteger violations = new AtomicInteger();
         AtomicLong admitted = new AtomicLong();
         AtomicBoolean killReturned = new AtomicBoolean();
         CyclicBarrier go = new CyclicBarrier(threads + 1);
-        List<TestThread> workers = new ArrayList<>();
+        List<Worker<Void>> workers = new ArrayList<>();
         for (int i = 0; i < threads; i++) {
-            workers.add(TestThread.start("worker-" + i, () -> {
-                go.await(Await.SECONDS, TimeUnit.SECONDS);
+            workers.add(Worker.start("worker-" + i, () -> {
+                go.await(Bounded.SECONDS, TimeUnit.SECONDS);
                 for (;;) {
-                    Guard g = null;
-                    long token = 0L;
+                    Guard g;
                     try {
-                        if (tokens) {
-                            token = gate.enterToken();
-                        } else {
-                            g = gate.enter();
-                        }
+                        g = gate.enter();
                     } catch (DriverModelException refused) {
                         assertEquals(Errno.ENODEV, refused.errno());
                         break;
@@ -233,11 +221,7 @@ class ActiveGateTest {
                             inside.decrementAndGet();
                         }
                     } finally {
-                        if (tokens) {
-                            gate.exit(token);
-                        } else {
-                            g.close();
-                        }
+                        g.close();
                     }
                 }
                 if (gate.tryEnter() != null) { // refused once, refused forever
@@ -245,8 +229,8 @@ class ActiveGateTest {
                 }
             }));
         }
-        go.await(Await.SECONDS, TimeUnit.SECONDS);
-        Await.until(() -> admitted.get() > 20_000, "traffic through the gate");
+        go.await(Bounded.SECONDS, TimeUnit.SECONDS);
+        Bounded.until(() -> admitted.get() > 20_000, "traffic through the gate");
 
         DrainReport r = gate.kill(LONG, null);
         killReturned.set(true);
@@ -255,7 +239,7 @@ class ActiveGateTest {
         assertTrue(r.drained(), r::toString);
         assertEquals(0, stillInside, "threads inside after the drain");
         assertEquals(GateState.DEAD, gate.state());
-        for (TestThread w : workers) {
+        for (Worker<Void> w : workers) {
             w.finish();
         }
         assertEquals(0, violations.get());
@@ -266,12 +250,11 @@ class ActiveGateTest {
     @Test
     void aThreadInsideCanKillItsOwnGateAfterBreakingProtection() {
         AtomicReference<DrainReport> report = new AtomicReference<>();
-        TestThread self = TestThread.start("remove-writer", () -> {
+        Worker<Void> self = Worker.start("remove-writer", () -> {
             try (Guard g = gate.enter()) {
                 g.breakProtection();
                 assertEquals(0, gate.inFlight());
                 report.set(gate.kill(LONG, null));
-                assertFalse(g.unbreakProtection(), "re-entering a dead gate");
             }
         });
         self.finish();
@@ -285,11 +268,11 @@ class ActiveGateTest {
         int writers = 6;
         CyclicBarrier allInside = new CyclicBarrier(writers);
         AtomicInteger initiators = new AtomicInteger();
-        List<TestThread> threads = new ArrayList<>();
+        List<Worker<Void>> threads = new ArrayList<>();
         for (int i = 0; i < writers; i++) {
-            threads.add(TestThread.start("remove-" + i, () -> {
+            threads.add(Worker.start("remove-" + i, () -> {
                 try (Guard g = gate.enter()) {
-                    allInside.await(Await.SECONDS, TimeUnit.SECONDS);
+                    allInside.await(Bounded.SECONDS, TimeUnit.SECONDS);
                     g.breakProtection();
                     DrainReport r = gate.kill(LONG, null);
                     assertTrue(r.drained(), r::toString);
@@ -299,7 +282,7 @@ class ActiveGateTest {
                 }
             }));
         }
-        for (TestThread t : threads) {
+        for (Worker<Void> t : threads) {
             t.finish();
         }
         assertEquals(1, initiators.get());
@@ -315,19 +298,6 @@ class ActiveGateTest {
             assertEquals(1, gate.inFlight());
         }
         assertTrue(gate.kill(LONG, null).drained());
-    }
-
-    @Test
-    void unbreakProtectionOnALiveGateEntersAgain() {
-        try (Guard g = gate.enter()) {
-            g.breakProtection();
-            assertEquals(0, gate.inFlight());
-            assertTrue(g.unbreakProtection());
-            assertEquals(1, gate.inFlight());
-            DriverModelException x = assertThrows(DriverModelException.class, g::unbreakProtection);
-            assertEquals(Errno.EINVAL, x.errno());
-        }
-        assertEquals(0, gate.inFlight());
     }
 
     @Test
@@ -347,10 +317,10 @@ class ActiveGateTest {
         CountDownLatch inside = new CountDownLatch(1);
         CountDownLatch dying = new CountDownLatch(1);
         AtomicReference<Errno> nested = new AtomicReference<>();
-        TestThread t = TestThread.start("nested", () -> {
+        Worker<Void> t = Worker.start("nested", () -> {
             try (Guard outer = gate.enter(); Guard inner = gate.enter()) {
                 inside.countDown();
-                Await.await(dying);
+                Bounded.await(dying);
                 try (Guard third = gate.enter()) {
                     nested.set(null);
                 } catch (DriverModelException e) {
@@ -358,7 +328,7 @@ class ActiveGateTest {
                 }
             }
         });
-        Await.await(inside);
+        Bounded.await(inside);
         DrainReport r = gate.kill(Duration.ZERO, null);
         assertEquals(2, r.inside());
         assertEquals(2, r.occupants().get(0).entries());
@@ -372,13 +342,13 @@ class ActiveGateTest {
     void closingAGuardTwiceDoesNotCorruptTheCount() throws Exception {
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch leave = new CountDownLatch(1);
-        TestThread other = TestThread.start("other", () -> {
+        Worker<Void> other = Worker.start("other", () -> {
             try (Guard g = gate.enter()) {
                 entered.countDown();
-                Await.await(leave);
+                Bounded.await(leave);
             }
         });
-        Await.await(entered);
+        Bounded.await(entered);
 
         Guard g = gate.enter();
         g.close();
@@ -389,19 +359,19 @@ class ActiveGateTest {
         for (int round = 0; round < 200; round++) {
             Guard shared = gate.enter();
             CyclicBarrier both = new CyclicBarrier(2);
-            TestThread closer = TestThread.start("closer", () -> {
-                both.await(Await.SECONDS, TimeUnit.SECONDS);
+            Worker<Void> closer = Worker.start("closer", () -> {
+                both.await(Bounded.SECONDS, TimeUnit.SECONDS);
                 shared.close();
             });
-            both.await(Await.SECONDS, TimeUnit.SECONDS);
+            both.await(Bounded.SECONDS, TimeUnit.SECONDS);
             shared.close();
             closer.finish();
             assertEquals(1, gate.inFlight());
         }
 
         AtomicReference<DrainReport> report = new AtomicReference<>();
-        TestThread killer = TestThread.start("killer", () -> report.set(gate.kill(LONG, null)));
-        Await.until(() -> gate.state() == GateState.DYING, "kill started");
+        Worker<Void> killer = Worker.start("killer", () -> report.set(gate.kill(LONG, null)));
+        Bounded.until(() -> gate.state() == GateState.DYING, "kill started");
         assertTrue(killer.isAlive(), "the kill must still wait for the other thread");
         leave.countDown();
         killer.finish();
@@ -420,17 +390,19 @@ class ActiveGateTest {
         assertEquals(entries, gate.inFlight());
 
         AtomicReference<DrainReport> report = new AtomicReference<>();
-        TestThread.start("killer", () -> report.set(gate.kill(Duration.ZERO, null))).finish();
+        Worker.start("killer", () -> report.set(gate.kill(Duration.ZERO, null))).finish();
         DrainReport r = report.get();
         assertFalse(r.drained());
         assertEquals(entries, r.inside());
         assertTrue(r.unattributed() > 0, r::toString);
         assertEquals(Thread.currentThread(), r.occupants().get(0).thread());
 
-        for (Guard g : guards) {
-            g.close();
+        // closed in no particular order, across the tables and the overflow counter: each exactly once
+        java.util.Collections.shuffle(guards, new java.util.Random(42));
+        for (int i = 0; i < entries; i++) {
+            guards.get(i).close();
+            assertEquals(entries - i - 1, gate.inFlight());
         }
-        assertEquals(0, gate.inFlight());
         assertEquals(GateState.DEAD, gate.state());
     }
 
@@ -438,27 +410,27 @@ class ActiveGateTest {
     void concurrentKillersAllWaitAndExactlyOneInitiates() {
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch leave = new CountDownLatch(1);
-        TestThread reader = TestThread.start("reader", () -> {
+        Worker<Void> reader = Worker.start("reader", () -> {
             try (Guard g = gate.enter()) {
                 entered.countDown();
-                Await.await(leave);
+                Bounded.await(leave);
             }
         });
-        Await.await(entered);
+        Bounded.await(entered);
         int killers = 4;
         List<DrainReport> reports = java.util.Collections.synchronizedList(new ArrayList<>());
         CountDownLatch killing = new CountDownLatch(killers);
-        List<TestThread> threads = new ArrayList<>();
+        List<Worker<Void>> threads = new ArrayList<>();
         for (int i = 0; i < killers; i++) {
-            threads.add(TestThread.start("killer-" + i, () -> {
+            threads.add(Worker.start("killer-" + i, () -> {
                 killing.countDown();
                 reports.add(gate.kill(LONG, null));
             }));
         }
-        Await.await(killing);
+        Bounded.await(killing);
         assertTrue(reports.isEmpty(), "no kill may return while the reader is inside");
         leave.countDown();
-        for (TestThread t : threads) {
+        for (Worker<Void> t : threads) {
             t.finish();
         }
         reader.finish();
@@ -471,16 +443,16 @@ class ActiveGateTest {
     void anInterruptedKillerKeepsWaitingUntilItsDeadlineAndKeepsItsInterrupt() {
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch leave = new CountDownLatch(1);
-        TestThread reader = TestThread.start("reader", () -> {
+        Worker<Void> reader = Worker.start("reader", () -> {
             try (Guard g = gate.enter()) {
                 entered.countDown();
-                Await.await(leave);
+                Bounded.await(leave);
             }
         });
-        Await.await(entered);
+        Bounded.await(entered);
         AtomicReference<DrainReport> report = new AtomicReference<>();
         AtomicBoolean stillInterrupted = new AtomicBoolean();
-        TestThread.start("killer", () -> {
+        Worker.start("killer", () -> {
             Thread.currentThread().interrupt();
             report.set(gate.kill(SHORT, null));
             stillInterrupted.set(Thread.interrupted());
@@ -490,67 +462,6 @@ class ActiveGateTest {
         assertTrue(stillInterrupted.get());
         leave.countDown();
         reader.finish();
-    }
-
-    @Test
-    void aTokenEntryKeepsKillWaitingUntilItsExit() {
-        CountDownLatch entered = new CountDownLatch(1);
-        CountDownLatch leave = new CountDownLatch(1);
-        TestThread reader = TestThread.start("reader", () -> {
-            long token = gate.enterToken();
-            try {
-                entered.countDown();
-                Await.await(leave);
-            } finally {
-                gate.exit(token);
-            }
-        });
-        Await.await(entered);
-        assertEquals(1, gate.inFlight());
-        DrainReport early = gate.kill(SHORT, null);
-        assertFalse(early.drained());
-        assertEquals("reader", early.occupants().get(0).thread().getName());
-        DriverModelException x = assertThrows(DriverModelException.class, gate::enterToken);
-        assertEquals(Errno.ENODEV, x.errno());
-        assertEquals("ENODEV: /devices/vbus0/0001:0002.3: is being removed", x.getMessage());
-
-        leave.countDown();
-        reader.finish();
-        assertTrue(gate.kill(LONG, null).drained());
-        assertEquals(GateState.DEAD, gate.state());
-    }
-
-    @Test
-    void tokensTakenAcrossTableGrowthAndOverflowExitExactly() {
-        // first in the one-stripe table, then past every table into the overflow counter
-        int entries = 2 * ActiveGate.MAX_STRIPES * ActiveGate.STRIDE + 100;
-        List<Long> tokens = new ArrayList<>();
-        for (int i = 0; i < entries; i++) {
-            long token = gate.enterToken();
-            assertTrue(token != 0L);
-            tokens.add(token);
-        }
-        assertEquals(entries, tokens.stream().distinct().count(), "tokens of open entries are distinct");
-        assertEquals(entries, gate.inFlight());
-        java.util.Collections.shuffle(tokens, new java.util.Random(42));
-        for (int i = 0; i < entries; i++) {
-            gate.exit(tokens.get(i));
-            assertEquals(entries - i - 1, gate.inFlight());
-        }
-        assertTrue(gate.kill(Duration.ZERO, null).drained());
-    }
-
-    @Test
-    void aSecondExitOfATokenOrAForeignTokenClearsNobodysEntry() {
-        long first = gate.enterToken();
-        gate.exit(first);
-        long second = gate.enterToken(); // likely the very slot the first one had
-        gate.exit(first);                // a bug in the caller: must not release the second entry
-        gate.exit(new ActiveGate("other").enterToken());
-        gate.exit(0L);
-        assertEquals(1, gate.inFlight());
-        gate.exit(second);
-        assertEquals(0, gate.inFlight());
     }
 
     @Test

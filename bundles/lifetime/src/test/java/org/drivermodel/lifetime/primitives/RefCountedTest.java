@@ -21,6 +21,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.drivermodel.error.DriverModelException;
 import org.drivermodel.error.Errno;
+import org.drivermodel.testing.Bounded;
+import org.drivermodel.testing.Bounded.Worker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -56,14 +58,14 @@ class RefCountedTest {
                 refs.add(obj.get("h" + i));
             }
             CyclicBarrier go = new CyclicBarrier(threads);
-            List<TestThread> putters = new ArrayList<>();
+            List<Worker<Void>> putters = new ArrayList<>();
             for (Ref r : refs) {
-                putters.add(TestThread.start("put-" + r.holder(), () -> {
-                    go.await(Await.SECONDS, TimeUnit.SECONDS);
+                putters.add(Worker.start("put-" + r.holder(), () -> {
+                    go.await(Bounded.SECONDS, TimeUnit.SECONDS);
                     r.put();
                 }));
             }
-            for (TestThread t : putters) {
+            for (Worker<Void> t : putters) {
                 t.finish();
             }
             assertEquals(1, released.get(), "round " + round);
@@ -79,15 +81,15 @@ class RefCountedTest {
             Ref first = obj.get("first");
             CyclicBarrier go = new CyclicBarrier(2);
             AtomicReference<Ref> second = new AtomicReference<>();
-            TestThread getter = TestThread.start("getter", () -> {
-                go.await(Await.SECONDS, TimeUnit.SECONDS);
+            Worker<Void> getter = Worker.start("getter", () -> {
+                go.await(Bounded.SECONDS, TimeUnit.SECONDS);
                 try {
                     second.set(obj.get("second"));
                 } catch (DriverModelException e) {
                     assertEquals(Errno.ENODEV, e.errno()); // lost the race: already released
                 }
             });
-            go.await(Await.SECONDS, TimeUnit.SECONDS);
+            go.await(Bounded.SECONDS, TimeUnit.SECONDS);
             first.put();
             getter.finish();
             if (second.get() != null) {
@@ -144,8 +146,8 @@ class RefCountedTest {
             Ref r = obj.get("twice");
             CyclicBarrier go = new CyclicBarrier(2);
             AtomicInteger refused = new AtomicInteger();
-            TestThread.Body put = () -> {
-                go.await(Await.SECONDS, TimeUnit.SECONDS);
+            Bounded.Body put = () -> {
+                go.await(Bounded.SECONDS, TimeUnit.SECONDS);
                 try {
                     r.put();
                 } catch (DriverModelException e) {
@@ -153,8 +155,8 @@ class RefCountedTest {
                     refused.incrementAndGet();
                 }
             };
-            TestThread a = TestThread.start("a", put);
-            TestThread b = TestThread.start("b", put);
+            Worker<Void> a = Worker.start("a", put);
+            Worker<Void> b = Worker.start("b", put);
             a.finish();
             b.finish();
             assertEquals(1, refused.get());
@@ -250,10 +252,10 @@ class RefCountedTest {
             Ref core = obj.get("core");
             CyclicBarrier held = new CyclicBarrier(threads + 1);
             CyclicBarrier checked = new CyclicBarrier(threads + 1);
-            List<TestThread> holders = new ArrayList<>();
+            List<Worker<Void>> holders = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 String name = "t" + t;
-                holders.add(TestThread.start(name, () -> {
+                holders.add(Worker.start(name, () -> {
                     for (int churn = 0; churn < 200; churn++) { // take and put while others do
                         obj.get(name).put();
                     }
@@ -261,22 +263,22 @@ class RefCountedTest {
                     for (int i = 0; i < perThread; i++) {
                         mine.add(obj.get(name));
                     }
-                    held.await(Await.SECONDS, TimeUnit.SECONDS);
-                    checked.await(Await.SECONDS, TimeUnit.SECONDS);
+                    held.await(Bounded.SECONDS, TimeUnit.SECONDS);
+                    checked.await(Bounded.SECONDS, TimeUnit.SECONDS);
                     for (Ref r : mine) {
                         r.put();
                     }
                 }));
             }
-            held.await(Await.SECONDS, TimeUnit.SECONDS);
+            held.await(Bounded.SECONDS, TimeUnit.SECONDS);
             LeakReport all = obj.verifyNoneHeld();
             assertEquals(1 + threads * perThread, obj.count(), "round " + round);
             assertEquals(1 + threads * perThread, listed(all), "round " + round + ": " + all.summary());
             for (int t = 0; t < threads; t++) {
                 assertEquals(perThread, all.countOf("t" + t), "round " + round);
             }
-            checked.await(Await.SECONDS, TimeUnit.SECONDS);
-            for (TestThread t : holders) {
+            checked.await(Bounded.SECONDS, TimeUnit.SECONDS);
+            for (Worker<Void> t : holders) {
                 t.finish();
             }
             assertEquals(1, listed(obj.verifyNoneHeld()), "round " + round);
@@ -334,7 +336,7 @@ class RefCountedTest {
         long waited = System.nanoTime() - start;
 
         assertTrue(waited >= deadline.toNanos(), "returned before the deadline");
-        assertTrue(waited < TimeUnit.SECONDS.toNanos(Await.SECONDS), "never waits much past the deadline");
+        assertTrue(waited < TimeUnit.SECONDS.toNanos(Bounded.SECONDS), "never waits much past the deadline");
         assertEquals(3, leaks.count());
         assertEquals(2, leaks.countOf("block0"));
         assertEquals(1, leaks.countOf("shell"));
@@ -354,8 +356,8 @@ class RefCountedTest {
     void awaitReleaseReturnsAsSoonAsTheHoldersLetGoWhenReAnnounced() {
         Ref held = node.get("netfilter");
         CountDownLatch announced = new CountDownLatch(1);
-        TestThread holder = TestThread.start("holder", () -> {
-            Await.await(announced); // lets go only when told again, as a notifier would
+        Worker<Void> holder = Worker.start("holder", () -> {
+            Bounded.await(announced); // lets go only when told again, as a notifier would
             held.put();
         });
         List<String> log = Collections.synchronizedList(new ArrayList<>());
@@ -369,7 +371,7 @@ class RefCountedTest {
         assertTrue(leaks.isEmpty(), leaks::toString);
         assertEquals(1, releases.get());
         assertTrue(log.isEmpty(), log::toString);
-        assertTrue(waited < TimeUnit.SECONDS.toNanos(Await.SECONDS), "woken by the last put");
+        assertTrue(waited < TimeUnit.SECONDS.toNanos(Bounded.SECONDS), "woken by the last put");
     }
 
     @Test

@@ -66,7 +66,7 @@ public final class DriverCommands {
             @Descriptor("stop although bindings are pinned (their pins are revoked)")
             @Parameter(names = { "-f", "--force" }, presentValue = "true", absentValue = "false") boolean force,
             @Descriptor("the driver name, e.g. vled") String driver) {
-        return manage(driver, BundleAction.STOP, force, "stopped");
+        return manage(BundleAction.STOP, force, driver);
     }
 
     /**
@@ -80,7 +80,7 @@ public final class DriverCommands {
             @Descriptor("update although bindings are pinned (their pins are revoked)")
             @Parameter(names = { "-f", "--force" }, presentValue = "true", absentValue = "false") boolean force,
             @Descriptor("the driver name, e.g. vled") String driver) {
-        return manage(driver, BundleAction.UPDATE, force, "updated");
+        return manage(BundleAction.UPDATE, force, driver);
     }
 
     /**
@@ -94,10 +94,14 @@ public final class DriverCommands {
             @Descriptor("uninstall although bindings are pinned (their pins are revoked)")
             @Parameter(names = { "-f", "--force" }, presentValue = "true", absentValue = "false") boolean force,
             @Descriptor("the driver name, e.g. vled") String driver) {
-        return manage(driver, BundleAction.UNINSTALL, force, "uninstalled");
+        return manage(BundleAction.UNINSTALL, force, driver);
     }
 
-    private String manage(String driver, BundleAction action, boolean force, String done) {
+    /**
+     * {@code driver:stop}, {@code driver:update} and {@code driver:uninstall}: finds the driver's
+     * bundle, has the core do the action to it (pins honoured unless forced) and says what was done.
+     */
+    private String manage(BundleAction action, boolean force, String driver) {
         List<DriverInfo> found = core.drivers().stream().filter(d -> d.name().equals(driver)).toList();
         if (found.isEmpty()) {
             throw new DriverModelException(Errno.ENOENT, "driver " + DriverModelException.quote(String.valueOf(driver)),
@@ -112,7 +116,16 @@ public final class DriverCommands {
         String name = bundle == null ? "bundle " + d.bundleId() : bundle.getSymbolicName() + " [" + d.bundleId() + "]";
         long bound = found.stream().mapToLong(x -> core.boundDevices(x.bus(), x.name()).size()).sum();
         core.manage(d.bus(), d.name(), action, force);
-        return done + " " + name + ": " + bound + " device(s) unbound" + (force ? " (forced)" : "");
+        return done(action) + " " + name + ": " + bound + " device(s) unbound" + (force ? " (forced)" : "");
+    }
+
+    /** @return the action done, as the command's answer begins */
+    private static String done(BundleAction action) {
+        return switch (action) {
+            case STOP -> "stopped";
+            case UPDATE -> "updated";
+            case UNINSTALL -> "uninstalled";
+        };
     }
 
     /**

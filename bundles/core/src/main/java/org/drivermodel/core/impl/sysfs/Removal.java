@@ -10,6 +10,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import org.drivermodel.core.impl.sysfs.FileNode.Binding;
+import org.drivermodel.lifetime.primitives.Deadline;
 import org.drivermodel.lifetime.primitives.DrainReport;
 
 /**
@@ -78,7 +79,7 @@ final class Removal {
      * the claim). Blocks up to {@code deadline} (plus release hooks).
      */
     RemovalReport run(AttributeTree tree, Duration deadline, long start) {
-        long budget = nanos(deadline);
+        long budget = Deadline.nanos(deadline);
         List<DrainReport> undrained = new ArrayList<>();
         List<String> unfinished = new ArrayList<>();
         List<RuntimeException> failures = new ArrayList<>();
@@ -145,7 +146,7 @@ final class Removal {
     /** Waits on a latch up to a timeout, keeping (not acting on) an interrupt. */
     static boolean awaitUninterruptibly(CountDownLatch latch, Duration timeout) {
         long begin = System.nanoTime();
-        long total = nanos(timeout);
+        long total = Deadline.nanos(timeout);
         boolean interrupted = false;
         try {
             for (;;) {
@@ -164,16 +165,5 @@ final class Removal {
 
     private static Duration left(long budget, long start) {
         return Duration.ofNanos(Math.max(0, budget - (System.nanoTime() - start)));
-    }
-
-    private static long nanos(Duration d) {
-        if (d.isNegative()) {
-            return 0;
-        }
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException e) {
-            return Long.MAX_VALUE;
-        }
     }
 }

@@ -16,6 +16,7 @@ import org.drivermodel.api.AttributeFile;
 import org.drivermodel.api.AttributeGroup;
 import org.drivermodel.error.DriverModelException;
 import org.drivermodel.error.Errno;
+import org.drivermodel.testing.Bounded;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -1,58 +1,36 @@
 package org.drivermodel.testkit.unload.impl;
 
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
+import org.drivermodel.lifetime.primitives.OwnerFrames;
 import org.osgi.framework.Bundle;
 
 /**
- * Finds a bundle's code on the threads' stacks: a frame is the bundle's when its class file is
- * in the bundle ({@link Bundle#getEntry}), lambdas and hidden classes counting as the class that
- * defines them. Classes the bundle embeds and another bundle embeds too count as both.
+ * Finds a bundle's code on the threads' stacks, and says where a thread is: a frame is the
+ * bundle's when its class file is in the bundle ({@link Bundle#getEntry}), lambdas and hidden
+ * classes counting as the class that defines them ({@link OwnerFrames}, as the core's scan of a
+ * stopped bundle). Classes the bundle embeds and another bundle embeds too count as both.
  *
- * <p>Concurrency: confined to the proof's thread (the cache is a plain map); it keeps no thread
- * and no class, only names, so it pins nothing.
+ * <p>Concurrency: confined to the proof's thread; it keeps no thread and no class, only names, so
+ * it pins nothing.
  */
 public final class BundleFrames {
     /** Frames shown of a thread not in the bundle's code: enough to see what it waits for. */
     private static final int FRAMES_SHOWN = 8;
 
-    private final Bundle bundle;
-    private final Map<String, Boolean> owned = new HashMap<>(); /* confined */
+    private final OwnerFrames frames; /* confined */
 
     /** @param bundle the bundle whose code is looked for; not uninstalled while this is used */
     public BundleFrames(Bundle bundle) {
-        this.bundle = bundle;
-    }
-
-    /** @return whether the class of that name is the bundle's */
-    public boolean owns(String className) {
-        return owned.computeIfAbsent(className, this::lookUp);
-    }
-
-    private boolean lookUp(String className) {
-        String name = className;
-        int lambda = name.indexOf("$$Lambda");
-        if (lambda > 0) {
-            name = name.substring(0, lambda);
-        }
-        int hidden = name.indexOf('/');
-        if (hidden > 0) {
-            name = name.substring(0, hidden);
-        }
-        return bundle.getEntry(name.replace('.', '/') + ".class") != null;
+        this.frames = OwnerFrames.ofEntries(entry -> bundle.getEntry(entry) != null);
     }
 
     /** @return the innermost frame of the bundle in the stack, or null */
-    public StackTraceElement firstIn(StackTraceElement[] stack) {
-        for (StackTraceElement e : stack) {
-            if (owns(e.getClassName())) {
-                return e;
-            }
-        }
-        return null;
+    private StackTraceElement firstIn(StackTraceElement[] stack) {
+        return frames.firstIn(Arrays.asList(stack)).orElse(null);
     }
 
     /**
