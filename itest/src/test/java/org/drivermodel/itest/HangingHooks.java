@@ -1,19 +1,17 @@
 package org.drivermodel.itest;
 
-import static org.drivermodel.itest.Waits.DEADLINE_SECONDS;
-
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 import org.drivermodel.testkit.HostileHooks;
 
 /**
  * The hooks the hostile and the untrusted drivers call: a misbehaviour hangs until {@link #release}
- * is counted down (bounded, even if a test fails first: a test counts it down at its tear-down);
+ * is counted down ({@link Waits#hold}: bounded, even if a test fails first; a test counts it down
+ * at its tear-down);
  * what came of each is kept for the test.
  */
 class HangingHooks implements HostileHooks {
@@ -33,11 +31,7 @@ class HangingHooks implements HostileHooks {
     public void hang(String behaviour, String device) {
         enteredBy.putIfAbsent(behaviour, device);
         entered(behaviour).countDown();
-        try {
-            release.await(2 * DEADLINE_SECONDS, TimeUnit.SECONDS); // bounded, even if a test fails first
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Waits.hold(release);
     }
 
     @Override

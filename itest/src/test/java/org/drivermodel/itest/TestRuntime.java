@@ -58,12 +58,6 @@ public final class TestRuntime {
         return bundle(new File(path).toURI().toString());
     }
 
-    /** @deprecated use {@link Bundles#installed}: kept until every test uses the base class */
-    @Deprecated
-    public static org.osgi.framework.Bundle installed(org.osgi.framework.BundleContext context, String symbolicName) {
-        return Bundles.installed(context, symbolicName);
-    }
-
     /** The ITs test the reactor's bundles only: without the overrides the kit would take a repository's. */
     private static void requireReactorBundles() {
         for (String name : DriverModelOptions.names()) {

@@ -44,6 +44,19 @@ final class Waits {
         io.toCompletableFuture().get(DEADLINE_SECONDS, TimeUnit.SECONDS);
     }
 
+    /**
+     * For a hook that holds a driver's thread until the test releases it: waits for the latch, at
+     * most twice the deadline (bounded, even if the test fails first); an interrupt ends the wait
+     * and is kept.
+     */
+    static void hold(CountDownLatch release) {
+        try {
+            release.await(2 * DEADLINE_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** @return the head of the queue, failing unless one is there within the deadline */
     static <T> T poll(BlockingQueue<T> queue) throws InterruptedException {
         T head = queue.poll(DEADLINE_SECONDS, TimeUnit.SECONDS);
