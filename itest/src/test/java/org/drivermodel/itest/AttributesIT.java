@@ -4,26 +4,17 @@ import static org.drivermodel.itest.Errors.assertErrno;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 
-import javax.inject.Inject;
-
-import org.apache.felix.service.command.CommandProcessor;
-import org.apache.felix.service.command.CommandSession;
 import org.drivermodel.api.AttributeFile;
 import org.drivermodel.api.DeviceState;
-import org.drivermodel.api.DriverCore;
 import org.drivermodel.error.Errno;
-import org.drivermodel.vbus.VirtualBus;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
 
 /**
  * The attribute tree in a real framework, through the shell and the API: the sample driver's
@@ -31,48 +22,19 @@ import org.osgi.framework.BundleContext;
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class AttributesIT {
+public class AttributesIT extends VirtualBusTestBase {
 
-    @Inject
-    private BundleContext context;
-
-    @Inject
-    private DriverCore core;
-
-    @Inject
-    private VirtualBus vbus;
-
-    @Inject
-    private CommandProcessor shell;
-
-    private CommandSession session;
     private String dev;
-
-    @Configuration
-    public Option[] config() {
-        return TestRuntime.driverModel();
-    }
 
     @Before
     public void plugAnLed() {
-        session = shell.createSession(System.in, System.out, System.err);
         dev = "/devices/vbus/" + vbus.plug("1209:0001");
     }
 
     @After
     public void unplugEverything() throws Exception {
-        session.close();
-        Bundle vled = bundle("org.drivermodel.driver-vled");
-        if (vled.getState() != Bundle.ACTIVE) {
-            vled.start();
-        }
-        for (String name : vbus.plugged().keySet()) {
-            vbus.unplug(name);
-        }
-    }
-
-    private String run(String command) throws Exception {
-        return String.valueOf(session.execute(command));
+        Bundles.startIfStopped(bundle("org.drivermodel.driver-vled"));
+        unplugAll();
     }
 
     @Test
@@ -141,9 +103,5 @@ public class AttributesIT {
         run("attr:write " + dev + "/remove 1");
         assertErrno(Errno.ENOENT, () -> core.device(dev));
         assertFalse(vbus.plugged().containsKey(name));
-    }
-
-    private Bundle bundle(String bsn) {
-        return TestRuntime.installed(context, bsn);
     }
 }

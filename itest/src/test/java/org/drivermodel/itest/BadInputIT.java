@@ -1,6 +1,5 @@
 package org.drivermodel.itest;
 
-import static org.drivermodel.itest.Waits.shellSession;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
@@ -8,22 +7,13 @@ import static org.junit.Assert.fail;
 import java.util.ArrayList;
 import java.util.List;
 
-import javax.inject.Inject;
-
-import org.apache.felix.service.command.CommandProcessor;
-import org.apache.felix.service.command.CommandSession;
-import org.drivermodel.api.AttributeFile;
 import org.drivermodel.api.Device;
-import org.drivermodel.api.DriverCore;
 import org.drivermodel.error.DriverModelException;
 import org.drivermodel.error.Errno;
-import org.drivermodel.vbus.VirtualBus;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
@@ -38,40 +28,21 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class BadInputIT {
+public class BadInputIT extends VirtualBusTestBase {
 
-    @Inject
-    private DriverCore core;
-
-    @Inject
-    private VirtualBus vbus;
-
-    @Inject
-    private CommandProcessor shell;
-
-    private CommandSession session;
     private String led;
     private String ledPath;
-
-    @Configuration
-    public Option[] config() {
-        return TestRuntime.driverModel();
-    }
 
     @Before
     public void setUp() throws Exception {
         led = vbus.plug("1209:0001");
         ledPath = "/bus/vbus/devices/" + led;
-        session = shellSession(shell);
-        session.execute("attr:write " + ledPath + "/brightness 42");
+        run("attr:write " + ledPath + "/brightness 42");
     }
 
     @After
     public void tearDown() {
-        session.close();
-        for (String name : vbus.plugged().keySet()) {
-            vbus.unplug(name);
-        }
+        unplugAll();
     }
 
     /** What must not change: devices with their state and driver, the LED's value, pins, leaks. */
@@ -80,9 +51,7 @@ public class BadInputIT {
         for (Device d : core.devices()) {
             s.add(d.path() + " " + d.state() + " " + d.driver().orElse("-") + " " + d.driverOverride().orElse("-"));
         }
-        try (AttributeFile f = core.open(ledPath + "/brightness")) {
-            s.add("brightness " + f.read().strip());
-        }
+        s.add("brightness " + read(ledPath + "/brightness").strip());
         s.add("pins " + core.report().pins());
         s.add("leaks " + core.report().leaks().size());
         s.add("autoprobe " + core.autoprobe("vbus"));
@@ -92,7 +61,7 @@ public class BadInputIT {
     private void refused(Errno errno, String command, String object) {
         List<String> before = snapshot();
         try {
-            session.execute(command);
+            session().execute(command);
             fail("accepted: " + command);
         } catch (DriverModelException e) {
             assertEquals(command + " -> " + e.getMessage(), errno, e.errno());

@@ -8,77 +8,37 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import javax.inject.Inject;
-
-import org.apache.felix.service.command.CommandProcessor;
-import org.apache.felix.service.command.CommandSession;
 import org.drivermodel.api.BoundDevice;
 import org.drivermodel.api.Device;
 import org.drivermodel.api.DeviceState;
 import org.drivermodel.api.Driver;
-import org.drivermodel.api.DriverCore;
 import org.drivermodel.error.DriverModelException;
 import org.drivermodel.error.Errno;
 import org.drivermodel.vbus.VirtualBus;
 import org.junit.After;
-import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 
 /**
  * Manual binding from the shell (bind, unbind, driver_override, drivers_autoprobe, deferred
- * probe) and the bus bundle's stop, in a real framework.
+ * probe) and the bus bundle's stop, in a real framework. The virtual bus is not injected: a test
+ * stops its bundle, so the tear-down looks up the bus of now.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class BindingIT {
-
-    @Inject
-    private BundleContext context;
-
-    @Inject
-    private DriverCore core;
-
-    @Inject
-    private CommandProcessor shell;
-
-    private CommandSession session;
-
-    @Configuration
-    public Option[] config() {
-        return TestRuntime.driverModel();
-    }
-
-    @Before
-    public void openSession() {
-        session = shell.createSession(System.in, System.out, System.err);
-    }
+public class BindingIT extends DriverModelTestBase {
 
     @After
     public void restore() throws Exception {
-        session.close();
-        Bundle vbusBundle = bundle("org.drivermodel.bus-virtual");
-        if (vbusBundle.getState() != Bundle.ACTIVE) {
-            vbusBundle.start();
-        }
-        VirtualBus vbus = vbus();
-        for (String name : vbus.plugged().keySet()) {
-            vbus.unplug(name);
-        }
+        Bundles.startIfStopped(bundle("org.drivermodel.bus-virtual"));
+        unplugAll(vbus());
         core.setAutoprobe("vbus", true);
-    }
-
-    private String run(String command) throws Exception {
-        return String.valueOf(session.execute(command));
     }
 
     private String plug(String id) throws Exception {
@@ -172,9 +132,5 @@ public class BindingIT {
             throw new AssertionError("no VirtualBus service");
         }
         return context.getService(ref);
-    }
-
-    private Bundle bundle(String bsn) {
-        return TestRuntime.installed(context, bsn);
     }
 }

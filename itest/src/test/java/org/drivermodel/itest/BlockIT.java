@@ -2,8 +2,8 @@ package org.drivermodel.itest;
 
 import static org.drivermodel.itest.Errors.assertErrno;
 import static org.drivermodel.itest.Waits.DEADLINE_SECONDS;
+import static org.drivermodel.itest.Waits.await;
 import static org.drivermodel.itest.Waits.awaitTrue;
-import static org.drivermodel.itest.Waits.shellSession;
 import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
@@ -12,7 +12,6 @@ import static org.junit.Assert.assertTrue;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Dictionary;
-import java.util.Hashtable;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -23,30 +22,21 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import javax.inject.Inject;
 
-import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
-import org.drivermodel.api.AttributeFile;
-import org.drivermodel.api.DriverCore;
 import org.drivermodel.block.BlockLayer;
 import org.drivermodel.block.DiskHandle;
 import org.drivermodel.block.DiskStats;
 import org.drivermodel.error.DriverModelException;
 import org.drivermodel.error.Errno;
 import org.drivermodel.testkit.TestHooks;
-import org.drivermodel.vbus.VirtualBus;
-import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerMethod;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceRegistration;
-import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
 
 /**
@@ -59,41 +49,25 @@ import org.osgi.service.component.runtime.ServiceComponentRuntime;
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerMethod.class)
-public class BlockIT {
+public class BlockIT extends VirtualBusTestBase {
     private static final String RAMDISK = "1d6b:0100";
-
-    @Inject
-    private BundleContext context;
-
-    @Inject
-    private DriverCore core;
-
-    @Inject
-    private VirtualBus vbus;
 
     @Inject
     private BlockLayer block;
 
     @Inject
-    private ConfigurationAdmin configAdmin;
-
-    @Inject
-    private CommandProcessor shell;
-
-    @Inject
     private ServiceComponentRuntime scr;
 
     private final List<String> lateCalls = new CopyOnWriteArrayList<>();
-    private ServiceRegistration<TestHooks> hooks;
 
-    @Configuration
-    public Option[] config() {
+    @Override
+    protected Option[] frameworkOptions() {
         return TestRuntime.withTestDriver();
     }
 
     @Before
     public void hooks() {
-        hooks = context.registerService(TestHooks.class, new TestHooks() {
+        register(TestHooks.class, new TestHooks() {
             @Override
             public void show(long generation, String path) {
             }
@@ -105,19 +79,14 @@ public class BlockIT {
         }, null);
     }
 
-    @After
-    public void unhook() {
-        hooks.unregister();
-    }
-
     // ---- data --------------------------------------------------------------------------------
 
     @Test
     public void dataWrittenReadsBackAcrossSizesAndOffsets() throws Exception {
         String disk = plugDisk(RAMDISK);
         assertEquals("ram0", disk);
-        assertEquals("8192\n", cat("/class/block/ram0/size"));
-        assertEquals("0\n", cat("/class/block/ram0/ro"));
+        assertEquals("8192\n", read("/class/block/ram0/size"));
+        assertEquals("0\n", read("/class/block/ram0/ro"));
         Random random = new Random(42);
         long[][] cases = { {0, 512}, {512, 4096}, {1 << 20, 64 << 10}, {(4 << 20) - 512, 512}, {3 << 20, 1 << 20} };
         try (DiskHandle h = block.open(disk)) {
@@ -182,21 +151,21 @@ public class BlockIT {
     public void driverBundleStopDuringIoLosesNothing() throws Exception {
         vbus.plug("7eb1:0001");
         String disk = awaitDisk();
-        ioUnderLoad(disk, () -> TestRuntime.installed(context, "org.drivermodel.driver-test").stop());
+        ioUnderLoad(disk, () -> bundle("org.drivermodel.driver-test").stop());
     }
 
     @Test
     public void ramdiskBundleStopDuringIoLosesNothing() throws Exception {
         vbus.plug(RAMDISK);
         String disk = awaitDisk();
-        ioUnderLoad(disk, () -> TestRuntime.installed(context, "org.drivermodel.driver-ramdisk").stop());
+        ioUnderLoad(disk, () -> bundle("org.drivermodel.driver-ramdisk").stop());
     }
 
     @Test
     public void busBundleStopDuringIoLosesNothingAndTheDiskComesBackWithTheBus() throws Exception {
         vbus.plug("7eb1:0001");
         String disk = awaitDisk();
-        Bundle bus = TestRuntime.installed(context, "org.drivermodel.bus-virtual");
+        Bundle bus = bundle("org.drivermodel.bus-virtual");
         ioUnderLoad(disk, bus::stop);
         assertEquals(List.of(), block.disks());
         bus.start();
@@ -288,7 +257,7 @@ public class BlockIT {
             await(h.read(8192, back));
             assertArrayEquals(data, back.array());
         }
-        assertEquals("2048\n", cat("/class/block/" + disk + "/size"));
+        assertEquals("2048\n", read("/class/block/" + disk + "/size"));
         ioUnderLoad(disk, () -> vbus.unplug(dev)); // completions on the ramdisk's timer are in flight
     }
 
@@ -363,27 +332,23 @@ public class BlockIT {
     @Test
     public void theShellWritesReadsChecksAndListsDisks() throws Exception {
         plugDisk(RAMDISK);
-        CommandSession session = shellSession(shell);
-        try {
-            assertEquals("wrote 512 bytes at 1024 to ram0", session.execute("block:write ram0 1024 hello-disk"));
-            assertEquals("hello-disk", session.execute("block:read ram0 1024 512"));
-            assertEquals("ram0: 16 blocks written, flushed, read back and compared: all match",
-                    session.execute("block:check ram0 16"));
-            String list = String.valueOf(session.execute("block:list"));
-            assertTrue(list, list.matches("(?s)DISK\\s+BYTES\\s+BLOCK\\s+RO\\s+DEPTH\\s+INFLIGHT.*\nram0\\s+4194304\\s+512\\s+0\\s+32\\s+0\\s+.*"));
-            assertErrno(Errno.EINVAL, () -> session.execute("block:read ram0 100 512"));
-            assertErrno(Errno.EINVAL, () -> session.execute("block:read ram0 0 0"));
-            assertErrno(Errno.ENOENT, () -> session.execute("block:read nosuch 0 512"));
-            assertErrno(Errno.EINVAL, () -> session.execute("block:check ram0 0"));
-            assertEquals("load on ram0: 2 threads for up to 60000 ms, under way", session.execute("block:load ram0 2 60000"));
-            assertErrno(Errno.EBUSY, () -> session.execute("block:load ram0 1 100"));
-            vbus.unplug(vbus.plugged().keySet().iterator().next());
-            String report = String.valueOf(session.execute("block:loadwait 30"));
-            assertTrue(report, report.matches("load on ram0: submitted (\\d+), succeeded \\d+, failed \\d+, lost 0 "
-                    + "\\(2 thread\\(s\\) refused at submit: the disk went\\)"));
-        } finally {
-            session.close();
-        }
+        CommandSession session = session();
+        assertEquals("wrote 512 bytes at 1024 to ram0", session.execute("block:write ram0 1024 hello-disk"));
+        assertEquals("hello-disk", session.execute("block:read ram0 1024 512"));
+        assertEquals("ram0: 16 blocks written, flushed, read back and compared: all match",
+                session.execute("block:check ram0 16"));
+        String list = String.valueOf(session.execute("block:list"));
+        assertTrue(list, list.matches("(?s)DISK\\s+BYTES\\s+BLOCK\\s+RO\\s+DEPTH\\s+INFLIGHT.*\nram0\\s+4194304\\s+512\\s+0\\s+32\\s+0\\s+.*"));
+        assertErrno(Errno.EINVAL, () -> session.execute("block:read ram0 100 512"));
+        assertErrno(Errno.EINVAL, () -> session.execute("block:read ram0 0 0"));
+        assertErrno(Errno.ENOENT, () -> session.execute("block:read nosuch 0 512"));
+        assertErrno(Errno.EINVAL, () -> session.execute("block:check ram0 0"));
+        assertEquals("load on ram0: 2 threads for up to 60000 ms, under way", session.execute("block:load ram0 2 60000"));
+        assertErrno(Errno.EBUSY, () -> session.execute("block:load ram0 1 100"));
+        vbus.unplug(vbus.plugged().keySet().iterator().next());
+        String report = String.valueOf(session.execute("block:loadwait 30"));
+        assertTrue(report, report.matches("load on ram0: submitted (\\d+), succeeded \\d+, failed \\d+, lost 0 "
+                + "\\(2 thread\\(s\\) refused at submit: the disk went\\)"));
     }
 
     // ---- helpers ------------------------------------------------------------------------------
@@ -397,16 +362,6 @@ public class BlockIT {
     private String awaitDisk() throws InterruptedException {
         awaitTrue("a disk", () -> block.disks().size() == 1);
         return block.disks().get(0);
-    }
-
-    private String cat(String path) {
-        try (AttributeFile f = core.open(path)) {
-            return f.read();
-        }
-    }
-
-    private static void await(java.util.concurrent.CompletionStage<Void> io) throws Exception {
-        io.toCompletableFuture().get(DEADLINE_SECONDS, TimeUnit.SECONDS);
     }
 
     private static ExecutionException assertFailed(java.util.concurrent.CompletionStage<Void> io) throws Exception {
@@ -424,13 +379,10 @@ public class BlockIT {
 
     /** Configures a component and waits until its configuration shows the values (it takes them in place). */
     private void configure(String pid, String bsn, String component, Object... keyValues) throws Exception {
-        Dictionary<String, Object> props = new Hashtable<>();
-        for (int i = 0; i < keyValues.length; i += 2) {
-            props.put((String) keyValues[i], keyValues[i + 1]);
-        }
+        Dictionary<String, Object> props = properties(keyValues);
         configAdmin.getConfiguration(pid, "?").update(props);
         awaitTrue(component + " got " + props, () -> scr.getComponentConfigurationDTOs(
-                scr.getComponentDescriptionDTO(TestRuntime.installed(context, bsn), component))
+                scr.getComponentDescriptionDTO(bundle(bsn), component))
                 .stream().anyMatch(c -> {
                     for (int i = 0; i < keyValues.length; i += 2) {
                         if (!keyValues[i + 1].equals(c.properties.get(keyValues[i]))) {
@@ -440,6 +392,4 @@ public class BlockIT {
                     return true;
                 }));
     }
-
-
 }

@@ -3,36 +3,20 @@ package org.drivermodel.itest;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
-import java.util.Dictionary;
-import java.util.Hashtable;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-import javax.inject.Inject;
-
 import org.drivermodel.api.Driver;
-import org.drivermodel.api.DriverCore;
-import org.drivermodel.vbus.VirtualBus;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
-import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
-import org.osgi.service.cm.ConfigurationAdmin;
-import org.osgi.service.log.LogLevel;
-import org.osgi.service.log.LogListener;
-import org.osgi.service.log.Logger;
-import org.osgi.service.log.admin.LoggerAdmin;
-import org.osgi.service.log.LogReaderService;
 
 /**
  * The core's configuration ({@code org.drivermodel.core}) through Configuration Admin: a
@@ -42,66 +26,30 @@ import org.osgi.service.log.LogReaderService;
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class ConfigurationIT {
+public class ConfigurationIT extends VirtualBusTestBase {
     private static final long DEADLINE_SECONDS = 20;
-
-    @Inject
-    private BundleContext context;
-
-    @Inject
-    private ConfigurationAdmin configAdmin;
-
-    @Inject
-    private LogReaderService logReader;
-
-    @Inject
-    private DriverCore core;
-
-    @Inject
-    private VirtualBus vbus;
+    private static final String CORE = "org.drivermodel.core";
 
     private final BlockingQueue<String> coreLog = new LinkedBlockingQueue<>();
-    private final LogListener listener = entry -> {
-        if ("org.drivermodel.core".equals(entry.getBundle().getSymbolicName())) {
-            coreLog.add(entry.getLogLevel() + " " + entry.getMessage());
-        }
-    };
-
-    @Configuration
-    public Option[] config() {
-        return TestRuntime.driverModel();
-    }
-
-    @Inject
-    private LoggerAdmin loggerAdmin;
 
     @Before
     public void listen() {
-        // R7 loggers log WARN and above unless told otherwise; the core's settings line is INFO
-        loggerAdmin.getLoggerContext("org.drivermodel.core")
-                .setLogLevels(Map.of(Logger.ROOT_LOGGER_NAME, LogLevel.INFO));
-        logReader.addLogListener(listener);
+        // the core's settings line is INFO
+        listenToLog(entry -> {
+            if (CORE.equals(entry.getBundle().getSymbolicName())) {
+                coreLog.add(entry.getLogLevel() + " " + entry.getMessage());
+            }
+        }, CORE);
     }
 
     @After
     public void reset() throws Exception {
-        org.osgi.service.cm.Configuration c = configAdmin.getConfiguration("org.drivermodel.core", "?");
+        org.osgi.service.cm.Configuration c = configAdmin.getConfiguration(CORE, "?");
         if (c.getProperties() != null) {
             c.delete();
             awaitLog("settings: CoreSettings[deferredProbeTimeout=PT10S, testDriverRemove=false,");
         }
-        logReader.removeLogListener(listener);
-        for (String name : vbus.plugged().keySet()) {
-            vbus.unplug(name);
-        }
-    }
-
-    private void configure(Object... keyValues) throws Exception {
-        Dictionary<String, Object> props = new Hashtable<>();
-        for (int i = 0; i < keyValues.length; i += 2) {
-            props.put((String) keyValues[i], keyValues[i + 1]);
-        }
-        configAdmin.getConfiguration("org.drivermodel.core", "?").update(props);
+        unplugAll();
     }
 
     /** Waits for a core log entry containing {@code text}, failing at the deadline. */
@@ -122,7 +70,7 @@ public class ConfigurationIT {
         RecordingDriver recorder = new RecordingDriver(false);
         ServiceRegistration<Driver> reg = RecordingDriver.register(context, recorder, "recorder", "1209:00fe");
         try {
-            configure("test.driver.remove", "true", "deferred.probe.timeout.ms", 2000L);
+            updateConfiguration(CORE, "test.driver.remove", "true", "deferred.probe.timeout.ms", 2000L);
             awaitLog("settings: CoreSettings[deferredProbeTimeout=PT2S, testDriverRemove=true,");
             assertEquals("nothing was unbound", java.util.Optional.of("vled"), core.device("vbus/" + name).driver());
             String probed = vbus.plug("1209:00fe");
@@ -134,7 +82,7 @@ public class ConfigurationIT {
 
     @Test
     public void anInvalidConfigurationIsRefusedAndChangesNothing() throws Exception {
-        configure("deferred.probe.timeout.ms", "soon");
+        updateConfiguration(CORE, "deferred.probe.timeout.ms", "soon");
         String line = awaitLog("configuration ignored");
         assertTrue(line, line.contains("EINVAL: configuration org.drivermodel.core: deferred.probe.timeout.ms: 'soon'"));
         assertTrue(line, line.startsWith("ERROR"));

@@ -5,8 +5,6 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotSame;
 import static org.junit.Assert.assertSame;
 import static org.junit.Assert.assertTrue;
-import static org.ops4j.pax.exam.CoreOptions.composite;
-import static org.ops4j.pax.exam.CoreOptions.options;
 
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
@@ -16,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 
 import javax.inject.Inject;
 
@@ -60,7 +57,8 @@ import org.osgi.util.tracker.ServiceTracker;
  *
  * <p>The test holds no object of the core across the update (the {@code DriverCore} service
  * comes from a tracker, devices are looked at through strings), so that the old revision's
- * class loader can be collected.
+ * class loader can be collected. That is why it does not extend {@link DriverModelTestBase},
+ * whose injected {@code DriverCore} would keep it.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -94,7 +92,7 @@ public class CoreUpdateIT {
     /** The log keeps one entry: on Equinox an entry keeps the loader of the bundle that logged it (see UnloadIT). */
     @Configuration
     public Option[] config() {
-        return options(composite(TestRuntime.withTestDriver()), DriverModelOptions.unloadProofSettings());
+        return TestRuntime.withTestDriver(DriverModelOptions.unloadProofSettings());
     }
 
     @Before
@@ -115,13 +113,8 @@ public class CoreUpdateIT {
 
     @After
     public void unplugEverything() throws Exception {
-        Bundle core = bundle(CORE);
-        if (core.getState() != Bundle.ACTIVE) {
-            core.start();
-        }
-        for (String name : vbus.plugged().keySet()) {
-            vbus.unplug(name);
-        }
+        Bundles.startIfStopped(bundle(CORE));
+        DriverModelTestBase.unplugAll(vbus);
         if (sensor != null) {
             sensor.delete();
         }
@@ -132,7 +125,7 @@ public class CoreUpdateIT {
     public void updatingTheCoreLeavesEveryDriverWiredToTheApiAndBindsTheirDevicesAgain() throws Exception {
         Bundle core = bundle(CORE);
         BundleRevision oldRevision = core.adapt(BundleRevision.class);
-        WeakReference<ClassLoader> oldLoader = loaderOf(core);
+        WeakReference<ClassLoader> oldLoader = Bundles.loaderOf(core);
         Map<String, BundleWiring> before = otherWirings();
         assertDriversWiredToTheApiOnly(before);
 
@@ -144,7 +137,7 @@ public class CoreUpdateIT {
         assertUntouched(before);
         awaitAllBound("after the update of the core");
         assertTrue("the old core's class loader is collected within " + COLLECT_SECONDS + " s",
-                collected(oldLoader, COLLECT_SECONDS));
+                Bundles.collected(oldLoader, COLLECT_SECONDS));
     }
 
     @Test
@@ -264,26 +257,6 @@ public class CoreUpdateIT {
     // ---- helpers --------------------------------------------------------------------------------
 
     private Bundle bundle(String bsn) {
-        return TestRuntime.installed(context, bsn);
-    }
-
-    /** @return a weak reference to the bundle's class loader; made here, so no frame of the test keeps it */
-    private static WeakReference<ClassLoader> loaderOf(Bundle b) {
-        return new WeakReference<>(b.adapt(BundleWiring.class).getClassLoader());
-    }
-
-    /** Collects garbage until the loader is collected or {@code seconds} have passed. */
-    private static boolean collected(WeakReference<ClassLoader> loader, long seconds) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        for (;;) {
-            System.gc();
-            if (loader.get() == null) {
-                return true;
-            }
-            if (System.nanoTime() - end >= 0) {
-                return false;
-            }
-            Thread.sleep(20); // reference processing runs on its own thread
-        }
+        return Bundles.installed(context, bsn);
     }
 }

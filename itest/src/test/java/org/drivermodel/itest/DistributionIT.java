@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
+import org.drivermodel.itest.Distribution.Run;
 import org.junit.Test;
 
 /**
@@ -19,29 +20,7 @@ import org.junit.Test;
  * everything, runs a Gogo script headless and exits with its status.
  */
 public class DistributionIT {
-    private static final long DEADLINE_SECONDS = 120;
-
-    private final File home = new File(System.getProperty("dm.distribution", "missing"));
-
-    /** Output and exit status of one run of the launcher. */
-    private record Run(int status, String output) {
-    }
-
-    private Run launch(String... args) throws IOException, InterruptedException {
-        assertTrue("no distribution at " + home + ": build it with mvn package", new File(home, "bin/felix.jar").isFile());
-        // run as a user runs it, which needs it to be executable
-        List<String> command = new java.util.ArrayList<>(List.of(new File(home, "bin/drivermodel").getPath()));
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.PIPE)
-                .start();
-        p.getOutputStream().close();
-        byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(DEADLINE_SECONDS, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("launcher did not exit within " + DEADLINE_SECONDS + " s");
-        }
-        return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8));
-    }
+    private final File home = Distribution.HOME;
 
     private static void assertContainsLine(String output, String regex) {
         assertTrue("no line matching /" + regex + "/ in:\n" + output,
@@ -50,7 +29,7 @@ public class DistributionIT {
 
     @Test
     public void skeletonTourRunsHeadlessAndExitsZero() throws Exception {
-        Run run = launch("--script", new File(home, "scripts/skeleton-tour.gogo").getPath());
+        Run run = Distribution.launch("--script", new File(home, "scripts/skeleton-tour.gogo").getPath());
         assertEquals(run.output(), 0, run.status());
         String out = run.output();
         assertContainsLine(out, "vbus\\s+vled\\s+\\d+\\s+-");
@@ -97,7 +76,7 @@ public class DistributionIT {
         Path script = Files.createTempFile(new File(home.getParentFile(), "").toPath(), "bad", ".gogo");
         try {
             Files.writeString(script, "echo (vbus:plug 1209:0001)\nvbus:plug zz\necho not-reached\nstop 0\n");
-            Run run = launch("--script", script.toString());
+            Run run = Distribution.launch("--script", script.toString());
             assertEquals(run.output(), 1, run.status());
             assertContainsLine(run.output(), "plugged 1209:0001\\.1: bound to vled");
             assertContainsLine(run.output(),
@@ -150,7 +129,7 @@ public class DistributionIT {
                     }
                 }
             }
-            assertTrue("launcher exits", p.waitFor(DEADLINE_SECONDS, TimeUnit.SECONDS));
+            assertTrue("launcher exits", p.waitFor(Distribution.DEADLINE_SECONDS, TimeUnit.SECONDS));
             String output = out.toString();
             assertEquals(output, 0, p.exitValue());
             assertContainsLine(output, "plugged 1209:0001\\.1: no driver");
@@ -186,14 +165,14 @@ public class DistributionIT {
 
     @Test
     public void aMissingScriptIsRefusedWithEnoent() throws Exception {
-        Run run = launch("--script", "/no/such/script.gogo");
+        Run run = Distribution.launch("--script", "/no/such/script.gogo");
         assertEquals(run.output(), 2, run.status());
         assertContainsLine(run.output(), "drivermodel: ENOENT: /no/such/script.gogo: no such script");
     }
 
     @Test
     public void unknownArgumentsAreRefusedWithUsage() throws Exception {
-        Run run = launch("--scrpt", "x");
+        Run run = Distribution.launch("--scrpt", "x");
         assertEquals(run.output(), 2, run.status());
         assertContainsLine(run.output(), "drivermodel: EINVAL: arguments '--scrpt x': usage: bin/drivermodel \\[--script FILE\\]");
     }

@@ -2,40 +2,29 @@ package org.drivermodel.itest;
 
 import static org.drivermodel.itest.Errors.assertErrno;
 import static org.drivermodel.itest.Waits.DEADLINE_SECONDS;
+import static org.drivermodel.itest.Waits.await;
 import static org.drivermodel.itest.Waits.awaitTrue;
-import static org.drivermodel.itest.Waits.shellSession;
+import static org.drivermodel.itest.Waits.poll;
+import static org.drivermodel.itest.Waits.within;
 import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
-import static org.ops4j.pax.exam.CoreOptions.bundle;
-import static org.ops4j.pax.exam.CoreOptions.composite;
-import static org.ops4j.pax.exam.CoreOptions.options;
 
-import java.io.File;
 import java.nio.ByteBuffer;
-import java.util.Dictionary;
-import java.util.Hashtable;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import javax.inject.Inject;
 
-import org.apache.felix.service.command.CommandProcessor;
-import org.apache.felix.service.command.CommandSession;
 import org.drivermodel.api.AttributeFile;
 import org.drivermodel.api.Device;
 import org.drivermodel.api.DeviceState;
-import org.drivermodel.api.DriverCore;
 import org.drivermodel.api.LifetimeReport;
 import org.drivermodel.api.LifetimeReport.Leak;
 import org.drivermodel.block.BlockLayer;
@@ -43,25 +32,15 @@ import org.drivermodel.block.DiskHandle;
 import org.drivermodel.block.DiskStats;
 import org.drivermodel.error.Errno;
 import org.drivermodel.testkit.HostileHooks;
-import org.drivermodel.vbus.VirtualBus;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerMethod;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceRegistration;
-import org.osgi.service.cm.ConfigurationAdmin;
-import org.osgi.service.log.LogLevel;
-import org.osgi.service.log.LogListener;
-import org.osgi.service.log.LogReaderService;
-import org.osgi.service.log.Logger;
-import org.osgi.service.log.admin.LoggerAdmin;
 
 /**
  * The hostile drivers ({@code org.drivermodel.driver-hostile}, vbus vendor b4d0), one test
@@ -73,93 +52,31 @@ import org.osgi.service.log.admin.LoggerAdmin;
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerMethod.class)
-public class HostileDriversIT {
+public class HostileDriversIT extends VirtualBusTestBase {
     private static final String HOSTILE = "org.drivermodel.driver-hostile";
-
-    @Inject
-    private BundleContext context;
-
-    @Inject
-    private DriverCore core;
-
-    @Inject
-    private VirtualBus vbus;
 
     @Inject
     private BlockLayer block;
 
-    @Inject
-    private ConfigurationAdmin configAdmin;
-
-    @Inject
-    private LogReaderService logReader;
-
-    @Inject
-    private LoggerAdmin loggerAdmin;
-
-    @Inject
-    private CommandProcessor shell;
-
-    private final Hooks hooks = new Hooks();
-    private ServiceRegistration<HostileHooks> hooksRegistration;
+    /** The hostile drivers call these: a misbehaviour lasts until {@code release} is counted down. */
+    private final HangingHooks hooks = new HangingHooks();
     private final BlockingQueue<String> log = new LinkedBlockingQueue<>();
-    private final LogListener listener = entry -> log.add(entry.getBundle().getSymbolicName() + " " + entry.getLogLevel()
-            + " " + entry.getMessage());
-    private final TestThreads threads = new TestThreads();
 
-    @Configuration
-    public Option[] config() {
-        String path = System.getProperty("dm.bundle.driver-hostile");
-        if (path == null || !new File(path).isFile()) {
-            throw new IllegalStateException("dm.bundle.driver-hostile is " + path + ": run the tests through Maven");
-        }
-        return options(composite(TestRuntime.withTestDriver()), bundle(new File(path).toURI().toString()));
-    }
-
-    /** The hostile drivers call these: a misbehaviour lasts until {@link #release} is counted down. */
-    static final class Hooks implements HostileHooks {
-        final Map<String, CountDownLatch> entered = new ConcurrentHashMap<>();
-        final CountDownLatch release = new CountDownLatch(1);
-        final BlockingQueue<String> outcomes = new LinkedBlockingQueue<>();
-
-        CountDownLatch entered(String behaviour) {
-            return entered.computeIfAbsent(behaviour, b -> new CountDownLatch(1));
-        }
-
-        @Override
-        public void hang(String behaviour, String device) {
-            entered(behaviour).countDown();
-            try {
-                release.await(2 * DEADLINE_SECONDS, TimeUnit.SECONDS); // bounded, even if a test fails first
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-
-        @Override
-        public void outcome(String behaviour, String device, String result) {
-            outcomes.add(behaviour + " " + device + ": " + result);
-        }
+    @Override
+    protected Option[] frameworkOptions() {
+        return TestRuntime.withTestDriver(TestRuntime.reactorBundle("driver-hostile"));
     }
 
     @Before
     public void setUp() {
-        hooksRegistration = context.registerService(HostileHooks.class, hooks, null);
-        for (String logger : List.of("org.drivermodel.core", "org.drivermodel.block")) {
-            loggerAdmin.getLoggerContext(logger).setLogLevels(Map.of(Logger.ROOT_LOGGER_NAME, LogLevel.INFO));
-        }
-        logReader.addLogListener(listener);
+        register(HostileHooks.class, hooks, null);
+        listenToLog(entry -> log.add(entry.getBundle().getSymbolicName() + " " + entry.getLogLevel() + " " + entry.getMessage()),
+                "org.drivermodel.core", "org.drivermodel.block");
     }
 
     @After
-    public void tearDown() throws InterruptedException {
-        hooks.release.countDown();
-        try {
-            threads.awaitAll(); // a test thread's failure fails the test
-        } finally {
-            logReader.removeLogListener(listener);
-            hooksRegistration.unregister();
-        }
+    public void release() {
+        hooks.release.countDown(); // the base then awaits the test's threads
     }
 
     // ---- 1. throws in probe ------------------------------------------------------------------
@@ -200,7 +117,7 @@ public class HostileDriversIT {
         assertEquals(Optional.of("hostile-remove"), core.device(dev).driver());
 
         // a manual unbind (the bus's own unplug would hold its hotplug lock for as long)
-        Thread unbinder = start("unbinder", () -> core.unbind("vbus", "hostile-remove", name));
+        Thread unbinder = threads.start("unbinder", () -> core.unbind("vbus", "hostile-remove", name));
         await(hooks.entered("remove"));
         awaitTrue("the remove is named past its deadline", () -> !leaks(Leak.Kind.REMOVE).isEmpty());
 
@@ -239,7 +156,7 @@ public class HostileDriversIT {
         containment(); // while the reference is held
 
         // testdrv's bundle stops: its interface goes, waits 300 ms for the leaked reference, reclaims it
-        Bundle testdrv = TestRuntime.installed(context, "org.drivermodel.driver-test");
+        Bundle testdrv = bundle("org.drivermodel.driver-test");
         within("testdrv stops although another bundle holds a reference to its interface", testdrv::stop);
         // the warning halfway, or, if the stopping thread was not scheduled between the warning and
         // the deadline, the line that gives up: both say what the removal waited for
@@ -255,7 +172,7 @@ public class HostileDriversIT {
         assertEquals(List.of(), core.report().references());
 
         // and when the hostile bundle goes, what it still held is named too
-        TestRuntime.installed(context, HOSTILE).stop();
+        bundle(HOSTILE).stop();
         Leak bundle = onlyLeak(Leak.Kind.BUNDLE);
         assertEquals(hostileBundle(), bundle.object());
         assertTrue(bundle.detail(), bundle.detail().startsWith(hostileBundle() + " went without releasing 1 object(s)"));
@@ -272,7 +189,7 @@ public class HostileDriversIT {
         Device device = core.device(dev);
         AttributeFile value = core.open(dev + "/value");
         AtomicReference<String> read = new AtomicReference<>();
-        start("stuck-reader", () -> read.set(value.read()));
+        threads.start("stuck-reader", () -> read.set(value.read()));
         await(hooks.entered("show"));
 
         containment(); // while a thread is stuck in the driver's show
@@ -304,7 +221,7 @@ public class HostileDriversIT {
         await(hooks.entered("thread"));
         Thread stray = thread("hostile-thread " + name);
 
-        Bundle hostile = TestRuntime.installed(context, HOSTILE);
+        Bundle hostile = bundle(HOSTILE);
         String bundle = hostileBundle();
         hostile.stop(); // returns: nothing waits for a thread nobody knows of
         assertEquals(Bundle.RESOLVED, hostile.getState());
@@ -394,17 +311,7 @@ public class HostileDriversIT {
      * starts. Bounded: a step that hangs fails the test.
      */
     private void containment() throws Exception {
-        within("another device is plugged, bound, read and unplugged", () -> {
-            String led = vbus.plug("1209:0001");
-            String path = "/devices/vbus/" + led;
-            Device device = core.device(path);
-            assertEquals(Optional.of("vled"), device.driver());
-            try (AttributeFile max = core.open(path + "/max_brightness")) {
-                assertTrue(max.read().matches("\\d+\n"));
-            }
-            vbus.unplug(led);
-            assertEquals(DeviceState.REMOVED, device.state());
-        });
+        within("another device is plugged, bound, read and unplugged", this::plugReadAndUnplugAnLed);
         within("I/O on another disk completes", () -> {
             List<String> before = block.disks();
             String blk = vbus.plug("7eb1:0001");
@@ -420,7 +327,7 @@ public class HostileDriversIT {
             vbus.unplug(blk);
         });
         within("another driver bundle stops and starts", () -> {
-            Bundle ramdisk = TestRuntime.installed(context, "org.drivermodel.driver-ramdisk");
+            Bundle ramdisk = bundle("org.drivermodel.driver-ramdisk");
             ramdisk.stop();
             assertEquals(Bundle.RESOLVED, ramdisk.getState());
             ramdisk.start();
@@ -432,71 +339,15 @@ public class HostileDriversIT {
     // ---- helpers --------------------------------------------------------------------------------
 
     private String hostileBundle() {
-        Bundle b = TestRuntime.installed(context, HOSTILE);
-        return "bundle " + b.getBundleId() + " (" + HOSTILE + ")";
-    }
-
-    private List<Leak> leaks(Leak.Kind kind) {
-        return core.report().leaks().stream().filter(l -> l.kind() == kind).toList();
-    }
-
-    private Leak onlyLeak(Leak.Kind kind) {
-        List<Leak> leaks = leaks(kind);
-        assertEquals(leaks.toString(), 1, leaks.size());
-        return leaks.get(0);
+        return Bundles.reportName(bundle(HOSTILE));
     }
 
     private String usageReport() throws Exception {
-        CommandSession session = shellSession(shell);
-        try {
-            return String.valueOf(session.execute("usage:report"));
-        } finally {
-            session.close();
-        }
+        return run("usage:report");
     }
 
     private void configureCore(String key, Object value, String applied) throws Exception {
-        Dictionary<String, Object> props = new Hashtable<>();
-        props.put(key, value);
-        configAdmin.getConfiguration("org.drivermodel.core", "?").update(props);
-        awaitTrue("the core applied " + key + "=" + value,
-                () -> log.stream().anyMatch(l -> l.contains("settings: ") && l.contains(applied)));
-    }
-
-    private Thread start(String name, TestThreads.Body body) {
-        return threads.start(name, body);
-    }
-
-    /** Runs a step on its own thread, failing if it does not finish within the deadline or fails. */
-    private void within(String what, TestThreads.Body body) throws Exception {
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread t = new Thread(() -> {
-            try {
-                body.run();
-            } catch (Throwable e) {
-                failure.set(e);
-            }
-        }, "containment: " + what);
-        t.start();
-        t.join(TimeUnit.SECONDS.toMillis(DEADLINE_SECONDS));
-        assertFalse(what + ": still running after " + DEADLINE_SECONDS + " s", t.isAlive());
-        if (failure.get() != null) {
-            throw new AssertionError(what + " failed: " + failure.get(), failure.get());
-        }
-    }
-
-    private static void await(CountDownLatch latch) throws InterruptedException {
-        assertTrue("in time", latch.await(DEADLINE_SECONDS, TimeUnit.SECONDS));
-    }
-
-    private static void await(CompletionStage<Void> io) throws Exception {
-        io.toCompletableFuture().get(DEADLINE_SECONDS, TimeUnit.SECONDS);
-    }
-
-    private static String poll(BlockingQueue<String> q) throws InterruptedException {
-        String s = q.poll(DEADLINE_SECONDS, TimeUnit.SECONDS);
-        assertTrue("an outcome in time", s != null);
-        return s;
+        configureCore(key, value, applied, log);
     }
 
     private static Thread thread(String name) {

@@ -1,21 +1,14 @@
 package org.drivermodel.itest;
 
 import static org.drivermodel.itest.Errors.assertErrno;
-import static org.drivermodel.itest.Waits.DEADLINE_SECONDS;
+import static org.drivermodel.itest.Waits.await;
 import static org.drivermodel.itest.Waits.awaitTrue;
-import static org.drivermodel.itest.Waits.shellSession;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
-import static org.ops4j.pax.exam.CoreOptions.composite;
-import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
-import static org.ops4j.pax.exam.CoreOptions.options;
 
 import java.lang.ref.WeakReference;
-import java.util.Dictionary;
-import java.util.Hashtable;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
@@ -23,45 +16,30 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
-import javax.inject.Inject;
-
-import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
 import org.drivermodel.api.AttributeFile;
 import org.drivermodel.api.BundleAction;
 import org.drivermodel.api.DeviceRef;
 import org.drivermodel.api.DeviceState;
-import org.drivermodel.api.DriverCore;
 import org.drivermodel.api.LifetimeReport;
 import org.drivermodel.api.UsagePin;
 import org.drivermodel.error.DriverModelException;
 import org.drivermodel.error.Errno;
 import org.drivermodel.testkit.TestHooks;
-import org.drivermodel.vbus.VirtualBus;
+import org.drivermodel.testkit.exam.DriverModelOptions;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerMethod;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceRegistration;
-import org.osgi.framework.wiring.BundleWiring;
-import org.osgi.service.cm.ConfigurationAdmin;
-import org.osgi.service.log.LogLevel;
-import org.osgi.service.log.LogListener;
-import org.osgi.service.log.LogReaderService;
-import org.osgi.service.log.Logger;
-import org.osgi.service.log.admin.LoggerAdmin;
 
 /**
  * Bundle stop is module unload (docs/design.md §2, invariants 1–4), with the test driver
@@ -74,44 +52,16 @@ import org.osgi.service.log.admin.LoggerAdmin;
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerMethod.class)
-public class ModuleUnloadIT {
+public class ModuleUnloadIT extends VirtualBusTestBase {
     private static final String TESTDRV = "org.drivermodel.driver-test";
 
-    @Inject
-    private BundleContext context;
-
-    @Inject
-    private DriverCore core;
-
-    @Inject
-    private VirtualBus vbus;
-
-    @Inject
-    private ConfigurationAdmin configAdmin;
-
-    @Inject
-    private LogReaderService logReader;
-
-    @Inject
-    private LoggerAdmin loggerAdmin;
-
-    @Inject
-    private CommandProcessor shell;
-
     private final Hooks hooks = new Hooks();
-    private ServiceRegistration<TestHooks> hooksRegistration;
     private final BlockingQueue<String> coreLog = new LinkedBlockingQueue<>();
-    private final LogListener listener = entry -> {
-        if ("org.drivermodel.core".equals(entry.getBundle().getSymbolicName())) {
-            coreLog.add(entry.getLogLevel() + " " + entry.getMessage());
-        }
-    };
-    private final TestThreads threads = new TestThreads();
 
     /** The Log Service's history is kept at one entry, as in {@link UnloadIT}: on Equinox a kept entry pins its bundle's class loader. */
-    @Configuration
-    public Option[] config() {
-        return options(composite(TestRuntime.withTestDriver()), frameworkProperty("org.apache.felix.log.maxSize").value("1"));
+    @Override
+    protected Option[] frameworkOptions() {
+        return TestRuntime.withTestDriver(DriverModelOptions.unloadProofSettings());
     }
 
     /** The test driver calls these; a test can make {@code show} block and sees calls into dead code. */
@@ -129,11 +79,7 @@ public class ModuleUnloadIT {
             CountDownLatch b = block.get();
             if (b != null) {
                 inside.countDown();
-                try {
-                    b.await(2 * DEADLINE_SECONDS, TimeUnit.SECONDS); // bounded, even if a test fails first
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+                Waits.hold(b);
             }
         }
 
@@ -145,22 +91,19 @@ public class ModuleUnloadIT {
 
     @Before
     public void setUp() {
-        hooksRegistration = context.registerService(TestHooks.class, hooks, null);
-        loggerAdmin.getLoggerContext("org.drivermodel.core").setLogLevels(Map.of(Logger.ROOT_LOGGER_NAME, LogLevel.INFO));
-        logReader.addLogListener(listener);
+        register(TestHooks.class, hooks, null);
+        listenToLog(entry -> {
+            if ("org.drivermodel.core".equals(entry.getBundle().getSymbolicName())) {
+                coreLog.add(entry.getLogLevel() + " " + entry.getMessage());
+            }
+        }, "org.drivermodel.core");
     }
 
     @After
-    public void tearDown() throws InterruptedException {
+    public void release() {
         CountDownLatch b = hooks.block.getAndSet(null);
         if (b != null) {
-            b.countDown();
-        }
-        try {
-            threads.awaitAll(); // a test thread's failure fails the test
-        } finally {
-            logReader.removeLogListener(listener);
-            hooksRegistration.unregister();
+            b.countDown(); // the base then awaits the test's threads
         }
     }
 
@@ -172,12 +115,12 @@ public class ModuleUnloadIT {
         AttributeFile value = core.open(dev + "/value");
         CountDownLatch leave = blockShows();
         AtomicReference<String> read = new AtomicReference<>();
-        start("reader", () -> read.set(value.read()));
+        threads.start("reader", () -> read.set(value.read()));
         await(hooks.inside);
 
         Bundle testdrv = bundle(TESTDRV);
         AtomicBoolean stopped = new AtomicBoolean();
-        Thread stopper = start("stopper", () -> {
+        Thread stopper = threads.start("stopper", () -> {
             testdrv.stop();
             stopped.set(true);
         });
@@ -209,7 +152,7 @@ public class ModuleUnloadIT {
         String dev = plugTestDevice("7e57:0001");
         AttributeFile value = core.open(dev + "/value");
         CountDownLatch leave = blockShows();
-        Thread stuck = start("stuck-in-show", value::read);
+        Thread stuck = threads.start("stuck-in-show", value::read);
         await(hooks.inside);
 
         bundle(TESTDRV).stop(); // returns although the reader is still inside
@@ -243,7 +186,7 @@ public class ModuleUnloadIT {
         plugTestDevice("7e57:0001");
         String iface = core.device("/class/testdrv/td1").path();
         DeviceRef ref = core.hold("/class/testdrv/td1");
-        String me = "bundle " + context.getBundle().getBundleId() + " (" + context.getBundle().getSymbolicName() + ")";
+        String me = Bundles.reportName(context.getBundle());
         assertEquals(me, ref.holder());
         assertEquals(iface, ref.device().path());
         assertEquals(List.of(new LifetimeReport.Reference(iface, me, 1, List.of())), core.report().references());
@@ -273,7 +216,7 @@ public class ModuleUnloadIT {
         List<String> unexpected = new CopyOnWriteArrayList<>();
         AtomicInteger reads = new AtomicInteger();
         for (String dev : devices) {
-            start("reader " + dev, () -> {
+            threads.start("reader " + dev, () -> {
                 while (!done.get()) {
                     try (AttributeFile f = core.open(dev + "/value")) {
                         f.read();
@@ -288,8 +231,7 @@ public class ModuleUnloadIT {
         }
         awaitTrue("reads of the first generation", () -> reads.get() > 200);
         assertEquals(1, hooks.generations.size());
-        WeakReference<ClassLoader> oldLoader = new WeakReference<>(
-                bundle(TESTDRV).adapt(BundleWiring.class).getClassLoader());
+        WeakReference<ClassLoader> oldLoader = Bundles.loaderOf(bundle(TESTDRV));
 
         core.manage("vbus", "testdrv", BundleAction.UPDATE, false); // update and refresh
 
@@ -322,14 +264,9 @@ public class ModuleUnloadIT {
         DriverModelException busy = assertErrno(Errno.EBUSY, () -> core.manage("vbus", "testdrv", BundleAction.STOP, false));
         assertTrue(busy.getMessage(), busy.getMessage().contains("pinned by " + pin.holder() + " on " + dev
                 + " (mounted on /mnt/test)"));
-        CommandSession session = shellSession(shell);
-        try {
-            assertErrno(Errno.EBUSY, () -> session.execute("driver:stop testdrv"));
-            assertErrno(Errno.EBUSY, () -> session.execute("driver:update testdrv"));
-            assertErrno(Errno.EBUSY, () -> session.execute("driver:uninstall testdrv"));
-        } finally {
-            session.close();
-        }
+        assertErrno(Errno.EBUSY, () -> run("driver:stop testdrv"));
+        assertErrno(Errno.EBUSY, () -> run("driver:update testdrv"));
+        assertErrno(Errno.EBUSY, () -> run("driver:uninstall testdrv"));
         assertEquals("nothing changed", Bundle.ACTIVE, bundle(TESTDRV).getState());
         assertEquals(Optional.of("testdrv"), core.device(dev).driver());
         assertTrue(pin.isValid());
@@ -348,21 +285,17 @@ public class ModuleUnloadIT {
     @Test
     public void theShellStopsAPinnedDriverOnlyWhenForced() throws Exception {
         String dev = plugTestDevice("7e57:0001");
-        CommandSession session = shellSession(shell);
-        try {
-            assertEquals("pinned " + dev + " (driver testdrv): mounted", session.execute("usage:pin " + dev + " mounted"));
-            assertErrno(Errno.EEXIST, () -> session.execute("usage:pin " + dev + " again"));
-            assertEquals("the shell's pin outlives the command", 1, core.report().pins().size());
-            assertErrno(Errno.EBUSY, () -> session.execute("driver:stop testdrv"));
-            String report = String.valueOf(session.execute("usage:report"));
-            assertTrue(report, report.contains(dev) && report.contains("mounted"));
-            assertEquals("stopped " + TESTDRV + " [" + bundle(TESTDRV).getBundleId() + "]: 1 device(s) unbound (forced)",
-                    session.execute("driver:stop -f testdrv"));
-            assertEquals("unpinned " + dev + " (its binding had ended already)", session.execute("usage:unpin " + dev));
-            assertErrno(Errno.ENOENT, () -> session.execute("usage:unpin " + dev));
-        } finally {
-            session.close();
-        }
+        CommandSession session = session();
+        assertEquals("pinned " + dev + " (driver testdrv): mounted", session.execute("usage:pin " + dev + " mounted"));
+        assertErrno(Errno.EEXIST, () -> session.execute("usage:pin " + dev + " again"));
+        assertEquals("the shell's pin outlives the command", 1, core.report().pins().size());
+        assertErrno(Errno.EBUSY, () -> session.execute("driver:stop testdrv"));
+        String report = String.valueOf(session.execute("usage:report"));
+        assertTrue(report, report.contains(dev) && report.contains("mounted"));
+        assertEquals("stopped " + TESTDRV + " [" + bundle(TESTDRV).getBundleId() + "]: 1 device(s) unbound (forced)",
+                session.execute("driver:stop -f testdrv"));
+        assertEquals("unpinned " + dev + " (its binding had ended already)", session.execute("usage:unpin " + dev));
+        assertErrno(Errno.ENOENT, () -> session.execute("usage:unpin " + dev));
     }
 
     @Test
@@ -396,7 +329,7 @@ public class ModuleUnloadIT {
     public void whatAStoppingBundleLeftBehindIsReleasedAndNamed() throws Exception {
         String dev = plugTestDevice("7e57:0bad"); // its probe takes a reference and never puts it
         Bundle testdrv = bundle(TESTDRV);
-        String holder = "bundle " + testdrv.getBundleId() + " (" + TESTDRV + ")";
+        String holder = Bundles.reportName(testdrv);
         assertEquals(List.of(new LifetimeReport.Reference(dev, holder, 1, List.of())), core.report().references());
 
         testdrv.stop();
@@ -417,37 +350,17 @@ public class ModuleUnloadIT {
         return path;
     }
 
-
     private CountDownLatch blockShows() {
         CountDownLatch leave = new CountDownLatch(1);
         hooks.block.set(leave);
         return leave;
     }
 
-    private LifetimeReport.Leak onlyLeak(LifetimeReport.Leak.Kind kind) {
-        List<LifetimeReport.Leak> leaks = core.report().leaks().stream().filter(l -> l.kind() == kind).toList();
-        assertEquals(leaks.toString(), 1, leaks.size());
-        return leaks.get(0);
-    }
-
     private void configure(String key, Object value) throws Exception {
-        Dictionary<String, Object> props = new Hashtable<>();
-        props.put(key, value);
-        configAdmin.getConfiguration("org.drivermodel.core", "?").update(props);
         String expected = (key.equals("drain.timeout.ms") ? "drainTimeout=" : "releaseTimeout=")
                 + java.time.Duration.ofMillis((Long) value);
-        awaitTrue("the core applied " + key + "=" + value,
-                () -> coreLog.stream().anyMatch(l -> l.contains("settings: ") && l.contains(expected)));
+        configureCore(key, value, expected, coreLog);
     }
-
-    private Thread start(String name, TestThreads.Body body) {
-        return threads.start(name, body);
-    }
-
-    private static void await(CountDownLatch latch) throws InterruptedException {
-        assertTrue("within " + DEADLINE_SECONDS + " s", latch.await(DEADLINE_SECONDS, TimeUnit.SECONDS));
-    }
-
 
     private static boolean inFrame(Thread t, String simpleClass, String method) {
         for (StackTraceElement e : t.getStackTrace()) {
@@ -456,9 +369,5 @@ public class ModuleUnloadIT {
             }
         }
         return false;
-    }
-
-    private Bundle bundle(String bsn) {
-        return TestRuntime.installed(context, bsn);
     }
 }

@@ -2,37 +2,24 @@ package org.drivermodel.itest;
 
 import static org.drivermodel.itest.Errors.assertErrno;
 import static org.drivermodel.itest.Waits.awaitTrue;
-import static org.drivermodel.itest.Waits.shellSession;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
-import java.util.Dictionary;
-import java.util.Hashtable;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import javax.inject.Inject;
-
-import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
 import org.drivermodel.api.AttributeFile;
 import org.drivermodel.api.Device;
-import org.drivermodel.api.DriverCore;
 import org.drivermodel.error.DriverModelException;
 import org.drivermodel.error.Errno;
-import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerMethod;
-import org.osgi.service.cm.ConfigurationAdmin;
-import org.osgi.service.log.LogListener;
-import org.osgi.service.log.LogReaderService;
 
 /**
  * The platform bus: devices declared by Configuration Admin factory configurations, the
@@ -41,60 +28,29 @@ import org.osgi.service.log.LogReaderService;
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerMethod.class)
-public class PlatformIT {
+public class PlatformIT extends DriverModelTestBase {
     private static final String FACTORY_PID = "org.drivermodel.platform.device";
     private static final String THERMAL = "drivermodel,virtual-thermal";
 
-    @Inject
-    private DriverCore core;
-
-    @Inject
-    private ConfigurationAdmin configAdmin;
-
-    @Inject
-    private LogReaderService logReader;
-
-    @Inject
-    private CommandProcessor shell;
-
     private final List<String> busLog = new CopyOnWriteArrayList<>();
     private final List<String> coreLog = new CopyOnWriteArrayList<>();
-    private final LogListener listener = entry -> {
-        if ("org.drivermodel.bus-platform".equals(entry.getBundle().getSymbolicName())) {
-            busLog.add(entry.getLogLevel() + " " + entry.getMessage());
-        } else {
-            coreLog.add(entry.getBundle().getSymbolicName() + " " + entry.getLogLevel() + " " + entry.getMessage()
-                    + (entry.getException() == null ? "" : " " + entry.getException()));
-        }
-    };
-
-    @Configuration
-    public Option[] config() {
-        return TestRuntime.driverModel();
-    }
 
     @Before
     public void listen() {
-        logReader.addLogListener(listener);
-    }
-
-    @After
-    public void unlisten() {
-        logReader.removeLogListener(listener);
+        listenToLog(entry -> {
+            if ("org.drivermodel.bus-platform".equals(entry.getBundle().getSymbolicName())) {
+                busLog.add(entry.getLogLevel() + " " + entry.getMessage());
+            } else {
+                coreLog.add(entry.getBundle().getSymbolicName() + " " + entry.getLogLevel() + " " + entry.getMessage()
+                        + (entry.getException() == null ? "" : " " + entry.getException()));
+            }
+        });
     }
 
     private org.osgi.service.cm.Configuration declare(Object... keyValues) throws Exception {
         org.osgi.service.cm.Configuration c = configAdmin.createFactoryConfiguration(FACTORY_PID, "?");
-        c.update(props(keyValues));
+        c.update(properties(keyValues));
         return c;
-    }
-
-    private static Dictionary<String, Object> props(Object... keyValues) {
-        Dictionary<String, Object> d = new Hashtable<>();
-        for (int i = 0; i < keyValues.length; i += 2) {
-            d.put((String) keyValues[i], keyValues[i + 1]);
-        }
-        return d;
     }
 
     private Device awaitBound(String name) throws InterruptedException {
@@ -115,9 +71,7 @@ public class PlatformIT {
     }
 
     private String cat(String path) {
-        try (AttributeFile f = core.open(path)) {
-            return f.read().strip();
-        }
+        return read(path).strip();
     }
 
     @Test
@@ -130,18 +84,14 @@ public class PlatformIT {
         awaitTrue("the sensor is polled", () -> Long.parseLong(cat(samples)) >= 3);
         long t = Long.parseLong(cat("/bus/platform/devices/thermal0/temp1_input"));
         assertTrue("a plausible temperature: " + t, t >= 35_000 && t <= 45_000);
-        CommandSession session = shellSession(shell);
-        try {
-            String tree = String.valueOf(session.execute("device:tree"));
-            assertTrue(tree, tree.contains("\n  platform\n    thermal0  [platform, bound, vthermal]\n"));
-            assertEquals("/devices/platform/thermal0: bound to vthermal", session.execute("device:wait platform/thermal0 5"));
-            assertErrno(Errno.ETIMEDOUT, () -> session.execute("device:wait platform/none 1"));
-            assertErrno(Errno.EINVAL, () -> session.execute("device:wait platform/thermal0 0"));
-            assertErrno(Errno.EINVAL, () -> session.execute("device:wait platform/thermal0 5 6"));
-            assertErrno(Errno.EINVAL, () -> session.execute("device:wait /devices/platform/../x 1"));
-        } finally {
-            session.close();
-        }
+        CommandSession session = session();
+        String tree = String.valueOf(session.execute("device:tree"));
+        assertTrue(tree, tree.contains("\n  platform\n    thermal0  [platform, bound, vthermal]\n"));
+        assertEquals("/devices/platform/thermal0: bound to vthermal", session.execute("device:wait platform/thermal0 5"));
+        assertErrno(Errno.ETIMEDOUT, () -> session.execute("device:wait platform/none 1"));
+        assertErrno(Errno.EINVAL, () -> session.execute("device:wait platform/thermal0 0"));
+        assertErrno(Errno.EINVAL, () -> session.execute("device:wait platform/thermal0 5 6"));
+        assertErrno(Errno.EINVAL, () -> session.execute("device:wait /devices/platform/../x 1"));
     }
 
     @Test
@@ -166,7 +116,7 @@ public class PlatformIT {
     public void aChangedConfigurationReAddsTheDeviceAndADeletedOneUnplugsItAndStopsItsTimer() throws Exception {
         org.osgi.service.cm.Configuration c = declare("name", "thermal0", "compatible", THERMAL, "poll.interval.ms", "10");
         Device first = awaitBound("thermal0");
-        c.update(props("name", "thermal0", "compatible", THERMAL, "poll.interval.ms", "10", "label", "board"));
+        c.update(properties("name", "thermal0", "compatible", THERMAL, "poll.interval.ms", "10", "label", "board"));
         awaitTrue("re-added with its new properties", () -> first.state() == org.drivermodel.api.DeviceState.REMOVED);
         Device second = awaitBound("thermal0");
         assertEquals("board", second.property("label"));

@@ -4,32 +4,20 @@ import static org.drivermodel.itest.Waits.awaitTrue;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
-import static org.ops4j.pax.exam.CoreOptions.composite;
-import static org.ops4j.pax.exam.CoreOptions.options;
 
-import java.util.Dictionary;
-import java.util.Hashtable;
 import java.util.List;
 import java.util.Optional;
 
-import javax.inject.Inject;
-
-import org.drivermodel.api.DriverCore;
-import org.drivermodel.error.DriverModelException;
 import org.drivermodel.testkit.exam.DriverModelOptions;
 import org.drivermodel.testkit.unload.UnloadProof;
 import org.drivermodel.testkit.unload.UnloadRecord;
-import org.drivermodel.vbus.VirtualBus;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerMethod;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
-import org.osgi.service.cm.ConfigurationAdmin;
 
 /**
  * The project's sample drivers pass the test kit's unload proof, as a driver author's own tests
@@ -41,23 +29,11 @@ import org.osgi.service.cm.ConfigurationAdmin;
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerMethod.class)
-public class SampleDriversUnloadIT {
+public class SampleDriversUnloadIT extends VirtualBusTestBase {
 
-    @Inject
-    private BundleContext context;
-
-    @Inject
-    private DriverCore core;
-
-    @Inject
-    private VirtualBus vbus;
-
-    @Inject
-    private ConfigurationAdmin configAdmin;
-
-    @Configuration
-    public Option[] config() {
-        return options(composite(TestRuntime.driverModel()), DriverModelOptions.unloadProofSettings());
+    @Override
+    protected Option[] frameworkOptions() {
+        return TestRuntime.driverModel(DriverModelOptions.unloadProofSettings());
     }
 
     @Test
@@ -66,7 +42,7 @@ public class SampleDriversUnloadIT {
         String second = "/devices/vbus/" + vbus.plug("1209:0001");
         awaitBound(first, "vled");
         awaitBound(second, "vled");
-        Bundle vled = TestRuntime.installed(context, "org.drivermodel.driver-vled");
+        Bundle vled = bundle("org.drivermodel.driver-vled");
 
         UnloadRecord record = UnloadProof.assertUnloadsCleanly(context, vled);
 
@@ -82,14 +58,10 @@ public class SampleDriversUnloadIT {
     @Test
     public void vthermalUnloadsCleanlyWithItsPollTimerRunning() throws Exception {
         org.osgi.service.cm.Configuration declaration = configAdmin.createFactoryConfiguration("org.drivermodel.platform.device", "?");
-        Dictionary<String, Object> props = new Hashtable<>();
-        props.put("name", "thermal0");
-        props.put("compatible", "drivermodel,virtual-thermal");
-        props.put("poll.interval.ms", "10");
-        declaration.update(props);
+        declaration.update(properties("name", "thermal0", "compatible", "drivermodel,virtual-thermal", "poll.interval.ms", "10"));
         awaitBound("platform/thermal0", "vthermal");
-        awaitTrue("the sensor is polled", () -> Long.parseLong(cat("/devices/platform/thermal0/samples")) >= 3);
-        Bundle sensor = TestRuntime.installed(context, "org.drivermodel.driver-sensor");
+        awaitTrue("the sensor is polled", () -> Long.parseLong(read("/devices/platform/thermal0/samples").strip()) >= 3);
+        Bundle sensor = bundle("org.drivermodel.driver-sensor");
 
         UnloadRecord record = UnloadProof.assertUnloadsCleanly(context, sensor);
 
@@ -104,7 +76,7 @@ public class SampleDriversUnloadIT {
     public void ramdiskUnloadsCleanlyUnderBlockIo() throws Exception {
         String dev = "/devices/vbus/" + vbus.plug("1d6b:0100");
         awaitBound(dev, "ramdisk");
-        Bundle ramdisk = TestRuntime.installed(context, "org.drivermodel.driver-ramdisk");
+        Bundle ramdisk = bundle("org.drivermodel.driver-ramdisk");
 
         UnloadRecord record = UnloadProof.of(context, ramdisk).loadThreads(3).run();
 
@@ -113,21 +85,5 @@ public class SampleDriversUnloadIT {
         assertTrue("block I/O ran: " + record, record.blockOperations() > 0);
         assertTrue(record.toString(), record.attributeFiles().stream().anyMatch(f -> f.endsWith("/ram0/size")));
         assertEquals("the disk went with its driver", List.of(), core.list("/class/block"));
-    }
-
-    private void awaitBound(String device, String driver) throws InterruptedException {
-        awaitTrue(device + " bound to " + driver, () -> {
-            try {
-                return core.device(device).driver().equals(Optional.of(driver));
-            } catch (DriverModelException e) {
-                return false; // not declared yet
-            }
-        });
-    }
-
-    private String cat(String path) {
-        try (org.drivermodel.api.AttributeFile f = core.open(path)) {
-            return f.read().strip();
-        }
     }
 }

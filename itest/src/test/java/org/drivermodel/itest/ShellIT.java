@@ -1,23 +1,13 @@
 package org.drivermodel.itest;
 
-import static org.drivermodel.itest.Waits.shellSession;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import java.util.Optional;
 
-import javax.inject.Inject;
-
-import org.apache.felix.service.command.CommandProcessor;
-import org.apache.felix.service.command.CommandSession;
-import org.drivermodel.api.DriverCore;
-import org.drivermodel.vbus.VirtualBus;
-import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerMethod;
@@ -31,38 +21,13 @@ import org.ops4j.pax.exam.spi.reactors.PerMethod;
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerMethod.class)
-public class ShellIT {
+public class ShellIT extends VirtualBusTestBase {
 
-    @Inject
-    private DriverCore core;
-
-    @Inject
-    private VirtualBus vbus;
-
-    @Inject
-    private CommandProcessor shell;
-
-    private CommandSession session;
     private String led;
-
-    @Configuration
-    public Option[] config() {
-        return TestRuntime.driverModel();
-    }
 
     @Before
     public void setUp() {
-        session = shellSession(shell);
         led = vbus.plug("1209:0001");
-    }
-
-    @After
-    public void tearDown() {
-        session.close();
-    }
-
-    private String run(String command) throws Exception {
-        return String.valueOf(session.execute(command));
     }
 
     @Test

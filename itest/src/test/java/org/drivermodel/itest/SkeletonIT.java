@@ -16,27 +16,20 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import javax.inject.Inject;
-
-import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
 import org.drivermodel.api.Device;
 import org.drivermodel.api.DeviceState;
 import org.drivermodel.api.Driver;
-import org.drivermodel.api.DriverCore;
 import org.drivermodel.api.Uevent;
 import org.drivermodel.error.Errno;
 import org.drivermodel.vbus.VirtualBus;
 import org.junit.After;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventConstants;
@@ -52,35 +45,13 @@ import org.osgi.service.event.EventHandler;
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class SkeletonIT {
+public class SkeletonIT extends VirtualBusTestBase {
     private static final String VLED_BSN = "org.drivermodel.driver-vled";
-
-    @Inject
-    private BundleContext context;
-
-    @Inject
-    private DriverCore core;
-
-    @Inject
-    private VirtualBus vbus;
-
-    @Inject
-    private CommandProcessor shell;
-
-    @Configuration
-    public Option[] config() {
-        return TestRuntime.driverModel();
-    }
 
     @After
     public void unplugEverything() throws Exception {
-        for (String name : vbus.plugged().keySet()) {
-            vbus.unplug(name);
-        }
-        Bundle vled = bundle(VLED_BSN);
-        if (vled.getState() != Bundle.ACTIVE) {
-            vled.start();
-        }
+        unplugAll();
+        Bundles.startIfStopped(bundle(VLED_BSN));
     }
 
     @Test
@@ -223,27 +194,23 @@ public class SkeletonIT {
 
     @Test
     public void shellPlugsUnplugsAndReportsErrorsWithTheirCode() throws Exception {
-        CommandSession session = shell.createSession(System.in, System.out, System.err);
-        try {
-            String plugged = String.valueOf(session.execute("vbus:plug 1209:0001"));
-            Matcher m = Pattern.compile("plugged (1209:0001\\.\\d+): bound to vled").matcher(plugged);
-            assertTrue(plugged, m.matches());
-            String name = m.group(1);
-            String list = String.valueOf(session.execute("device:list"));
-            assertTrue(list, list.matches("(?s)DEVICE\\s+BUS\\s+STATE\\s+DRIVER\n" + Pattern.quote(name)
-                    + "\\s+vbus\\s+bound\\s+vled\n"));
-            List<String> before = snapshot();
-            assertErrno(Errno.EINVAL, () -> session.execute("vbus:plug 12:34"));
-            assertErrno(Errno.ENOENT, () -> session.execute("vbus:unplug 1209:0001.999"));
-            assertErrno(Errno.ENOENT, () -> session.execute("device:info vbus/none"));
-            assertErrno(Errno.EINVAL, () -> session.execute("device:info /devices/vbus/../x"));
-            assertErrno(Errno.ENOENT, () -> session.execute("driver:stop nosuchdriver"));
-            assertErrno(Errno.ENOENT, () -> session.execute("driver:start no.such.bundle"));
-            assertEquals(before, snapshot());
-            assertEquals("unplugged " + name, session.execute("vbus:unplug " + name));
-        } finally {
-            session.close();
-        }
+        CommandSession session = session();
+        String plugged = String.valueOf(session.execute("vbus:plug 1209:0001"));
+        Matcher m = Pattern.compile("plugged (1209:0001\\.\\d+): bound to vled").matcher(plugged);
+        assertTrue(plugged, m.matches());
+        String name = m.group(1);
+        String list = String.valueOf(session.execute("device:list"));
+        assertTrue(list, list.matches("(?s)DEVICE\\s+BUS\\s+STATE\\s+DRIVER\n" + Pattern.quote(name)
+                + "\\s+vbus\\s+bound\\s+vled\n"));
+        List<String> before = snapshot();
+        assertErrno(Errno.EINVAL, () -> session.execute("vbus:plug 12:34"));
+        assertErrno(Errno.ENOENT, () -> session.execute("vbus:unplug 1209:0001.999"));
+        assertErrno(Errno.ENOENT, () -> session.execute("device:info vbus/none"));
+        assertErrno(Errno.EINVAL, () -> session.execute("device:info /devices/vbus/../x"));
+        assertErrno(Errno.ENOENT, () -> session.execute("driver:stop nosuchdriver"));
+        assertErrno(Errno.ENOENT, () -> session.execute("driver:start no.such.bundle"));
+        assertEquals(before, snapshot());
+        assertEquals("unplugged " + name, session.execute("vbus:unplug " + name));
     }
 
     @Test
@@ -287,9 +254,5 @@ public class SkeletonIT {
         s.add("plugged " + vbus.plugged().keySet());
         s.add("drivers " + core.drivers());
         return s;
-    }
-
-    private Bundle bundle(String bsn) {
-        return TestRuntime.installed(context, bsn);
     }
 }

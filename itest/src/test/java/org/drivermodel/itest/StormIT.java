@@ -3,21 +3,15 @@ package org.drivermodel.itest;
 import static org.drivermodel.itest.Errors.assertErrno;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
-import static org.ops4j.pax.exam.CoreOptions.bundle;
-import static org.ops4j.pax.exam.CoreOptions.composite;
-import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
-import static org.ops4j.pax.exam.CoreOptions.options;
 import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
-import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -25,35 +19,23 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import javax.inject.Inject;
-
-import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
-import org.drivermodel.api.DriverCore;
 import org.drivermodel.api.Uevent;
 import org.drivermodel.error.DriverModelException;
 import org.drivermodel.error.Errno;
 import org.drivermodel.testkit.TestHooks;
+import org.drivermodel.testkit.exam.DriverModelOptions;
 import org.drivermodel.vbus.VirtualBus;
-import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
-import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceReference;
-import org.osgi.framework.ServiceRegistration;
-import org.osgi.service.event.EventConstants;
-import org.osgi.service.event.EventHandler;
-import org.osgi.service.log.LogLevel;
-import org.osgi.service.log.LogListener;
-import org.osgi.service.log.LogReaderService;
-import org.osgi.service.log.Logger;
-import org.osgi.service.log.admin.LoggerAdmin;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerMethod;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.event.EventConstants;
+import org.osgi.service.event.EventHandler;
 
 /**
  * The storm (issue 8) on the whole runtime with the test drivers and the untrusted drivers (issue
@@ -70,7 +52,7 @@ import org.ops4j.pax.exam.spi.reactors.PerMethod;
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerMethod.class)
-public class StormIT {
+public class StormIT extends DriverModelTestBase {
     /** The CI run's seed; any other replays with -Dstorm.seed. */
     static final long SEED = 20261126L;
     static final int EVENTS = 2000;
@@ -79,31 +61,10 @@ public class StormIT {
             + " failed=(\\d+) lost=(\\d+) duplicated=(\\d+) calls_after_remove=(\\d+) leaked_refs=(\\d+)"
             + " loaders_collected=(\\d+)/(\\d+) drains_over_deadline=(\\d+)");
 
-    @Inject
-    private CommandProcessor shell;
-
-    @Inject
-    private DriverCore core;
-
-    @Inject
-    private BundleContext context;
-
-    @Inject
-    private LogReaderService logReader;
-
-    @Inject
-    private LoggerAdmin loggerAdmin;
-
     /** The storm's log entries (it logs its mix at the start and its counts at the end). */
     private final Queue<String> stormLog = new ConcurrentLinkedQueue<>();
-    private final LogListener listener = entry -> {
-        if (STORM_BUNDLE.equals(entry.getBundle().getSymbolicName())) {
-            stormLog.add(entry.getMessage());
-        }
-    };
     /** The paths of the devices added (ADD uevents), in the order they were delivered. */
     private final Queue<String> added = new ConcurrentLinkedQueue<>();
-    private ServiceRegistration<EventHandler> adds;
 
     private static final String STORM_BUNDLE = "org.drivermodel.storm";
     private static final String UNTRUSTED = "org.drivermodel.driver-untrusted";
@@ -111,42 +72,31 @@ public class StormIT {
             + " of (\\d+) driver bundles; (\\d+) faults of the untrusted drivers contained and named, not counted; their"
             + " bundle stopped by their own remove (\\d+) time\\(s\\)\\)");
 
-    @Configuration
-    public Option[] config() {
-        String storm = reactorBundle("storm");
-        String untrusted = reactorBundle("driver-untrusted");
-        // Pax Exam's own bundles log at DEBUG to System.out, which Gogo sends to the session's
-        // console while a command runs: quiet them, so the console shows what the command prints.
-        // The Log Service's history is kept at one entry, as in ModuleUnloadIT: on Equinox a kept
-        // entry pins its bundle's class loader (with the default 100, 6 of 332 stayed).
-        return options(composite(TestRuntime.withTestDriver()), bundle(new File(storm).toURI().toString()),
-                bundle(new File(untrusted).toURI().toString()),
+    /**
+     * The storm and the untrusted drivers' bundles with the test driver; no injected virtual bus,
+     * as the storm restarts the bus bundle. Pax Exam's own bundles log at DEBUG to System.out,
+     * which Gogo sends to the session's console while a command runs: quiet them, so the console
+     * shows what the command prints. The Log Service's history is kept at one entry, as in
+     * ModuleUnloadIT: on Equinox a kept entry pins its bundle's class loader (with the default
+     * 100, 6 of 332 stayed).
+     */
+    @Override
+    protected Option[] frameworkOptions() {
+        return TestRuntime.withTestDriver(TestRuntime.reactorBundle("storm"), TestRuntime.reactorBundle("driver-untrusted"),
                 systemProperty("org.ops4j.pax.logging.DefaultServiceLog.level").value("WARN"),
-                frameworkProperty("org.apache.felix.log.maxSize").value("1"));
-    }
-
-    private static String reactorBundle(String name) {
-        String path = System.getProperty("dm.bundle." + name);
-        if (path == null || !new File(path).isFile()) {
-            throw new IllegalStateException("dm.bundle." + name + " is " + path + ": run the integration tests through Maven");
-        }
-        return path;
+                DriverModelOptions.unloadProofSettings());
     }
 
     @Before
     public void setUp() {
-        loggerAdmin.getLoggerContext(STORM_BUNDLE).setLogLevels(Map.of(Logger.ROOT_LOGGER_NAME, LogLevel.INFO));
-        logReader.addLogListener(listener);
+        listenToLog(entry -> {
+            if (STORM_BUNDLE.equals(entry.getBundle().getSymbolicName())) {
+                stormLog.add(entry.getMessage());
+            }
+        }, STORM_BUNDLE);
         Dictionary<String, Object> topics = new Hashtable<>();
         topics.put(EventConstants.EVENT_TOPIC, Uevent.ADD.topic());
-        adds = context.registerService(EventHandler.class, event -> added.add(String.valueOf(event.getProperty(Uevent.DEVPATH))),
-                topics);
-    }
-
-    @After
-    public void tearDown() {
-        adds.unregister();
-        logReader.removeLogListener(listener);
+        register(EventHandler.class, event -> added.add(String.valueOf(event.getProperty(Uevent.DEVPATH))), topics);
     }
 
     @Test
@@ -173,7 +123,7 @@ public class StormIT {
      */
     @Test
     public void withoutTheUntrustedDriversTheStormLeavesThemOutSaysSoAndIsClean() throws Exception {
-        TestRuntime.installed(context, UNTRUSTED).uninstall();
+        bundle(UNTRUSTED).uninstall();
         assertCleanStorm(SEED, 300);
 
         awaitAddsDelivered();
@@ -286,13 +236,8 @@ public class StormIT {
         try {
             // the storm registers its test hooks when it starts and withdraws them when it ends
             Waits.awaitTrue("the first storm is under way", () -> context.getServiceReference(TestHooks.class) != null);
-            CommandSession second = Waits.shellSession(shell);
-            try {
-                DriverModelException busy = assertErrno(Errno.EBUSY, () -> second.execute("storm:run -s 4 -n 10"));
-                assertTrue(busy.getMessage(), busy.getMessage().contains("a storm is running; one at a time"));
-            } finally {
-                second.close();
-            }
+            DriverModelException busy = assertErrno(Errno.EBUSY, () -> run("storm:run -s 4 -n 10"));
+            assertTrue(busy.getMessage(), busy.getMessage().contains("a storm is running; one at a time"));
         } finally {
             t.join(TimeUnit.SECONDS.toMillis(5 * Waits.DEADLINE_SECONDS));
             first.close();
@@ -303,14 +248,9 @@ public class StormIT {
 
     @Test
     public void aStormWithoutABundleToStormIsRefusedWithEnoentAndChangesNothing() throws Exception {
-        TestRuntime.installed(context, "org.drivermodel.driver-vled").uninstall();
-        CommandSession session = Waits.shellSession(shell);
-        try {
-            DriverModelException e = assertErrno(Errno.ENOENT, () -> session.execute("storm:run -s 1 -n 10"));
-            assertTrue(e.getMessage(), e.getMessage().contains("bundle org.drivermodel.driver-vled: not installed"));
-        } finally {
-            session.close();
-        }
+        bundle("org.drivermodel.driver-vled").uninstall();
+        DriverModelException e = assertErrno(Errno.ENOENT, () -> run("storm:run -s 1 -n 10"));
+        assertTrue(e.getMessage(), e.getMessage().contains("bundle org.drivermodel.driver-vled: not installed"));
         assertEquals("no test hooks left registered", null, context.getServiceReference(TestHooks.class));
         assertEquals("nothing was plugged", List.of(), core.devices().stream()
                 .filter(d -> d.name().contains(":")).toList());
@@ -318,19 +258,13 @@ public class StormIT {
 
     @Test
     public void badArgumentsAreRefusedWithEinvalAndTheUsage() throws Exception {
-        CommandSession session = Waits.shellSession(shell);
-        try {
-            for (String bad : List.of("storm:run -s abc", "storm:run -n many", "storm:run -n 0", "storm:run -n 1000001",
-                    "storm:run -t 0", "storm:run -t 17", "storm:run -t x", "storm:run now", "storm:run -n 5 extra")) {
-                DriverModelException e = assertErrno(Errno.EINVAL, () -> session.execute(bad));
-                assertTrue(bad + ": " + e.getMessage(),
-                        e.getMessage().contains("usage: storm:run [-s seed] [-n events] [-t io-threads]"));
-            }
-        } finally {
-            session.close();
+        for (String bad : List.of("storm:run -s abc", "storm:run -n many", "storm:run -n 0", "storm:run -n 1000001",
+                "storm:run -t 0", "storm:run -t 17", "storm:run -t x", "storm:run now", "storm:run -n 5 extra")) {
+            DriverModelException e = assertErrno(Errno.EINVAL, () -> run(bad));
+            assertTrue(bad + ": " + e.getMessage(),
+                    e.getMessage().contains("usage: storm:run [-s seed] [-n events] [-t io-threads]"));
         }
         assertEquals("nothing was plugged", List.of(), core.devices().stream()
                 .filter(d -> d.name().contains(":")).toList());
     }
-
 }

@@ -1,5 +1,6 @@
 package org.drivermodel.itest;
 
+import static org.ops4j.pax.exam.CoreOptions.bundle;
 import static org.ops4j.pax.exam.CoreOptions.composite;
 import static org.ops4j.pax.exam.CoreOptions.options;
 
@@ -7,8 +8,6 @@ import java.io.File;
 
 import org.drivermodel.testkit.exam.DriverModelOptions;
 import org.ops4j.pax.exam.Option;
-import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
 
 /**
  * The runtime every integration test boots: the test kit's {@link DriverModelOptions#runtime()}
@@ -23,31 +22,40 @@ public final class TestRuntime {
     private TestRuntime() {
     }
 
-    /** @return the options of a framework with the whole driver model and the sample drivers */
-    public static Option[] driverModel() {
+    /**
+     * @param extra what a test adds: its settings, its own bundles
+     * @return the options of a framework with the whole driver model and the sample drivers, then {@code extra}
+     */
+    public static Option[] driverModel(Option... extra) {
         requireReactorBundles();
-        return options(composite(DriverModelOptions.runtime()), composite(DriverModelOptions.sampleDrivers()));
+        return options(composite(DriverModelOptions.runtime()), composite(DriverModelOptions.sampleDrivers()),
+                composite(extra));
     }
 
     /**
-     * @return the options of {@link #driverModel()} plus the test driver (testdrv, on vbus vendor
-     *         7e57), which tests stop, update and steer through {@link org.drivermodel.testkit.TestHooks}
+     * @param extra what a test adds: its settings, its own bundles
+     * @return the options of {@link #driverModel} plus the test driver (testdrv, on vbus vendor
+     *         7e57), which tests stop, update and steer through {@link org.drivermodel.testkit.TestHooks},
+     *         then {@code extra}
      */
-    public static Option[] withTestDriver() {
-        return options(composite(driverModel()), DriverModelOptions.testDriver());
+    public static Option[] withTestDriver(Option... extra) {
+        return options(composite(driverModel()), DriverModelOptions.testDriver(), composite(extra));
     }
 
     /**
-     * @return the installed bundle with that symbolic name
-     * @throws AssertionError if there is none
+     * A bundle of the reactor that is no part of the test kit (the storm, the hostile and the
+     * untrusted drivers): failsafe passes its file as {@code dm.bundle.<name>}.
+     *
+     * @return the option installing it
+     * @throws IllegalStateException if the property names no file (the tests were not run through Maven)
      */
-    public static Bundle installed(BundleContext context, String symbolicName) {
-        for (Bundle b : context.getBundles()) {
-            if (symbolicName.equals(b.getSymbolicName())) {
-                return b;
-            }
+    public static Option reactorBundle(String name) {
+        String path = System.getProperty(DriverModelOptions.OVERRIDE_PREFIX + name);
+        if (path == null || !new File(path).isFile()) {
+            throw new IllegalStateException(DriverModelOptions.OVERRIDE_PREFIX + name + " is " + path
+                    + ": run the integration tests through Maven");
         }
-        throw new AssertionError("no bundle " + symbolicName);
+        return bundle(new File(path).toURI().toString());
     }
 
     /** The ITs test the reactor's bundles only: without the overrides the kit would take a repository's. */

@@ -2,10 +2,6 @@ package org.drivermodel.itest;
 
 import static org.drivermodel.itest.Errors.assertErrno;
 import static org.junit.Assert.assertEquals;
-import static org.junit.Assert.assertTrue;
-import static org.ops4j.pax.exam.CoreOptions.composite;
-import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
-import static org.ops4j.pax.exam.CoreOptions.options;
 
 import java.io.FileInputStream;
 import java.io.InputStream;
@@ -13,28 +9,18 @@ import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-
-import javax.inject.Inject;
 
 import org.drivermodel.api.AttributeFile;
 import org.drivermodel.api.DeviceState;
-import org.drivermodel.api.DriverCore;
 import org.drivermodel.error.Errno;
-import org.drivermodel.vbus.VirtualBus;
+import org.drivermodel.testkit.exam.DriverModelOptions;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
-import org.osgi.framework.FrameworkEvent;
-import org.osgi.framework.wiring.BundleWiring;
-import org.osgi.framework.wiring.FrameworkWiring;
 
 /**
  * A driver bundle's stop is a module unload: 20 cycles of install, start, use, stop,
@@ -43,18 +29,10 @@ import org.osgi.framework.wiring.FrameworkWiring;
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class UnloadIT {
+public class UnloadIT extends VirtualBusTestBase {
     private static final int CYCLES = 20;
+    /** How long a refresh may take. */
     private static final long DEADLINE_SECONDS = 20;
-
-    @Inject
-    private BundleContext context;
-
-    @Inject
-    private DriverCore core;
-
-    @Inject
-    private VirtualBus vbus;
 
     /**
      * Felix Log keeps its last 100 entries (org.apache.felix.log.maxSize), and on Equinox an
@@ -63,16 +41,16 @@ public class UnloadIT {
      * none with a history of 1; on Felix, none with either). That is the log's bounded
      * retention, not the driver model's, so the history is kept at one entry here.
      */
-    @Configuration
-    public Option[] config() {
-        return options(composite(TestRuntime.driverModel()), frameworkProperty("org.apache.felix.log.maxSize").value("1"));
+    @Override
+    protected Option[] frameworkOptions() {
+        return TestRuntime.driverModel(DriverModelOptions.unloadProofSettings());
     }
 
     @Test
     public void twentyLoadUnloadCyclesLeaveNoDriverClassLoaderBehind() throws Exception {
         Bundle preinstalled = bundle("org.drivermodel.driver-vled");
         preinstalled.uninstall();
-        refresh(preinstalled);
+        Bundles.refresh(context, preinstalled, DEADLINE_SECONDS);
         String dev = "/devices/vbus/" + vbus.plug("1209:0001");
         String jar = System.getProperty("dm.bundle.driver-vled");
         List<WeakReference<ClassLoader>> loaders = new ArrayList<>();
@@ -88,13 +66,13 @@ public class UnloadIT {
             brightness.write(i + "\n");
             assertEquals(i + "\n", brightness.read());
             stale.add(brightness); // held across the unload on purpose: it must pin nothing
-            loaders.add(new WeakReference<>(vled.adapt(BundleWiring.class).getClassLoader()));
+            loaders.add(Bundles.loaderOf(vled));
 
             vled.stop();
             assertEquals(DeviceState.UNBOUND, core.device(dev).state());
             assertErrno(Errno.ENODEV, brightness::read);
             vled.uninstall();
-            refresh(vled);
+            Bundles.refresh(context, vled, DEADLINE_SECONDS);
         }
         int collected = 0;
         for (int attempt = 0; attempt < 50 && collected < CYCLES; attempt++) {
@@ -116,19 +94,5 @@ public class UnloadIT {
             assertErrno(Errno.ENODEV, f::read);
             f.close();
         }
-    }
-
-    private void refresh(Bundle b) throws InterruptedException {
-        CountDownLatch done = new CountDownLatch(1);
-        context.getBundle(0).adapt(FrameworkWiring.class).refreshBundles(List.of(b), e -> {
-            if (e.getType() == FrameworkEvent.PACKAGES_REFRESHED) {
-                done.countDown();
-            }
-        });
-        assertTrue("refresh within " + DEADLINE_SECONDS + " s", done.await(DEADLINE_SECONDS, TimeUnit.SECONDS));
-    }
-
-    private Bundle bundle(String bsn) {
-        return TestRuntime.installed(context, bsn);
     }
 }

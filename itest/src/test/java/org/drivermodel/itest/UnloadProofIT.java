@@ -1,41 +1,30 @@
 package org.drivermodel.itest;
 
-import static org.drivermodel.itest.Waits.DEADLINE_SECONDS;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
-import static org.ops4j.pax.exam.CoreOptions.composite;
-import static org.ops4j.pax.exam.CoreOptions.options;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import javax.inject.Inject;
-
-import org.drivermodel.api.DriverCore;
 import org.drivermodel.testkit.TestHooks;
 import org.drivermodel.testkit.exam.DriverModelOptions;
 import org.drivermodel.testkit.unload.UnloadProof;
 import org.drivermodel.testkit.unload.UnloadRecord;
-import org.drivermodel.vbus.VirtualBus;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerMethod;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceRegistration;
 
 /**
  * The test kit's unload proof can fail, and says why: the test drivers' bundle passes it when
@@ -48,27 +37,17 @@ import org.osgi.framework.ServiceRegistration;
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerMethod.class)
-public class UnloadProofIT {
+public class UnloadProofIT extends VirtualBusTestBase {
     private static final String TESTDRV = "org.drivermodel.driver-test";
     private static final String LOAD_THREADS = "unload-proof " + TESTDRV + " attributes #";
-
-    @Inject
-    private BundleContext context;
-
-    @Inject
-    private DriverCore core;
-
-    @Inject
-    private VirtualBus vbus;
 
     private final Hooks hooks = new Hooks();
     /** A class of the driver's, kept on purpose by one test. */
     private Class<?> pinned;
-    private ServiceRegistration<TestHooks> registration;
 
-    @Configuration
-    public Option[] config() {
-        return options(composite(TestRuntime.withTestDriver()), DriverModelOptions.unloadProofSettings());
+    @Override
+    protected Option[] frameworkOptions() {
+        return TestRuntime.withTestDriver(DriverModelOptions.unloadProofSettings());
     }
 
     /**
@@ -87,11 +66,7 @@ public class UnloadProofIT {
             shows.incrementAndGet();
             String in = blockIn;
             if (in != null && Thread.currentThread().getName().startsWith(in) && blocked.compareAndSet(false, true)) { // the first to get here stays; the others go on
-                try {
-                    release.await(2 * DEADLINE_SECONDS, TimeUnit.SECONDS); // bounded, even if the test fails first
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+                Waits.hold(release);
             }
         }
 
@@ -103,20 +78,19 @@ public class UnloadProofIT {
 
     @Before
     public void hook() {
-        registration = context.registerService(TestHooks.class, hooks, null);
+        register(TestHooks.class, hooks, null);
     }
 
     @After
-    public void unhook() {
-        hooks.release.countDown();
-        registration.unregister();
+    public void release() {
+        hooks.release.countDown(); // the base then unregisters the hooks
     }
 
     @Test
     public void aWellBehavedDriverPassesAndMakesNoLateCall() throws Exception {
         String dev = plug("7e57:0001");
         plug("7e57:0002");
-        Bundle testdrv = TestRuntime.installed(context, TESTDRV);
+        Bundle testdrv = bundle(TESTDRV);
 
         UnloadRecord record = UnloadProof.assertUnloadsCleanly(context, testdrv);
 
@@ -132,7 +106,7 @@ public class UnloadProofIT {
     public void aReferenceTheDriverLeaksFailsTheProofNamingIt() throws Exception {
         plug("7e57:0001");
         String leaky = plug("7e57:0bad"); // its probe takes a reference and never puts it
-        Bundle testdrv = TestRuntime.installed(context, TESTDRV);
+        Bundle testdrv = bundle(TESTDRV);
 
         AssertionError e = assertThrows(AssertionError.class, () -> UnloadProof.assertUnloadsCleanly(context, testdrv));
 
@@ -145,7 +119,7 @@ public class UnloadProofIT {
     @Test
     public void aThreadLeftInsideTheDriverAfterItsStopFailsTheProofNamingTheThreadAndFrame() throws Exception {
         plug("7e57:0001");
-        Bundle testdrv = TestRuntime.installed(context, TESTDRV);
+        Bundle testdrv = bundle(TESTDRV);
         hooks.blockIn = LOAD_THREADS; // one stays in show: the stop waits the core's drain deadline, then goes on
 
         AssertionError e = assertThrows(AssertionError.class, () -> UnloadProof.assertUnloadsCleanly(context, testdrv));
@@ -159,7 +133,7 @@ public class UnloadProofIT {
     @Test
     public void aStopThatOutlastsTheDeadlineFailsTheProofNamingWhereItWaits() throws Exception {
         plug("7e57:0001");
-        Bundle testdrv = TestRuntime.installed(context, TESTDRV);
+        Bundle testdrv = bundle(TESTDRV);
         hooks.blockIn = LOAD_THREADS; // the stop waits for the thread in show (the core's drain deadline is 5 s)
 
         AssertionError e = assertThrows(AssertionError.class,
@@ -182,7 +156,7 @@ public class UnloadProofIT {
     @Test
     public void aShowThatNeverReturnsBeforeTheStopFailsTheProofAndNothingIsStopped() throws Exception {
         plug("7e57:0001");
-        Bundle testdrv = TestRuntime.installed(context, TESTDRV);
+        Bundle testdrv = bundle(TESTDRV);
         hooks.blockIn = "unload-proof survey"; // the proof's first read of each file
 
         // the deadline is what the survey thread has to get into the driver's show, where the
@@ -199,7 +173,7 @@ public class UnloadProofIT {
     @Test
     public void aBlockHandlerThatFailsRequestsFailsTheProofWithTheErrno() throws Exception {
         vbus.plug("7eb1:00e0"); // testblk: its handler throws, so every request fails with EIO
-        Bundle testdrv = TestRuntime.installed(context, TESTDRV);
+        Bundle testdrv = bundle(TESTDRV);
 
         AssertionError e = assertThrows(AssertionError.class, () -> UnloadProof.assertUnloadsCleanly(context, testdrv));
 
@@ -211,7 +185,7 @@ public class UnloadProofIT {
     @Test
     public void aBlockDriverThatCompletesTwiceFailsTheProof() throws Exception {
         vbus.plug("7eb1:00d0"); // testblk: completes every request twice
-        Bundle testdrv = TestRuntime.installed(context, TESTDRV);
+        Bundle testdrv = bundle(TESTDRV);
 
         AssertionError e = assertThrows(AssertionError.class, () -> UnloadProof.assertUnloadsCleanly(context, testdrv));
 
@@ -222,7 +196,7 @@ public class UnloadProofIT {
     @Test
     public void aClassLoaderTheTestKeepsFailsTheProofAfterTheUninstall() throws Exception {
         plug("7e57:0001");
-        Bundle testdrv = TestRuntime.installed(context, TESTDRV);
+        Bundle testdrv = bundle(TESTDRV);
         pinned = testdrv.loadClass("org.drivermodel.driver.test.TestDriver"); // what an @Inject of its service would do
 
         AssertionError e = assertThrows(AssertionError.class,
@@ -238,13 +212,13 @@ public class UnloadProofIT {
 
     @Test
     public void aDriverWithNothingBoundOrABundleWithNoDriverIsRefusedAndNothingChanges() throws Exception {
-        Bundle testdrv = TestRuntime.installed(context, TESTDRV);
+        Bundle testdrv = bundle(TESTDRV);
         AssertionError none = assertThrows(AssertionError.class, () -> UnloadProof.assertUnloadsCleanly(context, testdrv));
         assertEquals("unload proof of bundle " + testdrv.getBundleId() + " (" + TESTDRV + "): precondition: no device is bound"
                 + " to its drivers [vbus/testblk, vbus/testdrv]: plug or declare one first", none.getMessage());
         assertEquals(Bundle.ACTIVE, testdrv.getState());
 
-        Bundle shell = TestRuntime.installed(context, "org.drivermodel.shell");
+        Bundle shell = bundle("org.drivermodel.shell");
         AssertionError noDriver = assertThrows(AssertionError.class, () -> UnloadProof.assertUnloadsCleanly(context, shell));
         assertTrue(noDriver.getMessage(), noDriver.getMessage().endsWith("(org.drivermodel.shell): precondition: it registers no driver with the core"));
         assertEquals(Bundle.ACTIVE, shell.getState());
@@ -256,7 +230,7 @@ public class UnloadProofIT {
 
     @Test
     public void badArgumentsAreRefused() {
-        Bundle testdrv = TestRuntime.installed(context, TESTDRV);
+        Bundle testdrv = bundle(TESTDRV);
         assertThrows(IllegalArgumentException.class, () -> UnloadProof.of(context, context.getBundle()));
         assertThrows(IllegalArgumentException.class, () -> UnloadProof.of(context, context.getBundle(0)));
         assertThrows(IllegalArgumentException.class, () -> UnloadProof.of(context, testdrv).loadThreads(0));

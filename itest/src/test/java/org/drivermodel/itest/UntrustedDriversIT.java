@@ -2,17 +2,17 @@ package org.drivermodel.itest;
 
 import static org.drivermodel.itest.Errors.assertErrno;
 import static org.drivermodel.itest.Waits.DEADLINE_SECONDS;
+import static org.drivermodel.itest.Waits.await;
 import static org.drivermodel.itest.Waits.awaitTrue;
+import static org.drivermodel.itest.Waits.callWithin;
+import static org.drivermodel.itest.Waits.poll;
+import static org.drivermodel.itest.Waits.within;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertSame;
 import static org.junit.Assert.assertTrue;
-import static org.ops4j.pax.exam.CoreOptions.bundle;
-import static org.ops4j.pax.exam.CoreOptions.composite;
-import static org.ops4j.pax.exam.CoreOptions.options;
 
-import java.io.File;
 import java.lang.ref.WeakReference;
 import java.util.Arrays;
 import java.util.Dictionary;
@@ -23,16 +23,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-
-import javax.inject.Inject;
 
 import org.drivermodel.api.Attribute;
 import org.drivermodel.api.AttributeFile;
@@ -43,7 +39,6 @@ import org.drivermodel.api.DeviceRef;
 import org.drivermodel.api.DeviceState;
 import org.drivermodel.api.Driver;
 import org.drivermodel.api.DriverBinding;
-import org.drivermodel.api.DriverCore;
 import org.drivermodel.api.DriverInfo;
 import org.drivermodel.api.LifetimeReport.Leak;
 import org.drivermodel.api.Uevent;
@@ -52,31 +47,18 @@ import org.drivermodel.error.Errno;
 import org.drivermodel.testkit.HandOver;
 import org.drivermodel.testkit.HostileHooks;
 import org.drivermodel.testkit.exam.DriverModelOptions;
-import org.drivermodel.vbus.VirtualBus;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerMethod;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
-import org.osgi.framework.Constants;
-import org.osgi.framework.FrameworkEvent;
-import org.osgi.framework.ServiceRegistration;
 import org.osgi.framework.wiring.BundleWiring;
-import org.osgi.framework.wiring.FrameworkWiring;
-import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.event.EventConstants;
 import org.osgi.service.event.EventHandler;
-import org.osgi.service.log.LogLevel;
-import org.osgi.service.log.LogListener;
-import org.osgi.service.log.LogReaderService;
-import org.osgi.service.log.Logger;
-import org.osgi.service.log.admin.LoggerAdmin;
 
 /**
  * Driver code is untrusted (docs/design.md §2, invariants 9 and 10), proved in a real framework with the
@@ -101,80 +83,29 @@ import org.osgi.service.log.admin.LoggerAdmin;
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerMethod.class)
-public class UntrustedDriversIT {
+public class UntrustedDriversIT extends VirtualBusTestBase {
     private static final String UNTRUSTED = "org.drivermodel.driver-untrusted";
     /** The drivers the untrusted bundle registers: one per fault class and the plain control. */
     private static final int DRIVERS = 16;
 
-    @Inject
-    private BundleContext context;
-
-    @Inject
-    private DriverCore core;
-
-    @Inject
-    private VirtualBus vbus;
-
-    @Inject
-    private ConfigurationAdmin configAdmin;
-
-    @Inject
-    private LogReaderService logReader;
-
-    @Inject
-    private LoggerAdmin loggerAdmin;
-
     private final Hooks hooks = new Hooks();
-    private final List<ServiceRegistration<?>> registrations = new CopyOnWriteArrayList<>();
     private final BlockingQueue<String> log = new LinkedBlockingQueue<>();
-    private final LogListener listener = entry -> log.add(entry.getBundle().getSymbolicName() + " " + entry.getLogLevel()
-            + " " + entry.getMessage());
     private final Map<String, CountDownLatch> removed = new ConcurrentHashMap<>();
-    private final TestThreads threads = new TestThreads();
 
-    @Configuration
-    public Option[] config() {
-        String path = System.getProperty("dm.bundle.driver-untrusted");
-        if (path == null || !new File(path).isFile()) {
-            throw new IllegalStateException("dm.bundle.driver-untrusted is " + path + ": run the tests through Maven");
-        }
-        return options(composite(TestRuntime.driverModel()), DriverModelOptions.unloadProofSettings(),
-                bundle(new File(path).toURI().toString()));
+    @Override
+    protected Option[] frameworkOptions() {
+        return TestRuntime.driverModel(DriverModelOptions.unloadProofSettings(), TestRuntime.reactorBundle("driver-untrusted"));
     }
 
     /**
-     * The untrusted drivers call these: a hang lasts until {@link #release} is counted down; what
+     * The untrusted drivers call these: a hang lasts until {@code release} is counted down; what
      * they tell and hand over is kept for the test.
      */
-    static final class Hooks implements HostileHooks, HandOver {
-        final Map<String, CountDownLatch> entered = new ConcurrentHashMap<>();
-        final Map<String, String> enteredBy = new ConcurrentHashMap<>();
-        final CountDownLatch release = new CountDownLatch(1);
-        final List<String> outcomes = new CopyOnWriteArrayList<>();
+    static final class Hooks extends HangingHooks implements HandOver {
         final Map<String, BlockingQueue<Object>> handed = new ConcurrentHashMap<>();
-
-        CountDownLatch entered(String behaviour) {
-            return entered.computeIfAbsent(behaviour, b -> new CountDownLatch(1));
-        }
 
         BlockingQueue<Object> handed(String behaviour) {
             return handed.computeIfAbsent(behaviour, b -> new LinkedBlockingQueue<>());
-        }
-
-        @Override
-        public void hang(String behaviour, String device) {
-            enteredBy.putIfAbsent(behaviour, device);
-            entered(behaviour).countDown();
-            try {
-                release.await(2 * DEADLINE_SECONDS, TimeUnit.SECONDS); // bounded, even if a test fails first
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-
-        @Override
-        public void outcome(String behaviour, String device, String result) {
-            outcomes.add(behaviour + " " + device + ": " + result);
         }
 
         @Override
@@ -185,27 +116,23 @@ public class UntrustedDriversIT {
 
     @Before
     public void setUp() {
-        registrations.add(context.registerService(new String[] {HostileHooks.class.getName(), HandOver.class.getName()},
-                hooks, null));
+        register(new String[] {HostileHooks.class.getName(), HandOver.class.getName()}, hooks, null);
         Dictionary<String, Object> topics = new Hashtable<>();
         topics.put(EventConstants.EVENT_TOPIC, Uevent.REMOVE.topic());
-        registrations.add(context.registerService(EventHandler.class, event -> removal(
-                String.valueOf(event.getProperty(Uevent.DEVPATH))).countDown(), topics));
-        loggerAdmin.getLoggerContext("org.drivermodel.core").setLogLevels(Map.of(Logger.ROOT_LOGGER_NAME, LogLevel.INFO));
-        logReader.addLogListener(listener);
+        register(EventHandler.class, event -> removal(String.valueOf(event.getProperty(Uevent.DEVPATH))).countDown(), topics);
+        listenToLog(entry -> log.add(entry.getBundle().getSymbolicName() + " " + entry.getLogLevel() + " " + entry.getMessage()),
+                "org.drivermodel.core");
+        // after the test's threads have ended, before the log listener and the hooks go
+        atTearDown(() -> {
+            for (Object o : hooks.handed("executor")) { // a failed test leaves no pool thread behind
+                ((ExecutorService) o).shutdownNow();
+            }
+        });
     }
 
     @After
-    public void tearDown() throws InterruptedException {
-        hooks.release.countDown();
-        threads.awaitAll();
-        for (Object o : hooks.handed("executor")) { // a failed test leaves no pool thread behind
-            ((ExecutorService) o).shutdownNow();
-        }
-        logReader.removeLogListener(listener);
-        for (ServiceRegistration<?> r : registrations) {
-            r.unregister();
-        }
+    public void release() {
+        hooks.release.countDown(); // the base then awaits the test's threads and undoes the set-up
     }
 
     // ---- any Throwable ---------------------------------------------------------------------------
@@ -272,12 +199,12 @@ public class UntrustedDriversIT {
         awaitTrue("the faults were logged and delivered to the test's log listener",
                 () -> log.stream().filter(l -> l.contains("leak (FAULT) of " + path(name))).count() == 5);
         Bundle untrusted = untrusted();
-        assertEquals("no thread but the driver's own carries its loader", List.of(), threadsCarrying(loaderOf(untrusted)));
+        assertEquals("no thread but the driver's own carries its loader", List.of(), threadsCarrying(Bundles.loaderOf(untrusted)));
         stop(untrusted);
         assertEquals(List.of(), leaks(Leak.Kind.THREAD));
-        WeakReference<ClassLoader> loader = loaderOf(untrusted);
+        WeakReference<ClassLoader> loader = Bundles.loaderOf(untrusted);
         uninstallAndRefresh(untrusted);
-        assertTrue("collected; threads carrying it: " + threadsCarrying(loader), collected(loader, DEADLINE_SECONDS));
+        assertTrue("collected; threads carrying it: " + threadsCarrying(loader), Bundles.collected(loader, DEADLINE_SECONDS));
     }
 
     @Test
@@ -597,7 +524,7 @@ public class UntrustedDriversIT {
         props.put(DriverBinding.BUS, "vbus");
         props.put(DriverBinding.DRIVER, driver);
         props.put("vbus.match", new String[] {"b4d2:000a"});
-        registrations.add(context.registerService(Driver.class, latched, props));
+        register(Driver.class, latched, props);
         String name = plug("b4d2:000a");
         String dev = path(name);
         awaitBound(dev, driver);
@@ -837,7 +764,7 @@ public class UntrustedDriversIT {
         assertEquals(Set.of(worker, worker2), new HashSet<>(thread2.holders()));
 
         // uninstalled and refreshed: its loader is kept by the threads, and the core says so
-        WeakReference<ClassLoader> loader = loaderOf(untrusted);
+        WeakReference<ClassLoader> loader = Bundles.loaderOf(untrusted);
         uninstallAndRefresh(untrusted);
         Leak kept = awaitLeaks(Leak.Kind.LOADER, 1).get(0);
         assertEquals(bundle, kept.object());
@@ -848,7 +775,7 @@ public class UntrustedDriversIT {
         assertTrue(kept.detail(), kept.detail().contains("org.drivermodel.driver.untrusted.ExecutorDriver"));
         assertTrue(kept.detail(), kept.detail().contains("); live threads carrying it as context class loader: ["));
         assertTrue(kept.detail(), kept.detail().contains(worker) && kept.detail().contains(worker2));
-        assertFalse("still kept", collected(loader, 0));
+        assertFalse("still kept", Bundles.collected(loader, 0));
 
         // the threads were all that kept it: shut down, the loader is collected
         for (ExecutorService e : List.of(executor, executor2)) {
@@ -858,7 +785,7 @@ public class UntrustedDriversIT {
         executor = null;
         executor2 = null;
         hooks.handed("executor").clear();
-        assertTrue("the loader is collected once the executor threads ended", collected(loader, DEADLINE_SECONDS));
+        assertTrue("the loader is collected once the executor threads ended", Bundles.collected(loader, DEADLINE_SECONDS));
     }
 
     // ---- containment ----------------------------------------------------------------------------
@@ -869,15 +796,7 @@ public class UntrustedDriversIT {
      * driver while the bundle is active. Bounded: a step that hangs fails the test.
      */
     private void containment() throws Exception {
-        within("a device of another bundle's driver is plugged, bound, read and unplugged", () -> {
-            String led = vbus.plug("1209:0001");
-            String path = path(led);
-            Device device = core.device(path);
-            assertEquals(Optional.of("vled"), device.driver());
-            assertTrue(read(path + "/max_brightness").matches("\\d+\n"));
-            vbus.unplug(led);
-            assertEquals(DeviceState.REMOVED, device.state());
-        });
+        within("a device of another bundle's driver is plugged, bound, read and unplugged", this::plugReadAndUnplugAnLed);
         if (untrusted().getState() == Bundle.ACTIVE) {
             within("a device of the same bundle's well-behaved driver is plugged, bound, read and unplugged",
                     this::plugPlainAndUnplug);
@@ -923,10 +842,10 @@ public class UntrustedDriversIT {
         stop(untrusted);
         assertStoppedCleanly(untrusted);
         assertEquals("no thread left in the bundle's code", threadsBefore, leaks(Leak.Kind.THREAD));
-        WeakReference<ClassLoader> loader = loaderOf(untrusted);
+        WeakReference<ClassLoader> loader = Bundles.loaderOf(untrusted);
         uninstallAndRefresh(untrusted);
         assertTrue("the class loader of " + UNTRUSTED + " is collected after uninstall and refresh; threads carrying it"
-                + " as context class loader: " + threadsCarrying(loader), collected(loader, DEADLINE_SECONDS));
+                + " as context class loader: " + threadsCarrying(loader), Bundles.collected(loader, DEADLINE_SECONDS));
     }
 
     /** @return the names of the live threads whose context class loader is the given one */
@@ -958,11 +877,6 @@ public class UntrustedDriversIT {
         within("the stop of " + b.getSymbolicName(), b::stop);
     }
 
-    /** @return a weak reference to the bundle's class loader; made here, so no frame of the test keeps it */
-    private static WeakReference<ClassLoader> loaderOf(Bundle b) {
-        return new WeakReference<>(b.adapt(BundleWiring.class).getClassLoader());
-    }
-
     private static void assertContextLoaderIsTheBundles(String threadName, Bundle b) {
         for (Thread t : Thread.getAllStackTraces().keySet()) {
             if (t.getName().equals(threadName)) {
@@ -976,46 +890,23 @@ public class UntrustedDriversIT {
 
     private void uninstallAndRefresh(Bundle b) throws Exception {
         within("the uninstall", b::uninstall);
-        CountDownLatch refreshed = new CountDownLatch(1);
-        context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION).adapt(FrameworkWiring.class).refreshBundles(List.of(b), e -> {
-            if (e.getType() == FrameworkEvent.PACKAGES_REFRESHED) {
-                refreshed.countDown();
-            }
-        });
-        await(refreshed);
-    }
-
-    /** Collects garbage until the loader is collected or {@code seconds} have passed. */
-    private static boolean collected(WeakReference<ClassLoader> loader, long seconds) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        for (;;) {
-            System.gc();
-            if (loader.get() == null) {
-                return true;
-            }
-            if (System.nanoTime() - end >= 0) {
-                return false;
-            }
-            Thread.sleep(20); // reference processing runs on its own thread
-        }
+        Bundles.refresh(context, b, DEADLINE_SECONDS);
     }
 
     // ---- helpers --------------------------------------------------------------------------------
 
     private Bundle untrusted() {
-        return TestRuntime.installed(context, UNTRUSTED);
+        return bundle(UNTRUSTED);
     }
 
     /** @return how reports name this test's own bundle */
     private String thisBundle() {
-        Bundle b = context.getBundle();
-        return "bundle " + b.getBundleId() + " (" + b.getSymbolicName() + ")";
+        return Bundles.reportName(context.getBundle());
     }
 
     /** @return how reports name the untrusted bundle */
     private String untrustedBundle() {
-        Bundle b = untrusted();
-        return "bundle " + b.getBundleId() + " (" + UNTRUSTED + ")";
+        return Bundles.reportName(untrusted());
     }
 
     private String plug(String id) throws Exception {
@@ -1024,17 +915,6 @@ public class UntrustedDriversIT {
 
     private static String path(String name) {
         return "/devices/vbus/" + name;
-    }
-
-    private String read(String file) {
-        try (AttributeFile f = core.open(file)) {
-            return f.read();
-        }
-    }
-
-    private void awaitBound(String dev, String driver) throws InterruptedException {
-        awaitTrue(dev + " bound to " + driver, () -> core.device(dev).driver().equals(Optional.of(driver))
-                && core.device(dev).state() == DeviceState.BOUND);
     }
 
     private CountDownLatch removal(String dev) {
@@ -1057,10 +937,6 @@ public class UntrustedDriversIT {
                 .substring(prefix.length());
     }
 
-    private List<Leak> leaks(Leak.Kind kind) {
-        return core.report().leaks().stream().filter(l -> l.kind() == kind).toList();
-    }
-
     private List<Leak> faultsAndProbes() {
         return core.report().leaks().stream().filter(l -> l.kind() == Leak.Kind.FAULT || l.kind() == Leak.Kind.PROBE).toList();
     }
@@ -1081,52 +957,6 @@ public class UntrustedDriversIT {
     }
 
     private void configureCore(String key, Object value, String applied) throws Exception {
-        Dictionary<String, Object> props = new Hashtable<>();
-        props.put(key, value);
-        configAdmin.getConfiguration("org.drivermodel.core", "?").update(props);
-        awaitTrue("the core applied " + key + "=" + value,
-                () -> log.stream().anyMatch(l -> l.contains("settings: ") && l.contains(applied)));
-    }
-
-    /** Runs a step on its own thread, failing if it does not finish within the deadline or fails. */
-    private static void within(String what, TestThreads.Body body) throws Exception {
-        callWithin(what, () -> {
-            body.run();
-            return null;
-        });
-    }
-
-    /** As {@link #within}, returning what the step returns. */
-    private static <T> T callWithin(String what, Callable<T> body) throws Exception {
-        AtomicReference<T> result = new AtomicReference<>();
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread t = new Thread(() -> {
-            try {
-                result.set(body.call());
-            } catch (Throwable e) {
-                failure.set(e);
-            }
-        }, "within: " + what);
-        t.setDaemon(true);
-        t.start();
-        t.join(TimeUnit.SECONDS.toMillis(DEADLINE_SECONDS));
-        assertFalse(what + ": still running after " + DEADLINE_SECONDS + " s", t.isAlive());
-        if (failure.get() instanceof Error e) {
-            throw e;
-        }
-        if (failure.get() != null) {
-            throw new AssertionError(what + " failed: " + failure.get(), failure.get());
-        }
-        return result.get();
-    }
-
-    private static void await(CountDownLatch latch) throws InterruptedException {
-        assertTrue("in time", latch.await(DEADLINE_SECONDS, TimeUnit.SECONDS));
-    }
-
-    private static Object poll(BlockingQueue<Object> q) throws InterruptedException {
-        Object o = q.poll(DEADLINE_SECONDS, TimeUnit.SECONDS);
-        assertTrue("handed over in time", o != null);
-        return o;
+        configureCore(key, value, applied, log);
     }
 }
