@@ -176,8 +176,9 @@ final class StormDevices {
             case "b4d1:0005" -> AttributeUse.readOnly("huge", GONE, Pattern.compile("h{4096}"));
             // a write unplugs its own device: a second writer may find it gone from the bus too
             case "b4d1:0009" -> new AttributeUse("eject", false, true, Set.of(Errno.ENODEV, Errno.ENOENT), null, false);
-            // a write unbinds its own device: a later write finds it unbound
-            case "b4d1:000a" -> new AttributeUse("unbind", false, true, GONE, null, false);
+            // a write unbinds its own device, which it looks up by name: a later write finds it
+            // unbound, and a write racing the device's unplug finds it gone from the bus
+            case "b4d1:000a" -> new AttributeUse("unbind", false, true, Set.of(Errno.ENODEV, Errno.ENOENT), null, false);
             default -> AttributeUse.readOnly("idProduct", GONE, null);
         };
     }
