@@ -54,15 +54,8 @@ class ActiveGateTest {
 
     @Test
     void enterWhileDyingFailsWithEnodevAtOnce() {
-        CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch leave = new CountDownLatch(1);
-        Worker<Void> reader = Worker.start("reader", () -> {
-            try (Guard g = gate.enter()) {
-                entered.countDown();
-                Bounded.await(leave);
-            }
-        });
-        Bounded.await(entered);
+        Worker<Void> reader = insideUntil(leave, "reader");
         DrainReport r = gate.kill(Duration.ZERO, null);
         assertFalse(r.drained());
         assertEquals(GateState.DYING, gate.state());
@@ -77,15 +70,8 @@ class ActiveGateTest {
 
     @Test
     void killWaitsForAnInFlightEntryAndReturnsAsSoonAsItExits() {
-        CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch leave = new CountDownLatch(1);
-        Worker<Void> reader = Worker.start("reader", () -> {
-            try (Guard g = gate.enter()) {
-                entered.countDown();
-                Bounded.await(leave);
-            }
-        });
-        Bounded.await(entered);
+        Worker<Void> reader = insideUntil(leave, "reader");
 
         AtomicReference<DrainReport> report = new AtomicReference<>();
         Worker<Void> killer = Worker.start("killer", () -> report.set(gate.kill(LONG, null)));
@@ -176,6 +162,19 @@ class ActiveGateTest {
         assertEquals("blockInsideTheGate", frame.getMethodName());
         leave.countDown();
         stuck.finish();
+    }
+
+    /** @return a thread that has entered the gate and stays inside until {@code leave} opens */
+    private Worker<Void> insideUntil(CountDownLatch leave, String name) {
+        CountDownLatch entered = new CountDownLatch(1);
+        Worker<Void> inside = Worker.start(name, () -> {
+            try (Guard g = gate.enter()) {
+                entered.countDown();
+                Bounded.await(leave);
+            }
+        });
+        Bounded.await(entered);
+        return inside;
     }
 
     private static void blockInsideTheGate(CountDownLatch inside, CountDownLatch leave) throws InterruptedException {
@@ -340,15 +339,8 @@ class ActiveGateTest {
 
     @Test
     void closingAGuardTwiceDoesNotCorruptTheCount() throws Exception {
-        CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch leave = new CountDownLatch(1);
-        Worker<Void> other = Worker.start("other", () -> {
-            try (Guard g = gate.enter()) {
-                entered.countDown();
-                Bounded.await(leave);
-            }
-        });
-        Bounded.await(entered);
+        Worker<Void> other = insideUntil(leave, "other");
 
         Guard g = gate.enter();
         g.close();
@@ -408,15 +400,8 @@ class ActiveGateTest {
 
     @Test
     void concurrentKillersAllWaitAndExactlyOneInitiates() {
-        CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch leave = new CountDownLatch(1);
-        Worker<Void> reader = Worker.start("reader", () -> {
-            try (Guard g = gate.enter()) {
-                entered.countDown();
-                Bounded.await(leave);
-            }
-        });
-        Bounded.await(entered);
+        Worker<Void> reader = insideUntil(leave, "reader");
         int killers = 4;
         List<DrainReport> reports = java.util.Collections.synchronizedList(new ArrayList<>());
         CountDownLatch killing = new CountDownLatch(killers);
@@ -441,15 +426,8 @@ class ActiveGateTest {
 
     @Test
     void anInterruptedKillerKeepsWaitingUntilItsDeadlineAndKeepsItsInterrupt() {
-        CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch leave = new CountDownLatch(1);
-        Worker<Void> reader = Worker.start("reader", () -> {
-            try (Guard g = gate.enter()) {
-                entered.countDown();
-                Bounded.await(leave);
-            }
-        });
-        Bounded.await(entered);
+        Worker<Void> reader = insideUntil(leave, "reader");
         AtomicReference<DrainReport> report = new AtomicReference<>();
         AtomicBoolean stillInterrupted = new AtomicBoolean();
         Worker.start("killer", () -> {
