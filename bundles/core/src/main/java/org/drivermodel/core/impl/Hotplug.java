@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import org.drivermodel.api.AttributeGroup;
@@ -196,24 +197,44 @@ final class Hotplug {
     }
 
     /**
-     * Ends the node's binding if it is to {@code driver}, waiting for the device lock at most
-     * the deadline each time. Past it, the holder is named and asked to end the binding when it
-     * settles; if it settled meanwhile, the lock is waited for again.
+     * Ends the node's binding if it is to {@code driver}, bounded as {@link #underDeviceLock} is:
+     * a prober stuck past the deadline is asked to end its binding when it settles.
      *
      * @return true if a binding to the driver was ended (or will be, by its stuck prober)
      */
     private boolean endIfBoundTo(DeviceNode node, DriverEntry driver, Binding.Cause cause) {
+        return underDeviceLock(node, () -> "the stop of driver " + driver.description(), () -> {
+            Binding b = node.binding();
+            if (b == null || !b.isOf(driver)) {
+                return false;
+            }
+            binder.end(b, cause);
+            return true;
+        }, b -> {
+            if (b != null && b.isOf(driver) && b.requestEnd(Binding.Cause.ABANDONED)) {
+                return true;
+            }
+            return b == null && node.state() == DeviceState.REMOVED ? false : null;
+        });
+    }
+
+    /**
+     * Runs {@code locked} under the device lock, waiting for it at most the deadline each time.
+     * Past it, the holder is named once (a hung-task report, saying who waits: {@code waiter}) and
+     * {@code stuck} is asked, with the binding the holder is stuck in: its answer ends the wait, or
+     * null waits again (the holder settled meanwhile, or cannot be asked).
+     *
+     * <p>Context: no core lock held. {@code locked} may end a binding, and so call the driver's
+     * {@code remove}, under the device lock, as Linux calls it under {@code device_lock}.
+     */
+    private <T> T underDeviceLock(DeviceNode node, Supplier<String> waiter, Supplier<T> locked,
+            Function<Binding, T> stuck) {
         boolean reported = false;
         for (;;) {
             registry.assertNotLocked(); // lock order: no device lock under the model lock
             if (node.lock.lockWithin(deadline())) {
                 try {
-                    Binding b = node.binding();
-                    if (b == null || !b.isOf(driver)) {
-                        return false;
-                    }
-                    binder.end(b, cause);
-                    return true;
+                    return locked.get();
                 } finally {
                     node.lock.unlock();
                 }
@@ -221,13 +242,11 @@ final class Hotplug {
             Binding b = node.binding();
             if (!reported) {
                 reported = true;
-                reportLockHeld(node, b, "the stop of driver " + driver.description());
+                reportLockHeld(node, b, waiter.get());
             }
-            if (b != null && b.isOf(driver) && b.requestEnd(Binding.Cause.ABANDONED)) {
-                return true;
-            }
-            if (b == null && node.state() == DeviceState.REMOVED) {
-                return false;
+            T answer = stuck.apply(b);
+            if (answer != null) {
+                return answer;
             }
         }
     }
@@ -347,33 +366,17 @@ final class Hotplug {
         return b == null ? null : b.driverOrNull();
     }
 
-    /** Ends a removed device's binding and marks it removed, bounded as {@link #endIfBoundTo} is. */
+    /** Ends a removed device's binding and marks it removed, bounded as {@link #underDeviceLock} is. */
     private void removeBinding(DeviceNode node) {
-        boolean reported = false;
-        for (;;) {
-            registry.assertNotLocked(); // lock order: no device lock under the model lock
-            if (node.lock.lockWithin(deadline())) {
-                try {
-                    Binding b = node.binding();
-                    if (b != null) {
-                        binder.end(b, Binding.Cause.DEVICE_GONE);
-                    } else {
-                        node.setState(DeviceState.REMOVED, null);
-                    }
-                    return;
-                } finally {
-                    node.lock.unlock();
-                }
-            }
+        underDeviceLock(node, () -> "the removal of " + node, () -> {
             Binding b = node.binding();
-            if (!reported) {
-                reported = true;
-                reportLockHeld(node, b, "the removal of " + node);
+            if (b != null) {
+                binder.end(b, Binding.Cause.DEVICE_GONE);
+            } else {
+                node.setState(DeviceState.REMOVED, null);
             }
-            if (b != null && b.requestEnd(Binding.Cause.DEVICE_GONE)) {
-                return;
-            }
-        }
+            return true;
+        }, b -> b != null && b.requestEnd(Binding.Cause.DEVICE_GONE) ? true : null);
     }
 
     /** @return the bus's device attributes; a bus that fails to give them gets none (logged) */
