@@ -16,10 +16,7 @@ import org.drivermodel.testkit.TestHooks;
 import org.drivermodel.vbus.VbusMatch;
 import org.drivermodel.vbus.VirtualBus;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
 
 /**
  * testblk: a block driver for the tests, on vbus vendor {@code 7eb1}, one disk {@code tbN} of
@@ -37,32 +34,14 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 @Component(service = Driver.class)
 @DriverBinding(bus = "vbus", driver = "testblk")
 @VbusMatch("7eb1:*")
-public final class TestBlockDriver implements Driver {
+public final class TestBlockDriver extends WatchedDriver {
     static final int SIZE = 1 << 20;
 
     @Reference
     private BlockLayer block;
 
-    private volatile TestHooks hooks;   /* kept after deactivation, so that late calls can be reported */
-    private volatile boolean deactivated;
     private final Map<Device, AtomicBoolean> bindings = new ConcurrentHashMap<>(); /* device -> its binding's removed flag */
     private final AtomicInteger disks = new AtomicInteger();
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    void bindHooks(TestHooks h) {
-        hooks = h;
-    }
-
-    void unbindHooks(TestHooks h) {
-        if (!deactivated && hooks == h) {
-            hooks = null;
-        }
-    }
-
-    @Deactivate
-    void deactivate() {
-        deactivated = true;
-    }
 
     @Override
     public void probe(BoundDevice device) {
@@ -73,12 +52,7 @@ public final class TestBlockDriver implements Driver {
         AtomicBoolean removed = new AtomicBoolean();
         bindings.put(device, removed);
         block.addDisk(device, new DiskSpec(name, SIZE, 512, 16, false), request -> {
-            if (deactivated || removed.get()) {
-                TestHooks h = hooks;
-                if (h != null) {
-                    h.lateCall(TestDriver.GENERATION, "block handler of " + name + " after remove of " + path);
-                }
-            }
+            alive("block handler of " + name + " after remove of " + path, removed.get());
             serve(product, memory, request);
         });
     }

@@ -17,10 +17,7 @@ import org.drivermodel.vbus.VbusMatch;
 import org.drivermodel.vbus.VirtualBus;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
 
 /**
  * testdrv: drives every vbus device of vendor {@code 7e57}. A driver written the recommended
@@ -40,7 +37,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 @Component(service = Driver.class)
 @DriverBinding(bus = "vbus", driver = "testdrv")
 @VbusMatch("7e57:*")
-public final class TestDriver implements Driver {
+public final class TestDriver extends WatchedDriver {
 
     /** This class loader's generation: tells the bundle's updates apart. */
     static final long GENERATION = System.nanoTime();
@@ -51,30 +48,16 @@ public final class TestDriver implements Driver {
     @Reference
     private DriverCore core;
 
-    private volatile TestHooks hooks;   /* kept after deactivation, so that late calls can be reported */
-    private volatile boolean deactivated;
     private final AtomicInteger probes = new AtomicInteger();
     private DeviceClass interfaces;     /* written in activate, before the Driver service is registered */
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    void bindHooks(TestHooks h) {
-        hooks = h;
-    }
-
-    void unbindHooks(TestHooks h) {
-        if (!deactivated && hooks == h) {
-            hooks = null;
-        }
-    }
 
     @Activate
     void activate() {
         interfaces = core.registerClass("testdrv", List.of());
     }
 
-    @Deactivate
-    void deactivate() {
-        deactivated = true;
+    @Override
+    void deactivated() {
         interfaces.close();
     }
 
@@ -96,7 +79,7 @@ public final class TestDriver implements Driver {
     private String show(Device device) {
         String what = device.path() + "/value";
         alive("show " + what);
-        TestHooks h = hooks;
+        TestHooks h = hooks();
         if (h != null) {
             h.show(GENERATION, what);
         }
@@ -104,13 +87,7 @@ public final class TestDriver implements Driver {
         return "gen=" + GENERATION + " probes=" + probes.get() + "\n";
     }
 
-    /** Reports code of this generation running after its deactivation. */
     private void alive(String what) {
-        if (deactivated) {
-            TestHooks h = hooks;
-            if (h != null) {
-                h.lateCall(GENERATION, what);
-            }
-        }
+        alive(what, false);
     }
 }
