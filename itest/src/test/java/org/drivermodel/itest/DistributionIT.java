@@ -4,12 +4,10 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import java.io.File;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 import org.drivermodel.itest.Distribution.Run;
@@ -94,9 +92,8 @@ public class DistributionIT {
      */
     @Test
     public void aDriverJarDroppedIntoDeployBindsWaitingDevicesAndDeletingItUnbindsThem() throws Exception {
-        Path copy = Files.createTempDirectory(home.getParentFile().toPath(), "dist-copy");
+        Path copy = Distribution.copy();
         try {
-            copyTree(home.toPath(), copy);
             Path vled;
             try (var jars = Files.list(copy.resolve("bundle"))) {
                 vled = jars.filter(f -> f.getFileName().toString().startsWith("driver-vled")).findFirst()
@@ -115,51 +112,18 @@ public class DistributionIT {
                     "echo (driver:wait -g vled 60)",
                     "echo (device:list)",
                     "stop 0", ""));
-            Process p = new ProcessBuilder(copy.resolve("bin/drivermodel").toString(), "--script", script.toString())
-                    .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.PIPE).start();
-            p.getOutputStream().close();
-            StringBuilder out = new StringBuilder();
-            try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = lines.readLine()) != null;) {
-                    out.append(line).append('\n');
-                    if (line.equals("== deploy vled now")) {
-                        Files.copy(held, deployed);
-                    } else if (line.equals("== delete vled now")) {
-                        Files.delete(deployed);
-                    }
-                }
-            }
-            assertTrue("launcher exits", p.waitFor(Distribution.DEADLINE_SECONDS, TimeUnit.SECONDS));
-            String output = out.toString();
-            assertEquals(output, 0, p.exitValue());
+            Run run = Distribution.runScript(copy, script, Map.of(
+                    "== deploy vled now", () -> Files.copy(held, deployed),
+                    "== delete vled now", () -> Files.delete(deployed)));
+            String output = run.output();
+            assertEquals(output, 0, run.status());
             assertContainsLine(output, "plugged 1209:0001\\.1: no driver");
             assertContainsLine(output, "driver vled: registered, bound 1209:0001\\.1");
             assertContainsLine(output, "1209:0001\\.1\\s+vbus\\s+bound\\s+vled");
             assertContainsLine(output, "driver vled: gone");
             assertContainsLine(output, "1209:0001\\.1\\s+vbus\\s+unbound\\s+-");
         } finally {
-            deleteTree(copy);
-        }
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (var paths = Files.walk(from)) {
-            for (Path src : (Iterable<Path>) paths::iterator) {
-                Path dst = to.resolve(from.relativize(src).toString());
-                if (Files.isDirectory(src)) {
-                    Files.createDirectories(dst);
-                } else {
-                    Files.copy(src, dst, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
-                }
-            }
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        try (var paths = Files.walk(root)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
+            Distribution.deleteTree(copy);
         }
     }
 
