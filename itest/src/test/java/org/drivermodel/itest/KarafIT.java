@@ -64,8 +64,12 @@ import org.osgi.util.tracker.ServiceTracker;
  * installed on its own, every bundle Active, then the driver model exercised through Karaf's own
  * services: plug and bind, attributes, {@code feature:uninstall} of a driver, {@code bundle:update}
  * of one (its old class loader collected after the refresh), a jar dropped into Karaf's
- * {@code deploy/}, the project's commands in Karaf's console, and the errors a user gets for a
- * driver feature without its bus and for a repository that does not exist.
+ * {@code deploy/}, the project's commands in Karaf's console, what a driver feature installed
+ * without its bus brings, and the error a user gets for a repository that does not exist.
+ *
+ * <p>The class names no type of the driver model outside {@link Model}: the probe bundle runs
+ * before any feature is installed, and the verifier would load such a type (a caught
+ * {@code DriverModelException}, an {@code EventHandler}) with this class and fail.
  *
  * <p>Offline: Karaf's pax-url looks first into a repository of the reactor's freshly built jars
  * and features descriptor (laid out under {@code target/karaf-reactor-repo} by
