@@ -3,6 +3,9 @@ package org.drivermodel.shell.impl;
 import java.util.List;
 
 import org.apache.felix.service.command.Descriptor;
+import org.drivermodel.shell.ArgumentKind;
+import org.drivermodel.shell.CommandService;
+import org.drivermodel.shell.Completes;
 import org.drivermodel.api.AttributeFile;
 import org.drivermodel.api.DriverCore;
 import org.osgi.service.component.annotations.Component;
@@ -10,10 +13,10 @@ import org.osgi.service.component.annotations.Reference;
 
 /** {@code attr:cat}, {@code attr:write} and {@code attr:ls}: the attribute tree, as {@code /sys} in a shell. */
 @Component(service = AttrCommands.class, property = {
-        "osgi.command.scope=attr",
-        "osgi.command.function=cat",
-        "osgi.command.function=write",
-        "osgi.command.function=ls" })
+        CommandService.SCOPE + "=attr",
+        CommandService.FUNCTION + "=cat",
+        CommandService.FUNCTION + "=write",
+        CommandService.FUNCTION + "=ls" })
 public final class AttrCommands {
 
     @Reference
@@ -24,7 +27,7 @@ public final class AttrCommands {
      * @return its value
      */
     @Descriptor("print an attribute file, e.g. attr:cat /bus/vbus/devices/1209:0001.1/brightness")
-    public String cat(@Descriptor("the file's path") String path) {
+    public String cat(@Descriptor("the file's path") @Completes(ArgumentKind.ATTRIBUTE_PATH) String path) {
         try (AttributeFile f = core.open(path)) {
             String value = f.read();
             return value.endsWith("\n") ? value.substring(0, value.length() - 1) : value;
@@ -37,7 +40,7 @@ public final class AttrCommands {
      * @return a confirmation
      */
     @Descriptor("write a value to an attribute file, e.g. attr:write /devices/vbus/1209:0001.1/brightness 128")
-    public String write(@Descriptor("the file's path") String path, @Descriptor("the value") String value) {
+    public String write(@Descriptor("the file's path") @Completes(ArgumentKind.ATTRIBUTE_PATH) String path, @Descriptor("the value") String value) {
         try (AttributeFile f = core.open(path)) {
             f.write(value + "\n");
         }
@@ -49,7 +52,7 @@ public final class AttrCommands {
      * @return its entries, one a line
      */
     @Descriptor("list a directory of the attribute tree, e.g. attr:ls /bus/vbus")
-    public String ls(@Descriptor("the directory's path") String path) {
+    public String ls(@Descriptor("the directory's path") @Completes(ArgumentKind.ATTRIBUTE_PATH) String path) {
         List<String> names = core.list(path);
         return names.isEmpty() ? "" : String.join("\n", names) + "\n";
     }

@@ -12,6 +12,9 @@ import org.drivermodel.block.BlockLayer;
 import org.drivermodel.block.DiskHandle;
 import org.drivermodel.block.DiskSpec;
 import org.drivermodel.block.DiskStats;
+import org.drivermodel.shell.ArgumentKind;
+import org.drivermodel.shell.CommandService;
+import org.drivermodel.shell.Completes;
 import org.drivermodel.error.DriverModelException;
 import org.drivermodel.error.Errno;
 import org.osgi.service.component.annotations.Component;
@@ -27,13 +30,13 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 // immediate: the shell ungets a command service after each call, and a delayed component would
 // be disposed then, forgetting the load that block:load started
 @Component(service = BlockCommands.class, immediate = true, property = {
-        "osgi.command.scope=block",
-        "osgi.command.function=list",
-        "osgi.command.function=write",
-        "osgi.command.function=read",
-        "osgi.command.function=check",
-        "osgi.command.function=load",
-        "osgi.command.function=loadwait" })
+        CommandService.SCOPE + "=block",
+        CommandService.FUNCTION + "=list",
+        CommandService.FUNCTION + "=write",
+        CommandService.FUNCTION + "=read",
+        CommandService.FUNCTION + "=check",
+        CommandService.FUNCTION + "=load",
+        CommandService.FUNCTION + "=loadwait" })
 public final class BlockCommands {
     /** How long a command waits for its I/O. */
     static final long IO_TIMEOUT_SECONDS = 30;
@@ -51,7 +54,7 @@ public final class BlockCommands {
      */
     @Descriptor("start background I/O on a disk from several threads, for a time or until the disk goes;"
             + " returns once requests are completing (block:loadwait reports the accounting)")
-    public String load(@Descriptor("the disk, e.g. ram0") String disk,
+    public String load(@Descriptor("the disk, e.g. ram0") @Completes(ArgumentKind.DISK) String disk,
             @Descriptor("submitting threads, 1 to 16") int threads,
             @Descriptor("how long, 1 to 600000 ms") int milliseconds) throws InterruptedException {
         if (threads < 1 || threads > 16 || milliseconds < 1 || milliseconds > 600_000) {
@@ -108,7 +111,7 @@ public final class BlockCommands {
      * @return a confirmation
      */
     @Descriptor("write text at a byte offset of a disk, padded with zeros to whole blocks")
-    public String write(@Descriptor("the disk, e.g. ram0") String disk,
+    public String write(@Descriptor("the disk, e.g. ram0") @Completes(ArgumentKind.DISK) String disk,
             @Descriptor("the byte offset, a multiple of the block size") long offset,
             @Descriptor("the text") String text) {
         try (DiskHandle h = block().open(disk)) {
@@ -126,7 +129,7 @@ public final class BlockCommands {
      * @return the bytes read, as text up to the first zero byte
      */
     @Descriptor("read bytes at an offset of a disk and print them as text (up to the first zero byte)")
-    public String read(@Descriptor("the disk, e.g. ram0") String disk,
+    public String read(@Descriptor("the disk, e.g. ram0") @Completes(ArgumentKind.DISK) String disk,
             @Descriptor("the byte offset, a multiple of the block size") long offset,
             @Descriptor("the length, a multiple of the block size") int length) {
         try (DiskHandle h = block().open(disk)) {
@@ -147,7 +150,7 @@ public final class BlockCommands {
      * @return what was checked
      */
     @Descriptor("write a pattern to the first blocks of a disk, read them back and compare")
-    public String check(@Descriptor("the disk, e.g. ram0") String disk,
+    public String check(@Descriptor("the disk, e.g. ram0") @Completes(ArgumentKind.DISK) String disk,
             @Descriptor("how many blocks (default: up to 256)") int... blocks) {
         try (DiskHandle h = block().open(disk)) {
             DiskSpec s = h.spec();

@@ -1,6 +1,9 @@
 package org.drivermodel.shell.impl;
 
 import org.apache.felix.service.command.Descriptor;
+import org.drivermodel.shell.ArgumentKind;
+import org.drivermodel.shell.CommandService;
+import org.drivermodel.shell.Completes;
 import org.drivermodel.api.DriverCore;
 import org.drivermodel.error.DriverModelException;
 import org.drivermodel.error.Errno;
@@ -9,9 +12,9 @@ import org.osgi.service.component.annotations.Reference;
 
 /** {@code bus:list}. */
 @Component(service = BusCommands.class, property = {
-        "osgi.command.scope=bus",
-        "osgi.command.function=list",
-        "osgi.command.function=autoprobe" })
+        CommandService.SCOPE + "=bus",
+        CommandService.FUNCTION + "=list",
+        CommandService.FUNCTION + "=autoprobe" })
 public final class BusCommands {
 
     @Reference
@@ -33,7 +36,7 @@ public final class BusCommands {
      * @return a confirmation
      */
     @Descriptor("turn a bus's drivers_autoprobe on (1) or off (0)")
-    public String autoprobe(@Descriptor("the bus, e.g. vbus") String bus, @Descriptor("1 or 0") String value) {
+    public String autoprobe(@Descriptor("the bus, e.g. vbus") @Completes(ArgumentKind.BUS) String bus, @Descriptor("1 or 0") String value) {
         boolean on = switch (String.valueOf(value).strip()) {
             case "1" -> true;
             case "0" -> false;

@@ -4,6 +4,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import org.apache.felix.service.command.Descriptor;
+import org.drivermodel.shell.ArgumentKind;
+import org.drivermodel.shell.CommandService;
+import org.drivermodel.shell.Completes;
 import org.drivermodel.api.Device;
 import org.drivermodel.api.DriverCore;
 import org.drivermodel.error.DriverModelException;
@@ -13,13 +16,13 @@ import org.osgi.service.component.annotations.Reference;
 
 /** {@code device:tree}, {@code device:list}, {@code device:info}, {@code device:override} and {@code device:deferred}. */
 @Component(service = DeviceCommands.class, property = {
-        "osgi.command.scope=device",
-        "osgi.command.function=tree",
-        "osgi.command.function=wait",
-        "osgi.command.function=list",
-        "osgi.command.function=info",
-        "osgi.command.function=override",
-        "osgi.command.function=deferred" })
+        CommandService.SCOPE + "=device",
+        CommandService.FUNCTION + "=tree",
+        CommandService.FUNCTION + "=wait",
+        CommandService.FUNCTION + "=list",
+        CommandService.FUNCTION + "=info",
+        CommandService.FUNCTION + "=override",
+        CommandService.FUNCTION + "=deferred" })
 public final class DeviceCommands {
 
     @Reference
@@ -59,7 +62,7 @@ public final class DeviceCommands {
      */
     @Descriptor("wait until a device exists and is not being probed (as udevadm settle, for scripts):"
             + " devices declared in deploy/ appear a moment after start")
-    public String wait(@Descriptor("the device: a path or <bus>/<name>") String device,
+    public String wait(@Descriptor("the device: a path or <bus>/<name>") @Completes(ArgumentKind.DEVICE) String device,
             @Descriptor("how long to wait at most, in seconds (default 10)") int... seconds) throws InterruptedException {
         int limit = seconds == null || seconds.length == 0 ? 10 : seconds[0];
         if (seconds != null && seconds.length > 1 || limit < 1 || limit > 300) {
@@ -101,7 +104,7 @@ public final class DeviceCommands {
      * @return the device's details
      */
     @Descriptor("show a device: path, bus, state, driver, properties")
-    public String info(@Descriptor("the device: /devices/<bus>/<name> or <bus>/<name>") String device) {
+    public String info(@Descriptor("the device: /devices/<bus>/<name> or <bus>/<name>") @Completes(ArgumentKind.DEVICE) String device) {
         Device d = core.device(device);
         StringBuilder b = new StringBuilder();
         b.append("path:    ").append(d.path()).append('\n');
@@ -122,8 +125,8 @@ public final class DeviceCommands {
      * @return a confirmation
      */
     @Descriptor("set a device's driver_override: only that driver may bind it; 'none': no driver; '': the bus matches")
-    public String override(@Descriptor("the device: /devices/<bus>/<name> or <bus>/<name>") String device,
-            @Descriptor("a driver name, none, or '' to clear") String driver) {
+    public String override(@Descriptor("the device: /devices/<bus>/<name> or <bus>/<name>") @Completes(ArgumentKind.DEVICE) String device,
+            @Descriptor("a driver name, none, or '' to clear") @Completes(ArgumentKind.DRIVER) String driver) {
         core.setDriverOverride(device, driver);
         return driver.isEmpty() ? "driver_override of " + device + " cleared"
                 : "driver_override of " + device + " set to " + driver;

@@ -4,6 +4,9 @@ import java.util.List;
 
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
+import org.drivermodel.shell.ArgumentKind;
+import org.drivermodel.shell.CommandService;
+import org.drivermodel.shell.Completes;
 import org.drivermodel.api.BundleAction;
 import org.drivermodel.api.Device;
 import org.drivermodel.api.DriverCore;
@@ -24,15 +27,15 @@ import org.osgi.service.component.annotations.Reference;
  * and uninstall honour usage pins (EBUSY naming the pin) unless forced.
  */
 @Component(service = DriverCommands.class, property = {
-        "osgi.command.scope=driver",
-        "osgi.command.function=list",
-        "osgi.command.function=stop",
-        "osgi.command.function=update",
-        "osgi.command.function=uninstall",
-        "osgi.command.function=start",
-        "osgi.command.function=wait",
-        "osgi.command.function=bind",
-        "osgi.command.function=unbind" })
+        CommandService.SCOPE + "=driver",
+        CommandService.FUNCTION + "=list",
+        CommandService.FUNCTION + "=stop",
+        CommandService.FUNCTION + "=update",
+        CommandService.FUNCTION + "=uninstall",
+        CommandService.FUNCTION + "=start",
+        CommandService.FUNCTION + "=wait",
+        CommandService.FUNCTION + "=bind",
+        CommandService.FUNCTION + "=unbind" })
 public final class DriverCommands {
 
     @Reference
@@ -65,7 +68,7 @@ public final class DriverCommands {
     public String stop(
             @Descriptor("stop although bindings are pinned (their pins are revoked)")
             @Parameter(names = { "-f", "--force" }, presentValue = "true", absentValue = "false") boolean force,
-            @Descriptor("the driver name, e.g. vled") String driver) {
+            @Descriptor("the driver name, e.g. vled") @Completes(ArgumentKind.DRIVER) String driver) {
         return manage(BundleAction.STOP, force, driver);
     }
 
@@ -79,7 +82,7 @@ public final class DriverCommands {
     public String update(
             @Descriptor("update although bindings are pinned (their pins are revoked)")
             @Parameter(names = { "-f", "--force" }, presentValue = "true", absentValue = "false") boolean force,
-            @Descriptor("the driver name, e.g. vled") String driver) {
+            @Descriptor("the driver name, e.g. vled") @Completes(ArgumentKind.DRIVER) String driver) {
         return manage(BundleAction.UPDATE, force, driver);
     }
 
@@ -93,7 +96,7 @@ public final class DriverCommands {
     public String uninstall(
             @Descriptor("uninstall although bindings are pinned (their pins are revoked)")
             @Parameter(names = { "-f", "--force" }, presentValue = "true", absentValue = "false") boolean force,
-            @Descriptor("the driver name, e.g. vled") String driver) {
+            @Descriptor("the driver name, e.g. vled") @Completes(ArgumentKind.DRIVER) String driver) {
         return manage(BundleAction.UNINSTALL, force, driver);
     }
 
@@ -139,7 +142,7 @@ public final class DriverCommands {
     public String wait(
             @Descriptor("wait until the driver is gone")
             @Parameter(names = { "-g", "--gone" }, presentValue = "true", absentValue = "false") boolean gone,
-            @Descriptor("the driver name, e.g. vled") String driver,
+            @Descriptor("the driver name, e.g. vled") @Completes(ArgumentKind.DRIVER) String driver,
             @Descriptor("how long to wait at most, in seconds (1 to 300)") int seconds) throws InterruptedException {
         if (seconds < 1 || seconds > 300) {
             throw new DriverModelException(Errno.EINVAL, "driver:wait", "seconds must be 1 to 300, is " + seconds);
@@ -164,7 +167,7 @@ public final class DriverCommands {
      * @return the drivers it registered and what they bound
      */
     @Descriptor("start a driver bundle (load the module): its drivers bind to waiting devices")
-    public String start(@Descriptor("the bundle's symbolic name or id, e.g. org.drivermodel.driver-vled") String bundleName) {
+    public String start(@Descriptor("the bundle's symbolic name or id, e.g. org.drivermodel.driver-vled") @Completes(ArgumentKind.DRIVER_BUNDLE) String bundleName) {
         Bundle bundle = findBundle(bundleName);
         try {
             bundle.start();
@@ -187,8 +190,8 @@ public final class DriverCommands {
      * @return a confirmation
      */
     @Descriptor("bind a driver to a device by hand (Linux: echo <dev> > /sys/bus/<bus>/drivers/<drv>/bind)")
-    public String bind(@Descriptor("the driver: <bus>/<driver>, e.g. vbus/vled") String driver,
-            @Descriptor("the device name on that bus, e.g. 1209:0001.1") String device) {
+    public String bind(@Descriptor("the driver: <bus>/<driver>, e.g. vbus/vled") @Completes(ArgumentKind.BUS_DRIVER) String driver,
+            @Descriptor("the device name on that bus, e.g. 1209:0001.1") @Completes(ArgumentKind.DEVICE_NAME) String device) {
         String[] d = busAndName(driver);
         core.bind(d[0], d[1], device);
         return "bound " + device + " to " + driver;
@@ -200,8 +203,8 @@ public final class DriverCommands {
      * @return a confirmation
      */
     @Descriptor("unbind a driver from a device by hand; the device stays unbound")
-    public String unbind(@Descriptor("the driver: <bus>/<driver>, e.g. vbus/vled") String driver,
-            @Descriptor("the device name on that bus, e.g. 1209:0001.1") String device) {
+    public String unbind(@Descriptor("the driver: <bus>/<driver>, e.g. vbus/vled") @Completes(ArgumentKind.BUS_DRIVER) String driver,
+            @Descriptor("the device name on that bus, e.g. 1209:0001.1") @Completes(ArgumentKind.DEVICE_NAME) String device) {
         String[] d = busAndName(driver);
         core.unbind(d[0], d[1], device);
         return "unbound " + device + " from " + driver;

@@ -6,6 +6,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import org.apache.felix.service.command.Descriptor;
+import org.drivermodel.shell.ArgumentKind;
+import org.drivermodel.shell.CommandService;
+import org.drivermodel.shell.Completes;
 import org.drivermodel.api.DeviceRef;
 import org.drivermodel.api.DriverCore;
 import org.drivermodel.api.LifetimeReport;
@@ -28,12 +31,12 @@ import org.osgi.service.component.annotations.Reference;
 // immediate: the shell ungets a command service after each call, and a delayed component would
 // be disposed then, taking the pins and references it holds with it
 @Component(service = UsageCommands.class, immediate = true, property = {
-        "osgi.command.scope=usage",
-        "osgi.command.function=report",
-        "osgi.command.function=pin",
-        "osgi.command.function=unpin",
-        "osgi.command.function=hold",
-        "osgi.command.function=put" })
+        CommandService.SCOPE + "=usage",
+        CommandService.FUNCTION + "=report",
+        CommandService.FUNCTION + "=pin",
+        CommandService.FUNCTION + "=unpin",
+        CommandService.FUNCTION + "=hold",
+        CommandService.FUNCTION + "=put" })
 public final class UsageCommands {
 
     @Reference
@@ -68,7 +71,7 @@ public final class UsageCommands {
      * @return a confirmation
      */
     @Descriptor("pin a device's binding (as a mounted filesystem would): driver:stop refuses with EBUSY until unpinned")
-    public String pin(@Descriptor("the device: a path or <bus>/<name>") String device,
+    public String pin(@Descriptor("the device: a path or <bus>/<name>") @Completes(ArgumentKind.DEVICE) String device,
             @Descriptor("why, e.g. mounted") String... reason) {
         String why = reason == null || reason.length == 0 ? null : String.join(" ", reason);
         UsagePin p = core.pin(device, why);
@@ -87,7 +90,7 @@ public final class UsageCommands {
      * @return a confirmation
      */
     @Descriptor("release the shell's pin on a device")
-    public String unpin(@Descriptor("the device: a path or <bus>/<name>") String device) {
+    public String unpin(@Descriptor("the device: a path or <bus>/<name>") @Completes(ArgumentKind.DEVICE) String device) {
         String path = pathOf(device, pins);
         UsagePin p;
         synchronized (this) {
@@ -107,7 +110,7 @@ public final class UsageCommands {
      * @return a confirmation
      */
     @Descriptor("take a tracked reference to a device (it pins no driver; the device's removal waits for it, then reclaims it)")
-    public String hold(@Descriptor("the device: a path or <bus>/<name>") String device) {
+    public String hold(@Descriptor("the device: a path or <bus>/<name>") @Completes(ArgumentKind.DEVICE) String device) {
         DeviceRef r = core.hold(device);
         synchronized (this) {
             DeviceRef old = refs.putIfAbsent(r.path(), r);
@@ -124,7 +127,7 @@ public final class UsageCommands {
      * @return a confirmation
      */
     @Descriptor("put back the shell's reference to a device")
-    public String put(@Descriptor("the device: a path or <bus>/<name>") String device) {
+    public String put(@Descriptor("the device: a path or <bus>/<name>") @Completes(ArgumentKind.DEVICE) String device) {
         String path = pathOf(device, refs);
         DeviceRef r;
         synchronized (this) {

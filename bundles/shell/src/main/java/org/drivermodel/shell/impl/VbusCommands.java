@@ -1,6 +1,9 @@
 package org.drivermodel.shell.impl;
 
 import org.apache.felix.service.command.Descriptor;
+import org.drivermodel.shell.ArgumentKind;
+import org.drivermodel.shell.CommandService;
+import org.drivermodel.shell.Completes;
 import org.drivermodel.api.Device;
 import org.drivermodel.api.DriverCore;
 import org.drivermodel.error.DriverModelException;
@@ -16,10 +19,10 @@ import org.osgi.service.component.annotations.ReferencePolicy;
  * The virtual bus is optional: without it the commands answer ENODEV.
  */
 @Component(service = VbusCommands.class, property = {
-        "osgi.command.scope=vbus",
-        "osgi.command.function=plug",
-        "osgi.command.function=unplug",
-        "osgi.command.function=list" })
+        CommandService.SCOPE + "=vbus",
+        CommandService.FUNCTION + "=plug",
+        CommandService.FUNCTION + "=unplug",
+        CommandService.FUNCTION + "=list" })
 public final class VbusCommands {
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
@@ -50,7 +53,7 @@ public final class VbusCommands {
      * @return a confirmation
      */
     @Descriptor("unplug a virtual device (surprise removal); its driver is unbound before this returns")
-    public String unplug(@Descriptor("the device name, e.g. 1209:0001.1") String name) {
+    public String unplug(@Descriptor("the device name, e.g. 1209:0001.1") @Completes(ArgumentKind.VBUS_DEVICE) String name) {
         vbus().unplug(name);
         return "unplugged " + name;
     }
