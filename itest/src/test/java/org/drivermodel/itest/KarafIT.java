@@ -87,7 +87,7 @@ public class KarafIT {
 
     /** The reactor bundles the features name, by artifact id. */
     private static final List<String> ARTIFACTS = List.of("api", "lifetime", "core", "bus-virtual", "driver-vled",
-            "bus-platform", "driver-sensor", "block", "driver-ramdisk", "shell");
+            "bus-platform", "driver-sensor", "block", "driver-ramdisk", "shell", "shell-karaf", "testkit");
 
     private static final String VLED = "org.drivermodel.driver-vled";
 
@@ -158,6 +158,44 @@ public class KarafIT {
      * on: the features declare it (vled: the core and vbus), so there is no error to get. It stays
      * installed: the next test adds the other features one by one.
      */
+    /**
+     * {@code feature:install drivermodel}, the README's first command, in a Karaf without any of
+     * ours: every feature it names installed, every bundle Active, the buses, the drivers and the
+     * commands there; then {@code feature:uninstall drivermodel} takes all of it away again
+     * (with Karaf's refresh: the test has used no type of ours yet, so the refresh leaves its
+     * probe alone; even a service looked up by our type name would wire the probe to our package,
+     * as the framework checks that the service is assignable, and the refresh would restart it),
+     * for the next test to start from a Karaf without any of ours.
+     */
+    @Test
+    public void a0_theAggregateFeatureInstallsEverythingAndGoesWithIt() throws Exception {
+        features.addRepository(repositoryUri());
+        assertEquals("a Karaf without any of ours", null, bundleOrNull("org.drivermodel.core"));
+        features.installFeature("drivermodel", NO_REFRESH);
+        for (String name : FEATURES) {
+            Feature f = features.getFeature(name);
+            assertTrue(name + " installed with drivermodel", features.isInstalled(f));
+            for (BundleInfo b : f.getBundles()) {
+                assertEquals(b.getLocation() + " of " + name, Bundle.ACTIVE, bundleAt(b.getLocation()).getState());
+            }
+        }
+        awaitCommand("bus:list");
+        awaitTrue("both buses in bus:list", () -> printed("bus:list").contains("vbus") && printed("bus:list").contains("platform"));
+        awaitTrue("the three drivers in driver:list", () -> {
+            String drivers = printed("driver:list");
+            return drivers.contains("vled") && drivers.contains("vthermal") && drivers.contains("ramdisk");
+        });
+        awaitTrue("the block layer and its commands", () -> printed("block:list").contains("DISK"));
+
+        features.uninstallFeature("drivermodel");
+        for (String name : FEATURES) {
+            assertFalse(name + " uninstalled with drivermodel", features.isInstalled(features.getFeature(name)));
+        }
+        for (Bundle b : context.getBundles()) {
+            assertFalse("no bundle of ours is left: " + b.getSymbolicName(), b.getSymbolicName().startsWith("org.drivermodel."));
+        }
+    }
+
     @Test
     public void a_aDriverFeatureAloneBringsItsBusAndTheCore() throws Exception {
         features.addRepository(repositoryUri());
@@ -312,6 +350,54 @@ public class KarafIT {
     }
 
     /**
+     * Karaf's console completes the model's names and explains each command, as it does for its
+     * own commands: the completers are asked as Karaf's console asks them at a TAB (every
+     * command's completer, for the whole line), {@code help <command>} and {@code --help} print
+     * Karaf's layout, and wrong arguments get EINVAL with the usage.
+     */
+    @Test
+    public void gb_theConsoleCompletesTheModelsNamesAndExplainsEachCommand() throws Exception {
+        Model dm = installed();
+        awaitCommand("device:info");
+        String name = dm.plug("1209:0001");
+        String dev = "/devices/vbus/" + name;
+        try {
+            dm.awaitBound(dev, "vled");
+            assertTrue(completions("device:in").contains("device:info"));
+            assertEquals(List.of("vbus/" + name), completions("device:info vbus/1209"));
+            assertEquals(List.of(dev + "/brightness"), completions("attr:cat " + dev + "/bright"));
+            assertTrue(completions("attr:ls /dev").contains("/devices/"));
+            assertTrue(completions("driver:stop ").containsAll(List.of("vled", "vthermal", "ramdisk")));
+            assertEquals(List.of("--force"), completions("driver:stop --f"));
+            assertEquals(List.of("vbus/vled"), completions("driver:bind vbus/vl"));
+            assertEquals(List.of(name), completions("driver:unbind vbus/vled 1209:0001."));
+            assertEquals(List.of(name), completions("vbus:unplug 1209:0001."));
+            assertEquals("nothing for a device that is not there", List.of(), completions("device:info vbus/ffff"));
+
+            String help = console("help device:info");
+            for (String part : List.of("DESCRIPTION", "device:info", "SYNTAX", "ARGUMENTS", "device", "<bus>/<name>", "--help")) {
+                assertTrue(part + " in help device:info:\n" + help, help.contains(part));
+            }
+            String stopHelp = console("driver:stop --help");
+            assertTrue(stopHelp, stopHelp.contains("-f, --force") && stopHelp.contains("driver:stop [options] driver"));
+            try {
+                console("driver:stop");
+                fail("driver:stop without a driver runs");
+            } catch (Exception e) {
+                assertEquals("EINVAL: driver:stop: usage: driver:stop [-f] <driver>; got 0 arguments", e.getMessage());
+            }
+            try {
+                console("device:info a b");
+                fail("device:info with two arguments runs");
+            } catch (Exception e) {
+                assertTrue(e.getMessage(), e.getMessage().startsWith("EINVAL: device:info: usage: device:info <device>; got 2 arguments"));
+            }
+        } finally {
+            dm.unplug(name);
+        }
+    }
+
+    /**
      * {@code feature:repo-add} of a URL that names no artifact: {@code Error resolving artifact
      * org.drivermodel:karaf-features:xml:features:0.0.0-NONE: [Could not find artifact ...] : <url>},
      * from the service and from the console alike, and nothing is added.
@@ -334,6 +420,67 @@ public class KarafIT {
             assertEquals(expected, e.getMessage());
         }
         assertTrue("the repository is not listed", features.getRepository(missing) == null);
+    }
+
+    /**
+     * The test kit's unload proof, as a driver author runs it, inside Karaf: vled stopped under
+     * attribute load, uninstalled and refreshed, no call after the stop, no reference, pin or leak
+     * left, and its class loader collected. Last: it leaves vled uninstalled.
+     */
+    @Test
+    public void i_theTestKitsUnloadProofPassesInsideKaraf() throws Exception {
+        Model dm = installed();
+        Bundle testkit = context.installBundle("mvn:org.drivermodel/testkit/" + System.getProperty("dm.project.version"));
+        testkit.start();
+        String first = "/devices/vbus/" + dm.plug("1209:0001");
+        String second = "/devices/vbus/" + dm.plug("1209:0001");
+        dm.awaitBound(first, "vled");
+        dm.awaitBound(second, "vled");
+        Bundle vled = bundleOrNull(VLED);
+
+        String record = Proof.assertUnloadsCleanly(context, vled);
+
+        assertEquals(Bundle.UNINSTALLED, vled.getState());
+        assertTrue(record, record.contains(first) && record.contains(second) && record.contains("vbus/vled"));
+        assertEquals("UNBOUND -", dm.state(first));
+    }
+
+    /** The test kit, in a class of its own: loaded once the testkit bundle is installed. */
+    static final class Proof {
+        static String assertUnloadsCleanly(BundleContext context, Bundle bundle) {
+            return org.drivermodel.testkit.unload.UnloadProof.assertUnloadsCleanly(context, bundle).toString();
+        }
+    }
+
+    /**
+     * @param buffer a command line, the cursor at its end
+     * @return the values the completers of Karaf's console offer for it, as at a TAB
+     */
+    private List<String> completions(String buffer) throws Exception {
+        SessionFactory factory = service(SessionFactory.class);
+        PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        Session session = factory.create(new ByteArrayInputStream(new byte[0]), out, out);
+        try {
+            String[] words = buffer.split(" ", -1);
+            org.apache.karaf.shell.api.console.CommandLine line = new org.apache.karaf.shell.api.console.CommandLine() {
+                public int getCursorArgumentIndex() { return words.length - 1; }
+                public String getCursorArgument() { return words[words.length - 1]; }
+                public int getArgumentPosition() { return words[words.length - 1].length(); }
+                public String[] getArguments() { return words; }
+                public int getBufferPosition() { return buffer.length(); }
+                public String getBuffer() { return buffer; }
+            };
+            List<org.apache.karaf.shell.api.console.Candidate> found = new ArrayList<>();
+            for (org.apache.karaf.shell.api.console.Command c : factory.getRegistry().getCommands()) {
+                org.apache.karaf.shell.api.console.Completer completer = c.getCompleter(false);
+                if (completer != null) {
+                    completer.completeCandidates(session, line, found);
+                }
+            }
+            return found.stream().map(org.apache.karaf.shell.api.console.Candidate::value).distinct().sorted().toList();
+        } finally {
+            session.close();
+        }
     }
 
     // ---------------------------------------------------------------------------------------
@@ -457,6 +604,15 @@ public class KarafIT {
             throw e;
         } finally {
             session.close();
+        }
+    }
+
+    /** @return what {@link #console} printed, for a condition; an error fails the test */
+    private String printed(String command) {
+        try {
+            return console(command);
+        } catch (Exception e) {
+            throw new AssertionError(command + ": " + e, e);
         }
     }
 
