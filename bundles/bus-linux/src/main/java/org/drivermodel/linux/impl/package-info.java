@@ -1,0 +1,2 @@
+/** The linux bus's implementation: private. */
+package org.drivermodel.linux.impl;
