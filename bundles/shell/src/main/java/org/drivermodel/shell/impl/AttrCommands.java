@@ -3,11 +3,11 @@ package org.drivermodel.shell.impl;
 import java.util.List;
 
 import org.apache.felix.service.command.Descriptor;
+import org.drivermodel.api.AttributeFile;
+import org.drivermodel.api.DriverCore;
 import org.drivermodel.shell.ArgumentKind;
 import org.drivermodel.shell.CommandService;
 import org.drivermodel.shell.Completes;
-import org.drivermodel.api.AttributeFile;
-import org.drivermodel.api.DriverCore;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 

@@ -1,33 +1,58 @@
 package org.drivermodel.shell.impl;
 
+import java.util.List;
+
 import org.apache.felix.service.command.Descriptor;
-import org.drivermodel.shell.ArgumentKind;
-import org.drivermodel.shell.CommandService;
-import org.drivermodel.shell.Completes;
+import org.drivermodel.api.Bus;
 import org.drivermodel.api.DriverCore;
 import org.drivermodel.error.DriverModelException;
 import org.drivermodel.error.Errno;
+import org.drivermodel.shell.ArgumentKind;
+import org.drivermodel.shell.CommandService;
+import org.drivermodel.shell.Completes;
+import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 
-/** {@code bus:list}. */
+/** {@code bus:list} and {@code bus:autoprobe}. */
 @Component(service = BusCommands.class, property = {
         CommandService.SCOPE + "=bus",
         CommandService.FUNCTION + "=list",
         CommandService.FUNCTION + "=autoprobe" })
 public final class BusCommands {
 
+    /** The service properties by which a bus tells its name and, in one line, how it is (the linux bus without uevents). */
+    static final String NAME = "drivermodel.bus.name";
+    static final String STATUS = "drivermodel.bus.status";
+
     @Reference
     private DriverCore core;
 
-    /** @return every bus attached to the core, with its device count */
+    @Reference(service = Bus.class, cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    private volatile List<ServiceReference<Bus>> buses;
+
+    /** @return every bus attached to the core, with its device count, and its status where it gives one */
     @Descriptor("list the buses attached to the driver core")
     public String list() {
-        Table t = new Table("BUS", "DEVICES", "AUTOPROBE");
+        Table t = new Table("BUS", "DEVICES", "AUTOPROBE", "STATUS");
         for (String bus : core.buses()) {
-            t.row(bus, core.devices().stream().filter(d -> d.bus().equals(bus)).count(), core.autoprobe(bus) ? 1 : 0);
+            t.row(bus, core.devices().stream().filter(d -> d.bus().equals(bus)).count(), core.autoprobe(bus) ? 1 : 0, status(bus));
         }
         return t.toString();
+    }
+
+    private String status(String bus) {
+        List<ServiceReference<Bus>> refs = buses;
+        if (refs != null) {
+            for (ServiceReference<Bus> r : refs) {
+                if (bus.equals(r.getProperty(NAME)) && r.getProperty(STATUS) != null) {
+                    return String.valueOf(r.getProperty(STATUS));
+                }
+            }
+        }
+        return "";
     }
 
     /**

@@ -4,15 +4,15 @@ import java.util.List;
 
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
-import org.drivermodel.shell.ArgumentKind;
-import org.drivermodel.shell.CommandService;
-import org.drivermodel.shell.Completes;
 import org.drivermodel.api.BundleAction;
 import org.drivermodel.api.Device;
 import org.drivermodel.api.DriverCore;
 import org.drivermodel.api.DriverInfo;
 import org.drivermodel.error.DriverModelException;
 import org.drivermodel.error.Errno;
+import org.drivermodel.shell.ArgumentKind;
+import org.drivermodel.shell.CommandService;
+import org.drivermodel.shell.Completes;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;

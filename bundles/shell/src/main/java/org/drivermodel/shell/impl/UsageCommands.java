@@ -6,15 +6,15 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import org.apache.felix.service.command.Descriptor;
-import org.drivermodel.shell.ArgumentKind;
-import org.drivermodel.shell.CommandService;
-import org.drivermodel.shell.Completes;
 import org.drivermodel.api.DeviceRef;
 import org.drivermodel.api.DriverCore;
 import org.drivermodel.api.LifetimeReport;
 import org.drivermodel.api.UsagePin;
 import org.drivermodel.error.DriverModelException;
 import org.drivermodel.error.Errno;
+import org.drivermodel.shell.ArgumentKind;
+import org.drivermodel.shell.CommandService;
+import org.drivermodel.shell.Completes;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;

@@ -1,13 +1,13 @@
 package org.drivermodel.shell.impl;
 
 import org.apache.felix.service.command.Descriptor;
-import org.drivermodel.shell.ArgumentKind;
-import org.drivermodel.shell.CommandService;
-import org.drivermodel.shell.Completes;
 import org.drivermodel.api.Device;
 import org.drivermodel.api.DriverCore;
 import org.drivermodel.error.DriverModelException;
 import org.drivermodel.error.Errno;
+import org.drivermodel.shell.ArgumentKind;
+import org.drivermodel.shell.CommandService;
+import org.drivermodel.shell.Completes;
 import org.drivermodel.vbus.VirtualBus;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
