@@ -83,11 +83,11 @@ public class KarafIT {
     /** The features, in the order a user would add them one by one. */
     static final List<String> FEATURES = List.of("drivermodel-api", "drivermodel-core", "drivermodel-bus-virtual",
             "drivermodel-driver-vled", "drivermodel-bus-platform", "drivermodel-driver-sensor", "drivermodel-block",
-            "drivermodel-driver-ramdisk", "drivermodel-shell");
+            "drivermodel-driver-ramdisk", "drivermodel-bus-linux", "drivermodel-driver-netif", "drivermodel-shell");
 
     /** The reactor bundles the features name, by artifact id. */
     private static final List<String> ARTIFACTS = List.of("api", "lifetime", "core", "bus-virtual", "driver-vled",
-            "bus-platform", "driver-sensor", "block", "driver-ramdisk", "shell", "shell-karaf", "testkit");
+            "bus-platform", "driver-sensor", "block", "driver-ramdisk", "bus-linux", "driver-netif", "shell", "shell-karaf", "testkit");
 
     private static final String VLED = "org.drivermodel.driver-vled";
 
@@ -515,6 +515,8 @@ public class KarafIT {
         case "drivermodel-driver-sensor" -> awaitTrue("platform/vthermal", () -> model(this).hasDriver("platform", "vthermal"));
         case "drivermodel-block" -> service("org.drivermodel.block.BlockLayer");
         case "drivermodel-driver-ramdisk" -> awaitTrue("vbus/ramdisk", () -> model(this).hasDriver("vbus", "ramdisk"));
+        case "drivermodel-bus-linux" -> awaitTrue("linux", () -> model(this).buses().contains("linux"));
+        case "drivermodel-driver-netif" -> awaitTrue("linux/netif", () -> model(this).hasDriver("linux", "netif"));
         case "drivermodel-shell" -> awaitCommand("device:list");
         default -> {
         }

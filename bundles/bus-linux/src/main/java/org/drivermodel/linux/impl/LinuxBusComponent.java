@@ -78,6 +78,13 @@ public final class LinuxBusComponent implements LinuxBus, Bus {
     private final Set<String> badPatterns = ConcurrentHashMap.newKeySet();
     private final SysfsScan sysfs = new SysfsScan(Path.of("/sys"));
 
+    /** Opens the kernel's uevent socket; a unit test's stands for a system without one. */
+    interface Opener {
+        UeventSocket open() throws IOException;
+    }
+
+    Opener opener = UeventSocket::open; /* set before activate, read at activate */
+
     private volatile Set<String> subsystems = BusConfig.DEFAULT;
     private volatile String status = "starting";
     private volatile UeventSocket socket;
@@ -95,7 +102,7 @@ public final class LinuxBusComponent implements LinuxBus, Bus {
             log.error("{}; mirroring {} instead", e.getMessage(), BusConfig.DEFAULT);
         }
         try {
-            UeventSocket s = UeventSocket.open();
+            UeventSocket s = opener.open();
             socket = s;
             status = "following kernel uevents (subsystems " + new TreeSet<>(subsystems) + ")";
             Thread r = new Thread(() -> readSocket(s), "linux-uevent-reader");
