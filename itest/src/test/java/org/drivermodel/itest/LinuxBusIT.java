@@ -207,15 +207,16 @@ public class LinuxBusIT extends DriverModelTestBase {
 
     /**
      * 500 cycles of a veth pair added (awaited bound) and deleted, while four threads read the
-     * attributes of whatever of ours exists: every kernel add appears once in the model (ADD
-     * uevents), every deletion removes it (REMOVE), nothing of ours is left, and no read that
-     * starts after a device's REMOVE succeeds.
+     * attributes of whatever of ours exists: every kernel add appears once in the model (one ADD
+     * uevent per interface, none twice), every deletion removes it (REMOVE), nothing of ours is
+     * left, and no read that starts after a device's REMOVE succeeds.
      */
     @Test
     public void kstorm() throws Exception {
         String storm = PREFIX + "s";
         Set<String> present = ConcurrentHashMap.newKeySet();
         Set<String> removed = ConcurrentHashMap.newKeySet();
+        Set<String> everAdded = ConcurrentHashMap.newKeySet();
         AtomicInteger added = new AtomicInteger();
         AtomicInteger removals = new AtomicInteger();
         AtomicInteger bound = new AtomicInteger();
@@ -228,6 +229,7 @@ public class LinuxBusIT extends DriverModelTestBase {
             switch (e.getTopic().substring(e.getTopic().lastIndexOf('/') + 1)) {
             case "ADD" -> {
                 added.incrementAndGet();
+                everAdded.add(devpath);
                 present.add(devpath);
             }
             case "BIND" -> bound.incrementAndGet();
@@ -292,10 +294,11 @@ public class LinuxBusIT extends DriverModelTestBase {
         threads.awaitAll();
         long leaked = core.list("/devices/linux").stream().filter(n -> n.startsWith("net:" + storm)).count();
         String line = "KSTORM cycles=" + STORM_CYCLES + " added=" + added.get() + " removed=" + removals.get() + " bound=" + bound.get()
-                + " lost=" + (2 * STORM_CYCLES - added.get()) + " leaked_nodes=" + leaked + " reads=" + reads.get()
+                + " lost=" + (2 * STORM_CYCLES - everAdded.size()) + " duplicated=" + (added.get() - everAdded.size()) + " leaked_nodes=" + leaked + " reads=" + reads.get()
                 + " reads_after_remove_ok=" + readsAfterRemoveOk.get() + " seconds=" + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
         System.out.println(line);
         assertEquals(line, 2 * STORM_CYCLES, added.get());
+        assertEquals(line, 2 * STORM_CYCLES, everAdded.size());
         assertEquals(line, 2 * STORM_CYCLES, removals.get());
         assertEquals(line, 0, leaked);
         assertEquals(line, 0, readsAfterRemoveOk.get());
