@@ -40,7 +40,7 @@ public class AttributesIT extends VirtualBusTestBase {
     @Test
     public void theSampleDriversFilesReadWriteAndRefuseBadValues() throws Exception {
         assertEquals("devices\ndrivers\ndrivers_autoprobe\n", run("attr:ls /bus/vbus"));
-        assertEquals("brightness\ndriver\ndriver_override\nidProduct\nidVendor\nmax_brightness\nremove\n",
+        assertEquals("brightness\ndriver\ndriver_override\nidProduct\nidVendor\nmax_brightness\nremove\nuevent\n",
                 run("attr:ls " + dev));
         assertEquals("1209", run("attr:cat " + dev + "/idVendor"));
         assertEquals("0", run("attr:cat " + dev + "/brightness"));
@@ -81,13 +81,13 @@ public class AttributesIT extends VirtualBusTestBase {
         brightness.write("9\n");
         Bundle vled = bundle("org.drivermodel.driver-vled");
         vled.stop();
-        assertErrno(Errno.ENODEV, brightness::read);
+        assertErrno(Errno.ENODEV, () -> brightness.read());
         assertErrno(Errno.ENODEV, () -> brightness.write("1\n"));
         assertErrno(Errno.ENOENT, () -> core.open(dev + "/brightness"));
         assertEquals("the device stays, with its bus's files", "1209", run("attr:cat " + dev + "/idVendor"));
         vled.start();
         assertEquals("a new binding starts dark", "0", run("attr:cat " + dev + "/brightness"));
-        assertErrno(Errno.ENODEV, brightness::read);
+        assertErrno(Errno.ENODEV, () -> brightness.read());
         brightness.close();
     }
 

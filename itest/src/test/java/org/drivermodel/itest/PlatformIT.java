@@ -124,7 +124,7 @@ public class PlatformIT extends DriverModelTestBase {
         AttributeFile samples = core.open("/bus/platform/devices/thermal0/samples");
         c.delete();
         awaitTrue("removed with its configuration", () -> second.state() == org.drivermodel.api.DeviceState.REMOVED);
-        assertErrno(Errno.ENODEV, samples::read);
+        assertErrno(Errno.ENODEV, () -> samples.read());
         assertErrno(Errno.ENOENT, () -> core.device("platform/thermal0"));
         assertTrue("the poll timer thread ended before the unbind returned",
                 Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().equals("vthermal-thermal0")));

@@ -21,7 +21,7 @@ import org.drivermodel.error.Errno;
  * The driver model's layout of the attribute tree, as Linux lays out sysfs:
  *
  * <pre>
- * /devices/&lt;bus&gt;/&lt;dev&gt;[/&lt;child&gt;...]     a device: driver_override, its bus's and its driver's attributes,
+ * /devices/&lt;bus&gt;/&lt;dev&gt;[/&lt;child&gt;...]     a device: driver_override, uevent, its bus's and its driver's attributes,
  *                                       and a link "driver" while bound
  * /bus/&lt;bus&gt;/drivers_autoprobe          1 or 0
  * /bus/&lt;bus&gt;/devices/&lt;dev&gt;              a link to the device
@@ -42,13 +42,14 @@ final class SysfsLayout {
     private final LeakHistory leaks;
     private final AttributeGroup<Device> coreDeviceAttributes; /* one group for all devices (it holds no device) */
 
-    SysfsLayout(AttributeTree tree, Supplier<Duration> drainDeadline, LeakHistory leaks, DriverCore core) {
+    SysfsLayout(AttributeTree tree, Supplier<Duration> drainDeadline, LeakHistory leaks, DriverCore core, UeventSink uevents) {
         this.tree = tree;
         this.drainDeadline = drainDeadline;
         this.leaks = leaks;
         this.coreDeviceAttributes = AttributeGroup.of(Attribute.<Device>rw("driver_override",
                 d -> d.driverOverride().orElse("(null)") + "\n",
-                (d, value, ctx) -> core.setDriverOverride(d.path(), value)));
+                (d, value, ctx) -> core.setDriverOverride(d.path(), value)),
+                UeventFile.attribute(uevents));
         for (String root : List.of("/devices", "/devices/virtual", "/bus", "/class")) {
             tree.createDirectory(root);
             tree.activate(root);

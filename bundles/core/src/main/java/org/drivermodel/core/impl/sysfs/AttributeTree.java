@@ -6,9 +6,12 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
+import org.drivermodel.api.AccessMode;
 import org.drivermodel.api.Attribute;
+import org.drivermodel.api.AttributeDirectory;
 import org.drivermodel.api.AttributeFile;
 import org.drivermodel.api.AttributeGroup;
+import org.drivermodel.api.FileStat;
 import org.drivermodel.error.DriverModelException;
 import org.drivermodel.error.Errno;
 
@@ -61,7 +64,7 @@ import org.drivermodel.error.Errno;
 public final class AttributeTree {
 
     /** The most a show returns to its reader: one page, as sysfs's buffer; more is cut off. */
-    public static final int PAGE_SIZE = 4096;
+    public static final int PAGE_SIZE = AttributeFile.PAGE_SIZE;
 
     final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final DirNode root = new DirNode("", null); /* structure guarded by lock */
@@ -405,7 +408,9 @@ public final class AttributeTree {
     // ---- access (the users' side) ------------------------------------------------------------
 
     /**
-     * Opens an attribute file. The handle keeps only the file's node alive, never its owner.
+     * Opens an attribute file for what its mode permits (reading if readable, writing if
+     * writable): nothing is checked at open, a read of a write-only file fails at the read with
+     * EACCES. The handle keeps only the file's node alive, never its owner.
      *
      * <p>Context: any thread; takes the tree lock (read) briefly; calls no owner code.
      *
@@ -415,6 +420,21 @@ public final class AttributeTree {
      *         not exist, is deactivated or removed; EINVAL "is a directory" / "not a directory"
      */
     public AttributeFile open(String path) {
+        return open(path, null);
+    }
+
+    /**
+     * Opens an attribute file for one access mode, checked against the file's mode now, as
+     * {@code open(2)} on sysfs ({@code kernfs_fop_open} refuses a read open of a file without
+     * show, a write open of one without store).
+     *
+     * @param path   the file, possibly through a link
+     * @param access the access; null: what the file's mode permits, unchecked (as {@link #open(String)})
+     * @return the handle
+     * @throws DriverModelException as {@link #open(String)}; EACCES if the file's mode lacks the
+     *         access (nothing is opened)
+     */
+    public AttributeFile open(String path, AccessMode access) {
         List<String> c = SysfsPath.parse(path);
         lock.readLock().lock();
         try {
@@ -422,12 +442,94 @@ public final class AttributeTree {
             if (!(n instanceof FileNode f)) {
                 throw new DriverModelException(Errno.EINVAL, SysfsPath.quote(path), "is a directory");
             }
-            OpenFile h = new OpenFile(this, f);
+            AccessMode a = access;
+            if (a == null) {
+                a = f.readable() && !f.writable() ? AccessMode.READ : !f.readable() && f.writable() ? AccessMode.WRITE : AccessMode.READ_WRITE;
+            } else if (a.reads() && !f.readable() || a.writes() && !f.writable()) {
+                throw new DriverModelException(Errno.EACCES, f.path(),
+                        "cannot open for " + a + " (mode 0" + Integer.toOctalString(f.mode) + ")");
+            }
+            OpenFile h = new OpenFile(this, f, a);
             f.addHandle(h); // under the lock: a removal's claim comes strictly before or after
+            h.opened();
             return h;
         } finally {
             lock.readLock().unlock();
         }
+    }
+
+    /**
+     * Opens a directory, to list it through the handle ({@link OpenDirectory}: a removed
+     * directory lists as empty, as kernfs's readdir).
+     *
+     * <p>Context: any thread; takes the tree lock (read) briefly.
+     *
+     * @param dirPath the directory, possibly through a link
+     * @return the handle
+     * @throws DriverModelException EINVAL/ENAMETOOLONG for a malformed path; ENOENT if it does
+     *         not exist, is deactivated or removed; EINVAL "not a directory"
+     */
+    public AttributeDirectory openDirectory(String dirPath) {
+        List<String> c = SysfsPath.parse(dirPath);
+        lock.readLock().lock();
+        try {
+            return new OpenDirectory(this, TreeChecks.directory(resolve(c, c.size(), dirPath, Lookup.VISIBLE, true), dirPath));
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /**
+     * Tells a node's metadata by path, links followed ({@code stat(2)}; sysfs gives every
+     * attribute file the size of a page, {@code sysfs_add_file_mode_ns}).
+     *
+     * <p>Context: any thread; takes the tree lock (read) briefly; calls no owner code.
+     *
+     * @param path the node
+     * @return its metadata
+     * @throws DriverModelException EINVAL/ENAMETOOLONG for a malformed path; ENOENT if it does
+     *         not exist, is deactivated or removed
+     */
+    public FileStat stat(String path) {
+        List<String> c = SysfsPath.parse(path);
+        lock.readLock().lock();
+        try {
+            Node n = resolve(c, c.size(), path, Lookup.VISIBLE, true);
+            if (n instanceof FileNode f) {
+                return new FileStat(f.path(), FileStat.Type.FILE, f.mode, FileStat.PAGE_SIZE);
+            }
+            return new FileStat(n.path(), FileStat.Type.DIRECTORY, 0755, 0);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /**
+     * Announces a change of a file's value (sysfs {@code sysfs_notify}): handles waiting in
+     * {@link AttributeFile#awaitChange} wake. A file not opened by anyone costs nothing.
+     *
+     * <p>Context: any thread, also inside a callback of this tree; takes the tree lock (read)
+     * and the file's notification monitor briefly, one after the other; calls no owner code.
+     *
+     * @param path the file, possibly through a link; deactivated files count (nobody can watch
+     *             them yet)
+     * @throws DriverModelException EINVAL/ENAMETOOLONG for a malformed path; ENOENT if it does
+     *         not exist or is being removed; EINVAL "is a directory"
+     */
+    public void notifyChange(String path) {
+        List<String> c = SysfsPath.parse(path);
+        FileNode f;
+        lock.readLock().lock();
+        try {
+            Node n = resolve(c, c.size(), path, Lookup.LIVE, true);
+            if (!(n instanceof FileNode file)) {
+                throw new DriverModelException(Errno.EINVAL, SysfsPath.quote(path), "is a directory");
+            }
+            f = file;
+        } finally {
+            lock.readLock().unlock();
+        }
+        f.notifyChange();
     }
 
     /**
