@@ -559,6 +559,17 @@ public final class AttributeTree {
         }
     }
 
+    /** @return the node at a path, removal in progress included; for tests. Context: takes the lock briefly */
+    Node node(String path) {
+        List<String> c = SysfsPath.parse(path);
+        lock.readLock().lock();
+        try {
+            return resolve(c, c.size(), path, Lookup.ANY, true);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
     @Override
     public String toString() {
         return "AttributeTree";

@@ -12,6 +12,7 @@ import org.drivermodel.error.DriverModelException;
 import org.drivermodel.error.Errno;
 import org.drivermodel.lifetime.primitives.ActiveGate;
 import org.drivermodel.lifetime.primitives.Deadline;
+import org.drivermodel.lifetime.primitives.GateState;
 
 /**
  * An open attribute file (kernfs {@code struct kernfs_open_file}, file.c): the handle a reader
@@ -143,6 +144,9 @@ final class OpenFile implements AttributeFile {
         }
         if (pos == 0 || snap == null) { // at offset 0 show runs again (kernfs_seq_start at *ppos == 0)
             snap = show();
+        } else if (released() || node.gate().state() != GateState.LIVE) {
+            // kernfs_seq_start takes the active reference at every read, at any offset: ENODEV once removed
+            throw new DriverModelException(Errno.ENODEV, path, "was removed");
         }
         int from = (int) Math.min(pos, snap.length());
         int to = (int) Math.min(snap.length(), (long) from + max);
