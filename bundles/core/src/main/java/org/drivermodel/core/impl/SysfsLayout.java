@@ -1,7 +1,6 @@
 package org.drivermodel.core.impl;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -40,7 +39,8 @@ final class SysfsLayout {
     private final AttributeTree tree;
     private final Supplier<Duration> drainDeadline;
     private final LeakHistory leaks;
-    private final AttributeGroup<Device> coreDeviceAttributes; /* one group for all devices (it holds no device) */
+    private final AttributeGroup<Device> coreDeviceAttributes; /* one group for all devices (it holds no device), shared
+                                                                   files of each device's directory */
 
     SysfsLayout(AttributeTree tree, Supplier<Duration> drainDeadline, LeakHistory leaks, DriverCore core, UeventSink uevents) {
         this.tree = tree;
@@ -126,13 +126,13 @@ final class SysfsLayout {
      * parent directory exists.
      */
     void deviceAdded(DeviceNode node, List<AttributeGroup<Device>> busGroups) {
-        List<AttributeGroup<Device>> groups = new ArrayList<>(busGroups.size() + 1);
-        groups.add(coreDeviceAttributes);
-        groups.addAll(busGroups);
         String path = node.path();
-        tree.createDirectory(path.substring(0, path.length() - node.name().length() - 1), node.name());
+        // the core's files (driver_override, uevent) are the directory's shared files: no node per
+        // device until one is opened (docs/design.md §8, memory per device node)
+        tree.createDirectory(path.substring(0, path.length() - node.name().length() - 1), node.name(),
+                coreDeviceAttributes, (Device) node);
         try {
-            tree.addGroups(path, (Device) node, groups);
+            tree.addGroups(path, (Device) node, busGroups);
             tree.createLink(node.subsystem().linkDir(), node.name(), path);
         } catch (DriverModelException e) {
             tree.remove(node.path());

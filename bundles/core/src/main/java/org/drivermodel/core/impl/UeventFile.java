@@ -31,8 +31,9 @@ import org.drivermodel.error.Errno;
  * the file, and posts nothing.
  *
  * <p><b>Memory</b>: one {@link Attribute} for every device, holding no device (the tree hands
- * the device to its callbacks): the file costs each device only its node in the tree, as
- * {@code driver_override} does.
+ * the device to its callbacks), in the group of shared files every device directory has (with
+ * {@code driver_override}): a device's {@code uevent} has no node of its own until it is first
+ * opened ({@code AttributeTree.createDirectory} with shared files).
  *
  * <p>Concurrency: stateless. The show calls the bus with no lock of the core held (the tree
  * calls shows so); the store only queues an event.

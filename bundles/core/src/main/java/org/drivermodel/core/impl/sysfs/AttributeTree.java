@@ -54,6 +54,15 @@ import org.drivermodel.error.Errno;
  * would wait for its own thread (called from inside a callback of a file it removes, without
  * {@link Attribute.Context#removeSelf}) is refused with EINVAL and changes nothing.
  *
+ * <p><b>As sysfs, for users</b> (issue #20): a handle keeps a snapshot per open and a position
+ * ({@link OpenFile}, kernfs's {@code seq_file}), its access mode fixed at {@link #open(String,
+ * AccessMode)}, and waits for change notifications ({@link #notifyChange}); directories can be
+ * opened ({@link #openDirectory}: a removed one lists as empty, as kernfs's readdir) and nodes
+ * stat'ed ({@link #stat}). A directory may have <b>shared files</b>
+ * ({@link #createDirectory(String, String, AttributeGroup, Object)}): listed and opened as its
+ * own, they get a node only at their first open, so a device's {@code driver_override} and
+ * {@code uevent} cost it nothing until read.
+ *
  * <p><b>Errors.</b> Every operation checks its path first ({@link SysfsPath}: EINVAL,
  * ENAMETOOLONG) and then validates everything under the lock before changing anything, so a
  * failed call changes nothing. ENOTDIR and EISDIR are EINVAL "not a directory" / "is a directory".
@@ -148,12 +157,43 @@ public final class AttributeTree {
         createDirectory(SysfsPath.parse(path), name, path);
     }
 
+    /**
+     * {@link #createDirectory(String, String)} with shared files: one unnamed attribute group
+     * that many directories share (a device's {@code driver_override} and {@code uevent}). They
+     * are listed, looked up, stat'ed and opened as the directory's own files, but the directory
+     * keeps only the group and the owner, not a node per file: a node is made when one is first
+     * opened, and removed with the directory. They appear when the directory is activated.
+     *
+     * @param <O>        the owner type
+     * @param parentPath the parent directory
+     * @param name       the new directory's name
+     * @param shared     the shared files, an unnamed group
+     * @param owner      what their callbacks receive
+     * @throws DriverModelException as {@link #createDirectory(String, String)}; EINVAL for a null
+     *         or named group or a null owner
+     */
+    public <O> void createDirectory(String parentPath, String name, AttributeGroup<O> shared, O owner) {
+        String path = TreeChecks.component(parentPath, name);
+        if (shared == null || owner == null || shared.name().isPresent()) {
+            throw new DriverModelException(Errno.EINVAL, SysfsPath.quote(path), "shared files need an unnamed group and an owner");
+        }
+        createDirectory(SysfsPath.parse(path), name, path, shared, owner);
+    }
+
     private void createDirectory(List<String> c, String name, String path) {
+        createDirectory(c, name, path, null, null);
+    }
+
+    private <O> void createDirectory(List<String> c, String name, String path, AttributeGroup<O> shared, O owner) {
         lock.writeLock().lock();
         try {
             DirNode parent = parentOf(c, path);
             TreeChecks.checkFree(parent, name, path);
-            parent.put(new DirNode(name, parent));
+            DirNode dir = new DirNode(name, parent);
+            if (shared != null) {
+                dir.share(shared, owner);
+            }
+            parent.put(dir);
         } finally {
             lock.writeLock().unlock();
         }
@@ -250,6 +290,9 @@ public final class AttributeTree {
             DirNode parent = parentOf(lc, linkPath);
             TreeChecks.checkFree(parent, name, linkPath);
             Node target = resolve(tc, tc.size(), targetPath, Lookup.LIVE, false);
+            if (target instanceof FileNode f && !f.parent.attached(f)) {
+                throw new DriverModelException(Errno.EINVAL, SysfsPath.quote(targetPath), "a shared file goes only with its directory");
+            }
             if (target instanceof LinkNode) {
                 throw new DriverModelException(Errno.EINVAL, SysfsPath.quote(targetPath), "a link may not point at a link");
             }
@@ -362,6 +405,9 @@ public final class AttributeTree {
                 if (n == root) {
                     throw new DriverModelException(Errno.EINVAL, "/", "the root cannot be removed");
                 }
+                if (n instanceof FileNode f && !f.parent.attached(f)) {
+                    throw new DriverModelException(Errno.EINVAL, f.path(), "a shared file goes only with its directory");
+                }
                 OpenFile.checkNotInside(n);
             }
             if (roots.size() == 1 && roots.get(0).removal != null) {
@@ -438,24 +484,48 @@ public final class AttributeTree {
         List<String> c = SysfsPath.parse(path);
         lock.readLock().lock();
         try {
-            Node n = resolve(c, c.size(), path, Lookup.VISIBLE, true);
-            if (!(n instanceof FileNode f)) {
-                throw new DriverModelException(Errno.EINVAL, SysfsPath.quote(path), "is a directory");
+            FileNode f = fileAt(c, path);
+            if (f.parent.attached(f)) {
+                return openLocked(f, access);
             }
-            AccessMode a = access;
-            if (a == null) {
-                a = f.readable() && !f.writable() ? AccessMode.READ : !f.readable() && f.writable() ? AccessMode.WRITE : AccessMode.READ_WRITE;
-            } else if (a.reads() && !f.readable() || a.writes() && !f.writable()) {
-                throw new DriverModelException(Errno.EACCES, f.path(),
-                        "cannot open for " + a + " (mode 0" + Integer.toOctalString(f.mode) + ")");
-            }
-            OpenFile h = new OpenFile(this, f, a);
-            f.addHandle(h); // under the lock: a removal's claim comes strictly before or after
-            h.opened();
-            return h;
         } finally {
             lock.readLock().unlock();
         }
+        // a shared file opened for the first time in its directory: it becomes a child, for good
+        lock.writeLock().lock();
+        try {
+            FileNode f = fileAt(c, path);
+            if (!f.parent.attached(f)) {
+                f.parent.put(f);
+            }
+            return openLocked(f, access);
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** Context: tree lock held. */
+    private FileNode fileAt(List<String> c, String path) {
+        Node n = resolve(c, c.size(), path, Lookup.VISIBLE, true);
+        if (!(n instanceof FileNode f)) {
+            throw new DriverModelException(Errno.EINVAL, SysfsPath.quote(path), "is a directory");
+        }
+        return f;
+    }
+
+    /** Context: tree lock held (read or write); {@code f} attached. */
+    private AttributeFile openLocked(FileNode f, AccessMode access) {
+        AccessMode a = access;
+        if (a == null) {
+            a = f.readable() && !f.writable() ? AccessMode.READ : !f.readable() && f.writable() ? AccessMode.WRITE : AccessMode.READ_WRITE;
+        } else if (a.reads() && !f.readable() || a.writes() && !f.writable()) {
+            throw new DriverModelException(Errno.EACCES, f.path(),
+                    "cannot open for " + a + " (mode 0" + Integer.toOctalString(f.mode) + ")");
+        }
+        OpenFile h = new OpenFile(this, f, a);
+        f.addHandle(h); // under the lock: a removal's claim comes strictly before or after
+        h.opened();
+        return h;
     }
 
     /**
@@ -547,13 +617,7 @@ public final class AttributeTree {
         lock.readLock().lock();
         try {
             DirNode dir = TreeChecks.directory(resolve(c, c.size(), dirPath, Lookup.VISIBLE, true), dirPath);
-            List<String> names = new ArrayList<>(dir.size());
-            for (Node n : dir.children()) {
-                if (n.state == NodeState.ACTIVE) {
-                    names.add(n.name);
-                }
-            }
-            return names; // sorted, as the directory keeps them
+            return dir.visibleNames();
         } finally {
             lock.readLock().unlock();
         }
@@ -585,6 +649,9 @@ public final class AttributeTree {
                 throw new DriverModelException(Errno.EINVAL, SysfsPath.join(c, i), "not a directory");
             }
             Node next = dir.child(c.get(i));
+            if (next == null && i == n - 1) {
+                next = dir.sharedFile(c.get(i)); // a transient node: see open
+            }
             if (next == null || !mode.admits(next)) {
                 throw TreeChecks.noEntry(path);
             }

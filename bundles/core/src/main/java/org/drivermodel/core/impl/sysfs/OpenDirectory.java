@@ -1,6 +1,5 @@
 package org.drivermodel.core.impl.sysfs;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import org.drivermodel.api.AttributeDirectory;
@@ -20,7 +19,7 @@ import org.drivermodel.error.Errno;
  * skipped) and detaches it (the children leave the directory): the same answer at each step.
  * A new directory of the same name is another node; this handle never sees it.
  *
- * <p>Concurrency: {@link #closed} is volatile; the listing reads the directory under the tree
+ * <p>Concurrency: {@link #state} is volatile; the listing reads the directory under the tree
  * lock. The handle holds the node only, never an owner; no release hook runs for directories.
  */
 final class OpenDirectory implements AttributeDirectory {
@@ -28,7 +27,10 @@ final class OpenDirectory implements AttributeDirectory {
     private final AttributeTree tree;
     private final DirNode dir;
     private final String path;
-    private volatile boolean closed; /* set once by close: the handle is open or closed, nothing between */
+    /** A directory handle's life: no release hook runs for directories, so open or closed is all. */
+    private enum State { OPEN, CLOSED }
+
+    private volatile State state = State.OPEN; /* written once, by close */
 
     OpenDirectory(AttributeTree tree, DirNode dir) {
         this.tree = tree;
@@ -43,18 +45,12 @@ final class OpenDirectory implements AttributeDirectory {
 
     @Override
     public List<String> list() {
-        if (closed) {
+        if (state == State.CLOSED) {
             throw new DriverModelException(Errno.EINVAL, path, "directory is closed");
         }
         tree.lock.readLock().lock();
         try {
-            List<String> names = new ArrayList<>(dir.size());
-            for (Node n : dir.children()) {
-                if (n.state == NodeState.ACTIVE) {
-                    names.add(n.name);
-                }
-            }
-            return names;
+            return dir.visibleNames(); // a removed directory: no children left, no shared files (unshared at the claim)
         } finally {
             tree.lock.readLock().unlock();
         }
@@ -62,11 +58,11 @@ final class OpenDirectory implements AttributeDirectory {
 
     @Override
     public void close() {
-        closed = true;
+        state = State.CLOSED;
     }
 
     @Override
     public String toString() {
-        return "OpenDirectory[" + path + (closed ? ", closed]" : "]");
+        return "OpenDirectory[" + path + ", " + state + "]";
     }
 }

@@ -66,6 +66,7 @@ final class Removal {
             for (Node child : d.children()) {
                 claim(child);
             }
+            d.unshare(); // its shared files vanish with it; those opened are children, claimed above
         }
         n.state = NodeState.REMOVED;
         nodes.add(n);
