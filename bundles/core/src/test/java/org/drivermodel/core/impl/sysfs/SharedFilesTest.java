@@ -85,6 +85,30 @@ class SharedFilesTest {
     }
 
     @Test
+    void concurrentFirstOpensMakeOneNode() throws Exception {
+        for (int round = 0; round < 50; round++) {
+            String name = "r" + round;
+            device(name);
+            java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+            List<Bounded.Worker<AttributeFile>> openers = new java.util.ArrayList<>();
+            for (int t = 0; t < 2; t++) {
+                openers.add(Bounded.Worker.start("opener" + t, () -> {
+                    Bounded.await(start);
+                    return tree.open("/devices/" + name + "/value");
+                }));
+            }
+            AttributeFile a = openers.get(0).finish();
+            AttributeFile b = openers.get(1).finish();
+            assertEquals(2, children("/devices/" + name), "one node for the shared file, whoever opened first");
+            tree.notifyChange("/devices/" + name + "/value");
+            assertTrue(a.awaitChange(Duration.ZERO) && b.awaitChange(Duration.ZERO), "both handles on that one node");
+            assertTrue(tree.remove("/devices/" + name).drained());
+            fails(Errno.ENODEV, () -> a.read());
+            fails(Errno.ENODEV, () -> b.read());
+        }
+    }
+
+    @Test
     void aSharedFileIsOrphanedWithItsDirectoryAndItsWaiterWokenWithEnodev() {
         device("a");
         AttributeFile f = tree.open("/devices/a/value");

@@ -275,6 +275,38 @@ class SysfsSemanticsTest {
     }
 
     @Test
+    void aWaiterRacingANotificationAndARemovalAlwaysEndsWithOneOfTheTwo() {
+        for (int round = 0; round < 100; round++) {
+            addDevice(new Knob("k" + round, round));
+            AttributeFile f = tree.open(DIR + "/value");
+            f.read();
+            java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(3);
+            Bounded.Worker<String> waiter = Bounded.Worker.start("waiter", () -> {
+                Bounded.await(start);
+                try {
+                    return f.awaitChange(Duration.ofDays(1)) ? "changed" : "timeout";
+                } catch (DriverModelException e) {
+                    return e.errno().name();
+                }
+            });
+            Bounded.Worker<Void> notifier = Bounded.Worker.start("notifier", () -> {
+                Bounded.await(start);
+                try {
+                    tree.notifyChange(DIR + "/value");
+                } catch (DriverModelException e) {
+                    assertEquals(Errno.ENOENT, e.errno(), "removed first"); // claimed: the lookup fails
+                }
+            });
+            Bounded.await(start);
+            assertTrue(tree.remove(DIR).drained());
+            notifier.finish();
+            String outcome = waiter.finish(); // a day's timeout: only a wake ends it within the bound
+            assertTrue(outcome.equals("changed") || outcome.equals("ENODEV"), outcome);
+            f.close();
+        }
+    }
+
+    @Test
     void closingAHandleWakesItsWaiterWithEinval() {
         addDevice(knob);
         AttributeFile f = tree.open(DIR + "/value");
