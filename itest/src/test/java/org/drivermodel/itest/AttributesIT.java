@@ -3,9 +3,11 @@ package org.drivermodel.itest;
 import static org.drivermodel.itest.Errors.assertErrno;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotNull;
 
 import org.drivermodel.api.AttributeFile;
 import org.drivermodel.api.DeviceState;
+import org.drivermodel.api.Uevent;
 import org.drivermodel.error.Errno;
 import org.junit.After;
 import org.junit.Before;
@@ -40,7 +42,7 @@ public class AttributesIT extends VirtualBusTestBase {
     @Test
     public void theSampleDriversFilesReadWriteAndRefuseBadValues() throws Exception {
         assertEquals("devices\ndrivers\ndrivers_autoprobe\n", run("attr:ls /bus/vbus"));
-        assertEquals("brightness\ndriver\ndriver_override\nidProduct\nidVendor\nmax_brightness\nremove\n",
+        assertEquals("brightness\ndriver\ndriver_override\nidProduct\nidVendor\nmax_brightness\nremove\nuevent\n",
                 run("attr:ls " + dev));
         assertEquals("1209", run("attr:cat " + dev + "/idVendor"));
         assertEquals("0", run("attr:cat " + dev + "/brightness"));
@@ -59,6 +61,33 @@ public class AttributesIT extends VirtualBusTestBase {
         assertErrno(Errno.EACCES, () -> run("attr:cat " + dev + "/remove"));
         assertErrno(Errno.EINVAL, () -> run("attr:write " + dev + "/remove 2"));
         assertEquals("bad writes changed nothing", "17", run("attr:cat " + dev + "/brightness"));
+    }
+
+    @Test
+    public void theUeventFileShowsTheDevicesVariablesAndAWrittenActionIsPostedMarkedSynthetic() throws Exception {
+        assertEquals("DRIVER=vled\nVBUS_ID=1209:0001\nMODALIAS=vbus:v1209p0001", run("attr:cat " + dev + "/uevent"));
+        java.util.concurrent.BlockingQueue<org.osgi.service.event.Event> changes = new java.util.concurrent.LinkedBlockingQueue<>();
+        java.util.Hashtable<String, Object> topics = new java.util.Hashtable<>();
+        topics.put(org.osgi.service.event.EventConstants.EVENT_TOPIC, Uevent.CHANGE.topic());
+        org.osgi.framework.ServiceRegistration<?> reg = context.registerService(org.osgi.service.event.EventHandler.class,
+                changes::add, topics);
+        try {
+            run("attr:write " + dev + "/uevent change");
+            org.osgi.service.event.Event e = changes.poll(Waits.DEADLINE_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+            assertNotNull("the synthetic CHANGE was posted", e);
+            assertEquals(dev, e.getProperty(Uevent.DEVPATH));
+            assertEquals("vbus", e.getProperty(Uevent.SUBSYSTEM));
+            assertEquals("vled", e.getProperty(Uevent.DRIVER));
+            assertEquals("1209", e.getProperty(Uevent.PROPERTY_PREFIX + "vendor"));
+            assertEquals("0", e.getProperty(Uevent.SYNTH_UUID));
+            assertErrno(Errno.EINVAL, () -> run("attr:write " + dev + "/uevent explode"));
+            run("attr:write " + dev + "/uevent remove");
+            assertEquals("writing remove only announces it", DeviceState.BOUND, core.device(dev).state());
+        } finally {
+            reg.unregister();
+        }
+        assertErrno(Errno.ENODEV, () -> run("attr:write /bus/vbus/drivers/vled/unbind nosuch"));
+        assertErrno(Errno.ENODEV, () -> run("attr:write /bus/vbus/drivers/vled/bind nosuch"));
     }
 
     @Test
@@ -81,13 +110,13 @@ public class AttributesIT extends VirtualBusTestBase {
         brightness.write("9\n");
         Bundle vled = bundle("org.drivermodel.driver-vled");
         vled.stop();
-        assertErrno(Errno.ENODEV, brightness::read);
+        assertErrno(Errno.ENODEV, () -> brightness.read());
         assertErrno(Errno.ENODEV, () -> brightness.write("1\n"));
         assertErrno(Errno.ENOENT, () -> core.open(dev + "/brightness"));
         assertEquals("the device stays, with its bus's files", "1209", run("attr:cat " + dev + "/idVendor"));
         vled.start();
         assertEquals("a new binding starts dark", "0", run("attr:cat " + dev + "/brightness"));
-        assertErrno(Errno.ENODEV, brightness::read);
+        assertErrno(Errno.ENODEV, () -> brightness.read());
         brightness.close();
     }
 

@@ -142,7 +142,8 @@ public class BadInputIT extends VirtualBusTestBase {
         refused(Errno.EINVAL, "vbus:plug zzzz:0001", "zzzz:0001");
         refused(Errno.ENOENT, "vbus:unplug 1209:0001.999", "1209:0001.999");
         refused(Errno.EINVAL, "driver:bind vled " + led, "vled");                        // not bus/driver
-        refused(Errno.ENOENT, "driver:bind vbus/vled nosuch", "nosuch");
+        refused(Errno.ENODEV, "driver:bind vbus/vled nosuch", "nosuch");                 // as Linux bind_store
+        refused(Errno.ENODEV, "driver:unbind vbus/vled nosuch", "nosuch");               // as unbind_store
         refused(Errno.EBUSY, "driver:bind vbus/vled " + led, led);                       // bound already
         refused(Errno.ENOENT, "driver:unbind vbus/nosuch " + led, "nosuch");
         refused(Errno.ENOENT, "driver:stop nosuchdriver", "nosuchdriver");

@@ -209,7 +209,7 @@ public class HostileDriversIT extends VirtualBusTestBase {
         hooks.release.countDown();
         threads.joinAll();
         assertEquals("the read in flight finished", "stuck\n", read.get());
-        assertErrno(Errno.ENODEV, value::read);
+        assertErrno(Errno.ENODEV, () -> value.read());
         value.close();
     }
 

@@ -124,6 +124,8 @@ public class LinuxBusIT extends DriverModelTestBase {
         assertEquals("net", core.device(dev).property("SUBSYSTEM"));
         assertEquals(a, core.device(dev).property("INTERFACE"));
         assertEquals(sys(a, "ifindex").strip(), core.device(dev).property("IFINDEX"));
+        assertEquals("the model's uevent file: DRIVER=, then the kernel's own uevent file", "DRIVER=netif\n" + sys(a, "uevent"),
+                read(dev + "/uevent"));
         try {
             read(dev + "/carrier");
             fail("carrier of a veth that is down: the kernel answers EINVAL");

@@ -137,7 +137,7 @@ public class ModuleUnloadIT extends VirtualBusTestBase {
         assertTrue("the reader inside finished its read: " + read.get(), read.get().startsWith("gen="));
 
         assertEquals(DeviceState.UNBOUND, core.device(dev).state());
-        assertErrno(Errno.ENODEV, value::read);
+        assertErrno(Errno.ENODEV, () -> value.read());
         assertErrno(Errno.ENOENT, () -> core.open(dev + "/value"));
         assertEquals("no driver code ran for the orphaned handle", showsBefore, hooks.shows.get());
         assertEquals(List.of(), hooks.lateCalls);
@@ -152,7 +152,7 @@ public class ModuleUnloadIT extends VirtualBusTestBase {
         String dev = plugTestDevice("7e57:0001");
         AttributeFile value = core.open(dev + "/value");
         CountDownLatch leave = blockShows();
-        Thread stuck = threads.start("stuck-in-show", value::read);
+        Thread stuck = threads.start("stuck-in-show", () -> value.read());
         await(hooks.inside);
 
         bundle(TESTDRV).stop(); // returns although the reader is still inside
@@ -174,7 +174,7 @@ public class ModuleUnloadIT extends VirtualBusTestBase {
         // what the other tests count to prove that nothing else ever does
         assertEquals(1, hooks.lateCalls.size());
         assertTrue(hooks.lateCalls.get(0), hooks.lateCalls.get(0).endsWith("show " + dev + "/value (returning)"));
-        assertErrno(Errno.ENODEV, value::read);
+        assertErrno(Errno.ENODEV, () -> value.read());
         value.close();
     }
 

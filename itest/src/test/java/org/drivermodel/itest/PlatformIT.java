@@ -74,6 +74,48 @@ public class PlatformIT extends DriverModelTestBase {
         return read(path).strip();
     }
 
+    /** Runs a command in a session of its own whose console is returned: attr:watch prints as values come. */
+    private String console(String command) throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream ps = new java.io.PrintStream(out, true, "UTF-8");
+        CommandSession s = shell.createSession(new java.io.ByteArrayInputStream(new byte[0]), ps, ps);
+        try {
+            Object result = s.execute(command);
+            assertEquals("attr:watch prints, it returns nothing", null, result);
+        } finally {
+            s.close();
+        }
+        return out.toString("UTF-8");
+    }
+
+    @Test
+    public void attrWatchPrintsEachNewReadingTheSensorAnnounces() throws Exception {
+        declare("name", "thermal0", "compatible", THERMAL, "poll.interval.ms", "10");
+        awaitBound("thermal0");
+        String temp = "/bus/platform/devices/thermal0/temp1_input";
+        String printed = console("attr:watch " + temp + " 3");
+        String[] lines = printed.split("\n");
+        assertEquals(printed, 3, lines.length);
+        for (String line : lines) {
+            long mC = Long.parseLong(line);
+            assertTrue(line, mC >= 35_000 && mC <= 45_000);
+        }
+        assertTrue(console("attr:watch -t 30 " + temp).matches("\\d+\n"));
+
+        // bounded: a file nobody announces changes of times out, naming it
+        DriverModelException e = assertErrno(Errno.ETIMEDOUT, () -> console("attr:watch -t 1 /bus/platform/devices/thermal0/poll_interval_ms"));
+        assertTrue(e.getMessage(), e.getMessage().startsWith("ETIMEDOUT: /devices/platform/thermal0/poll_interval_ms: no change announced within 1 s"));
+        assertErrno(Errno.ENOENT, () -> console("attr:watch /bus/platform/devices/thermal0/nosuch"));
+        assertErrno(Errno.EINVAL, () -> console("attr:watch " + temp + " 0"));
+        assertErrno(Errno.EINVAL, () -> console("attr:watch -t 0 " + temp));
+        assertErrno(Errno.EINVAL, () -> console("attr:watch"));
+        assertErrno(Errno.EACCES, () -> console("attr:watch /bus/platform/drivers/vthermal/bind"));
+
+        // the uevent file: the core's DRIVER= and the platform bus's identity variables
+        assertEquals("DRIVER=vthermal\nOF_NAME=thermal0\nOF_COMPATIBLE_0=" + THERMAL + "\nOF_COMPATIBLE_N=1\nMODALIAS=of:Nthermal0T(null)C"
+                + THERMAL, cat("/bus/platform/devices/thermal0/uevent"));
+    }
+
     @Test
     public void aFactoryConfigurationDeclaresADeviceThatIsBoundAndPolled() throws Exception {
         declare("name", "thermal0", "compatible", THERMAL, "poll.interval.ms", "10", "label", "cpu");
@@ -124,7 +166,7 @@ public class PlatformIT extends DriverModelTestBase {
         AttributeFile samples = core.open("/bus/platform/devices/thermal0/samples");
         c.delete();
         awaitTrue("removed with its configuration", () -> second.state() == org.drivermodel.api.DeviceState.REMOVED);
-        assertErrno(Errno.ENODEV, samples::read);
+        assertErrno(Errno.ENODEV, () -> samples.read());
         assertErrno(Errno.ENOENT, () -> core.device("platform/thermal0"));
         assertTrue("the poll timer thread ended before the unbind returned",
                 Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().equals("vthermal-thermal0")));

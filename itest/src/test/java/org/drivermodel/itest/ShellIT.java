@@ -37,7 +37,7 @@ public class ShellIT extends VirtualBusTestBase {
         assertTrue(drivers, drivers.contains("platform  vthermal"));
         String plugged = run("vbus:list");
         assertTrue(plugged, plugged.matches("(?s)DEVICE\\s+VENDOR\\s+PRODUCT\n" + led.replace(".", "\\.") + "\\s+1209\\s+0001\n"));
-        assertEquals("brightness\ndriver\ndriver_override\nidProduct\nidVendor\nmax_brightness\nremove\n",
+        assertEquals("brightness\ndriver\ndriver_override\nidProduct\nidVendor\nmax_brightness\nremove\nuevent\n",
                 run("attr:ls /bus/vbus/devices/" + led));
         String info = run("device:info vbus/" + led);
         assertTrue(info, info.contains("/devices/vbus/" + led) && info.contains("vled"));

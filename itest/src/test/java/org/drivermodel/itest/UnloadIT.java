@@ -70,7 +70,7 @@ public class UnloadIT extends VirtualBusTestBase {
 
             vled.stop();
             assertEquals(DeviceState.UNBOUND, core.device(dev).state());
-            assertErrno(Errno.ENODEV, brightness::read);
+            assertErrno(Errno.ENODEV, () -> brightness.read());
             vled.uninstall();
             Bundles.refresh(context, vled, DEADLINE_SECONDS);
         }
@@ -91,7 +91,7 @@ public class UnloadIT extends VirtualBusTestBase {
         assertEquals("driver class loaders collected after " + CYCLES + " unloads; still reachable: cycles " + pinned,
                 CYCLES, collected);
         for (AttributeFile f : stale) {
-            assertErrno(Errno.ENODEV, f::read);
+            assertErrno(Errno.ENODEV, () -> f.read());
             f.close();
         }
     }

@@ -268,7 +268,7 @@ public class UntrustedDriversIT extends VirtualBusTestBase {
         AttributeFile bad = core.open(dev + "/bad");
         try (AttributeFile good = core.open(dev + "/good")) {
             for (int i = 0; i < 3; i++) {
-                DriverModelException show = assertErrno(Errno.EIO, bad::read);
+                DriverModelException show = assertErrno(Errno.EIO, () -> bad.read());
                 assertTrue(show.getMessage(), show.getMessage().contains("show failed: java.lang.InternalError"));
                 assertNull("the driver's throwable is not handed to the reader", show.getCause());
                 DriverModelException store = assertErrno(Errno.EIO, () -> bad.write("1"));
@@ -291,18 +291,18 @@ public class UntrustedDriversIT extends VirtualBusTestBase {
 
         // a new binding: its faults are named again, once
         core.unbind("vbus", "untrusted-attr-error", name);
-        assertErrno(Errno.ENODEV, bad::read); // the handle belonged to the ended binding
+        assertErrno(Errno.ENODEV, () -> bad.read()); // the handle belonged to the ended binding
         core.bind("vbus", "untrusted-attr-error", name);
         try (AttributeFile again = core.open(dev + "/bad")) {
-            assertErrno(Errno.EIO, again::read);
-            assertErrno(Errno.EIO, again::read);
+            assertErrno(Errno.EIO, () -> again.read());
+            assertErrno(Errno.EIO, () -> again.read());
         }
         assertTrue(awaitLeaks(Leak.Kind.FAULT, 3).get(2).detail().startsWith("show bad of driver vbus/untrusted-attr-error ("
                 + untrustedBundle() + ") for " + dev + " (binding 2) threw java.lang.InternalError"));
 
         // the orphaned handle, still open, pins nothing: the bundle's loader is collected with it held
         assertCleanRedeployableAndCollected(() -> awaitBound(dev, "untrusted-attr-error"));
-        assertErrno(Errno.ENODEV, bad::read);
+        assertErrno(Errno.ENODEV, () -> bad.read());
         bad.close();
         assertEquals("the orphaned handle never reached the driver", 3, leaks(Leak.Kind.FAULT).stream()
                 .filter(l -> l.detail().startsWith("show ") || l.detail().startsWith("store ")).count());

@@ -74,6 +74,25 @@ public interface BoundDevice extends Device {
     void addAttributes(AttributeGroup<BoundDevice> group);
 
     /**
+     * Announces that the value of one of the device's attribute files changed (Linux
+     * {@code sysfs_notify}): every handle waiting in {@link AttributeFile#awaitChange} on it
+     * wakes, and a later wait returns at once until the handle reads again. Cheap when nobody
+     * watches: nothing is kept for a file never opened. May be called from any thread, from
+     * inside a show or store as well (it takes no lock a callback holds, and calls no owner code).
+     *
+     * <p>After the binding ended the call is harmless: it changes nothing and fails with
+     * {@code ENODEV}, so a driver's late timer cannot wake readers of the next binding's file.
+     * Since 2.1.
+     *
+     * @param file the file's name relative to the device's directory: {@code temp1_input}, or
+     *             {@code <group>/<name>} for a named group's file
+     * @throws org.drivermodel.error.DriverModelException ENODEV once the binding has ended;
+     *         ENOENT if the device has no such file; EINVAL for a malformed or null name, or a
+     *         directory
+     */
+    void notifyChange(String file);
+
+    /**
      * Keeps the driver's state for this binding (Linux {@code dev_set_drvdata}). It is dropped
      * when the binding ends, so it never outlives it.
      *

@@ -1,6 +1,7 @@
 package org.drivermodel.api;
 
 import java.util.List;
+import java.util.Map;
 
 import org.osgi.annotation.versioning.ConsumerType;
 
@@ -49,5 +50,19 @@ public interface Bus {
      */
     default List<AttributeGroup<Device>> deviceAttributes() {
         return List.of();
+    }
+
+    /**
+     * The bus's identity variables of a device (Linux {@code bus->uevent}, e.g. PCI's
+     * {@code PCI_ID=} and {@code MODALIAS=}): shown, after the core's {@code DRIVER=}, in the
+     * device's {@code uevent} file, one {@code KEY=value} a line. Called each time the file is
+     * read, with no lock of the core held; what it throws reaches the reader as EIO.
+     *
+     * @param device a device of this bus
+     * @return the variables in the order to show them: keys of {@code A-Z}, {@code 0-9} and
+     *         {@code _}, values without a newline; by default none. Since 2.1.
+     */
+    default Map<String, String> uevent(Device device) {
+        return Map.of();
     }
 }

@@ -48,8 +48,9 @@ public interface DriverCore {
      * Binds a driver to a device by hand (Linux {@code /sys/bus/<bus>/drivers/<drv>/bind}),
      * whatever {@code drivers_autoprobe} says. Returns after the probe.
      *
-     * @throws org.drivermodel.error.DriverModelException ENOENT for an unknown bus, driver
-     *         or device; EBUSY if the device is bound (or its lock is held past the drain
+     * @throws org.drivermodel.error.DriverModelException ENOENT for an unknown bus or driver;
+     *         ENODEV for an unknown device (since 2.1; Linux {@code bind_store}'s error, so the
+     *         {@code bind} file answers the same); EBUSY if the device is bound (or its lock is held past the drain
      *         deadline by a probe or remove stuck in driver code); ENODEV if the driver does not
      *         match the device (or is on another bus); the errno of the probe's
      *         {@code DriverModelException} if it refused the device, EIO if it threw anything
@@ -61,8 +62,9 @@ public interface DriverCore {
      * Unbinds a driver from a device by hand ({@code .../drivers/<drv>/unbind}): its
      * {@code remove} has run when this returns; the device stays unbound.
      *
-     * @throws org.drivermodel.error.DriverModelException ENOENT for an unknown bus, driver or
-     *         device; ENODEV if the device is not bound to that driver
+     * @throws org.drivermodel.error.DriverModelException ENOENT for an unknown bus or driver;
+     *         ENODEV for an unknown device (since 2.1, as Linux {@code unbind_store}) or if the
+     *         device is not bound to that driver
      */
     void unbind(String bus, String driver, String device);
 
@@ -100,7 +102,10 @@ public interface DriverCore {
     Map<String, String> deferredDevices();
 
     /**
-     * Opens an attribute file of the tree ({@code /devices/...}, {@code /bus/<bus>/...}).
+     * Opens an attribute file of the tree ({@code /devices/...}, {@code /bus/<bus>/...}) for
+     * whatever its mode permits: reading if it is readable, writing if it is writable. No
+     * access is checked at open, so a read of a write-only file fails at the read, with EACCES
+     * (use {@link #open(String, AccessMode)} to have it checked at open, as {@code open(2)}).
      * The handle pins nothing: once its object is removed, reads and writes through it give
      * ENODEV, while a new open gives ENOENT, as in Linux sysfs.
      *
@@ -110,6 +115,42 @@ public interface DriverCore {
      *         EINVAL for a malformed path or a directory, ENAMETOOLONG for an overlong one
      */
     AttributeFile open(String path);
+
+    /**
+     * Opens an attribute file for one access mode, checked now (sysfs {@code open(2)} with
+     * {@code O_RDONLY}, {@code O_WRONLY}, {@code O_RDWR}). Since 2.1.
+     *
+     * @param path an absolute path; links are followed
+     * @param mode how the handle will be used; fixed for its life
+     * @return the open file; close it
+     * @throws org.drivermodel.error.DriverModelException EACCES if the file's mode does not
+     *         permit that access (nothing is opened); EINVAL for a null mode; otherwise as
+     *         {@link #open(String)}
+     */
+    AttributeFile open(String path, AccessMode mode);
+
+    /**
+     * Opens a directory of the tree, to list it through the handle; see
+     * {@link AttributeDirectory} for a handle whose directory is removed. Since 2.1.
+     *
+     * @param path an absolute path; links are followed
+     * @return the open directory; close it
+     * @throws org.drivermodel.error.DriverModelException ENOENT if there is no such directory,
+     *         EINVAL for a malformed path or a file ("not a directory"), ENAMETOOLONG for an
+     *         overlong one
+     */
+    AttributeDirectory openDirectory(String path);
+
+    /**
+     * Tells a node's metadata by path, following links ({@code stat(2)} on sysfs): no owner code
+     * runs. Since 2.1.
+     *
+     * @param path an absolute path
+     * @return the node's type, permission bits and size as sysfs reports it
+     * @throws org.drivermodel.error.DriverModelException ENOENT if there is no such node (also
+     *         once it was removed); EINVAL for a malformed path; ENAMETOOLONG for an overlong one
+     */
+    FileStat stat(String path);
 
     /**
      * @param path a directory of the attribute tree

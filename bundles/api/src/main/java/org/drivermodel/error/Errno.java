@@ -15,6 +15,8 @@ public enum Errno {
     EIO(5, "Input/output error"),
     /** No such device or address. */
     ENXIO(6, "No such device or address"),
+    /** Bad file descriptor: e.g. a read through a handle opened for writing only. Since 1.2. */
+    EBADF(9, "Bad file descriptor"),
     /** Try again: e.g. binding a device whose probe is deferred. */
     EAGAIN(11, "Resource temporarily unavailable"),
     /** Out of memory. */

@@ -5,7 +5,7 @@
  * and names the object it is about, e.g. {@code ENODEV: /devices/vbus0/1209:0001.1: device was removed}.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.drivermodel.error;
 
 import org.osgi.annotation.bundle.Export;

@@ -186,6 +186,22 @@ public final class LinuxBusComponent implements LinuxBus, Bus {
     }
 
     /**
+     * The kernel's own variables of the device, as its {@code /sys/.../uevent} file shows them
+     * (for a network interface {@code INTERFACE=} and {@code IFINDEX=}): its properties but
+     * {@code SUBSYSTEM} and {@code DEVPATH}, which the kernel adds to an event, not to the file.
+     */
+    @Override
+    public Map<String, String> uevent(Device device) {
+        Map<String, String> vars = new java.util.LinkedHashMap<>();
+        device.properties().forEach((k, v) -> {
+            if (!k.equals("SUBSYSTEM") && !k.equals("DEVPATH") && k.matches("[A-Z0-9_]+") && v.indexOf('\n') < 0) {
+                vars.put(k, v);
+            }
+        });
+        return vars;
+    }
+
+    /**
      * Starts mirroring into this context: a hotplug thread of its own, which resynchronises from
      * sysfs first. A context of an earlier attach (the core restarted) is dead: its thread is
      * told to stop.

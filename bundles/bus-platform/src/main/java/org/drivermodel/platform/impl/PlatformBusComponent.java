@@ -82,6 +82,24 @@ public final class PlatformBusComponent implements Bus, ManagedServiceFactory {
         }
     }
 
+    /**
+     * The device's uevent variables, as Linux's {@code platform_uevent} with a device-tree node
+     * ({@code of_device_uevent}): {@code OF_NAME}, {@code OF_COMPATIBLE_0}, {@code OF_COMPATIBLE_N}
+     * and {@code MODALIAS=of:N<name>T(null)C<compatible>}.
+     */
+    @Override
+    public Map<String, String> uevent(Device device) {
+        String compatible = device.property(PlatformDevices.COMPATIBLE);
+        Map<String, String> vars = new LinkedHashMap<>();
+        vars.put("OF_NAME", device.name());
+        if (compatible != null) {
+            vars.put("OF_COMPATIBLE_0", compatible);
+            vars.put("OF_COMPATIBLE_N", "1");
+        }
+        vars.put("MODALIAS", "of:N" + device.name() + "T(null)" + (compatible == null ? "" : "C" + compatible));
+        return vars;
+    }
+
     @Override
     public boolean match(Device device, DriverInfo driver) {
         String compatible = device.property(PlatformDevices.COMPATIBLE);

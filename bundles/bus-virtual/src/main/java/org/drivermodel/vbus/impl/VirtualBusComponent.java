@@ -3,6 +3,7 @@ package org.drivermodel.vbus.impl;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -99,6 +100,24 @@ public final class VirtualBusComponent implements Bus, VirtualBus {
             }
         }
         return false;
+    }
+
+    /**
+     * The device's uevent variables, as a USB bus's {@code usb_uevent} gives {@code PRODUCT=} and
+     * {@code MODALIAS=usb:v...p...}: {@code VBUS_ID=<vendor>:<product>} and
+     * {@code MODALIAS=vbus:v<VENDOR>p<PRODUCT>}, the hex digits upper case as in Linux modaliases.
+     */
+    @Override
+    public Map<String, String> uevent(Device device) {
+        String vendor = device.property(VENDOR);
+        String product = device.property(PRODUCT);
+        if (vendor == null || product == null) {
+            return Map.of();
+        }
+        Map<String, String> vars = new LinkedHashMap<>();
+        vars.put("VBUS_ID", vendor + ":" + product);
+        vars.put("MODALIAS", "vbus:v" + vendor.toUpperCase(Locale.ROOT) + "p" + product.toUpperCase(Locale.ROOT));
+        return vars;
     }
 
     @Override

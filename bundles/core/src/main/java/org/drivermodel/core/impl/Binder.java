@@ -385,6 +385,27 @@ final class Binder {
 
     // ---------------------------------------------------------------- attribute groups of a binding
 
+    /**
+     * @see BoundDevice#notifyChange
+     * Context: any thread, also inside a show or store; takes the tree lock (read) briefly, no
+     * model or device lock.
+     */
+    void notifyChange(Binding b, String file) {
+        DeviceNode node = b.node();
+        if (file == null || file.isEmpty() || file.startsWith("/")) {
+            throw new DriverModelException(Errno.EINVAL, node.path() + "/" + DriverModelException.quote(String.valueOf(file)),
+                    "not a file name relative to the device's directory");
+        }
+        try {
+            sysfs.tree().notifyChange(node.path() + "/" + file);
+        } catch (DriverModelException e) {
+            if (e.errno() == Errno.ENOENT && !b.isLive()) { // the binding ended meanwhile, its files with it
+                throw b.ended("notify " + file);
+            }
+            throw e;
+        }
+    }
+
     /** @see BoundDevice#addAttributes */
     void addAttributes(Binding b, AttributeGroup<BoundDevice> group) {
         DeviceNode node = b.node();

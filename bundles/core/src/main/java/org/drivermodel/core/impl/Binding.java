@@ -369,6 +369,14 @@ final class Binding implements BoundDevice {
     }
 
     @Override
+    public void notifyChange(String file) {
+        if (!isLive()) {
+            throw ended("notify " + file); // a late timer: changes nothing, reaches no later binding's readers
+        }
+        binder.notifyChange(this, file);
+    }
+
+    @Override
     public void setDriverData(Object data) {
         checkNotOver("driver data");
         driverData = data;

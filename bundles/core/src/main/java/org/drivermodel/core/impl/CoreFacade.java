@@ -1,5 +1,6 @@
 package org.drivermodel.core.impl;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -8,6 +9,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
+import org.drivermodel.api.AccessMode;
+import org.drivermodel.api.AttributeDirectory;
 import org.drivermodel.api.AttributeFile;
 import org.drivermodel.api.AttributeGroup;
 import org.drivermodel.api.BundleAction;
@@ -16,6 +19,7 @@ import org.drivermodel.api.DeviceClass;
 import org.drivermodel.api.DeviceRef;
 import org.drivermodel.api.DriverCore;
 import org.drivermodel.api.DriverInfo;
+import org.drivermodel.api.FileStat;
 import org.drivermodel.api.LifetimeReport;
 import org.drivermodel.api.LifetimeReport.Leak;
 import org.drivermodel.api.UsagePin;
@@ -115,6 +119,23 @@ final class CoreFacade implements DriverCore {
     public AttributeFile open(String path) {
         checkLive();
         return account(new AccountedFile(model.open(path), closed));
+    }
+
+    @Override
+    public AttributeFile open(String path, AccessMode mode) {
+        checkLive();
+        return account(new AccountedFile(model.open(path, mode), closed));
+    }
+
+    @Override
+    public AttributeDirectory openDirectory(String path) {
+        checkLive();
+        return account(new AccountedDirectory(model.openDirectory(path), closed));
+    }
+
+    @Override
+    public FileStat stat(String path) {
+        return model.stat(path);
     }
 
     @Override
@@ -231,8 +252,28 @@ final class CoreFacade implements DriverCore {
         }
 
         @Override
+        public String read(int max) {
+            return file.read(max);
+        }
+
+        @Override
+        public void seek(long position) {
+            file.seek(position);
+        }
+
+        @Override
+        public long position() {
+            return file.position();
+        }
+
+        @Override
         public void write(String value) {
             file.write(value);
+        }
+
+        @Override
+        public boolean awaitChange(Duration timeout) {
+            return file.awaitChange(timeout);
         }
 
         @Override
@@ -247,6 +288,41 @@ final class CoreFacade implements DriverCore {
         @Override
         public String toString() {
             return "open file " + file.path();
+        }
+    }
+
+    /** A directory opened through a bundle's view: its close is accounted. */
+    private static final class AccountedDirectory implements AttributeDirectory {
+        private final AttributeDirectory dir;
+        private final Consumer<AutoCloseable> closed;
+
+        AccountedDirectory(AttributeDirectory dir, Consumer<AutoCloseable> closed) {
+            this.dir = dir;
+            this.closed = closed;
+        }
+
+        @Override
+        public String path() {
+            return dir.path();
+        }
+
+        @Override
+        public List<String> list() {
+            return dir.list();
+        }
+
+        @Override
+        public void close() {
+            try {
+                dir.close();
+            } finally {
+                closed.accept(this);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "open directory " + dir.path();
         }
     }
 

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
 
+import org.drivermodel.api.AccessMode;
+import org.drivermodel.api.AttributeDirectory;
 import org.drivermodel.api.AttributeFile;
 import org.drivermodel.api.AttributeGroup;
 import org.drivermodel.api.BoundDevice;
@@ -17,6 +19,7 @@ import org.drivermodel.api.DeviceRef;
 import org.drivermodel.api.DeviceState;
 import org.drivermodel.api.DriverCore;
 import org.drivermodel.api.DriverInfo;
+import org.drivermodel.api.FileStat;
 import org.drivermodel.api.LifetimeReport;
 import org.drivermodel.api.UsagePin;
 import org.drivermodel.core.impl.sysfs.AttributeTree;
@@ -70,7 +73,7 @@ final class DeviceModel implements DriverCore {
         LeakHistory leaks = new LeakHistory(log, Clock.systemUTC());
         DriverCall calls = new DriverCall(log, leaks, watchdog, () -> this.settings.drainTimeout());
         AttributeTree tree = new AttributeTree(settings.drainTimeout(), new AttributeFaults(calls, log));
-        this.sysfs = new SysfsLayout(tree, () -> this.settings.drainTimeout(), leaks, this);
+        this.sysfs = new SysfsLayout(tree, () -> this.settings.drainTimeout(), leaks, this, uevents);
         this.usage = new Usage(registry, log, leaks, uevents, () -> this.settings);
         this.async = new AsyncProbes(log, Math.max(2, Runtime.getRuntime().availableProcessors()));
         this.work = new DeferredWork(log);
@@ -169,7 +172,7 @@ final class DeviceModel implements DriverCore {
     @Override
     public void bind(String bus, String driver, String device) {
         DriverEntry entry = registry.requireDriver(bus, driver);
-        DeviceNode node = registry.requireDevice(bus, device);
+        DeviceNode node = registry.requireDeviceToBind(bus, device);
         ProbeResult result = binder.bind(entry, node);
         switch (result.outcome()) {
             case BOUND -> binder.retryDeferred();
@@ -184,7 +187,7 @@ final class DeviceModel implements DriverCore {
 
     @Override
     public void unbind(String bus, String driver, String device) {
-        binder.unbind(registry.requireDriver(bus, driver), registry.requireDevice(bus, device));
+        binder.unbind(registry.requireDriver(bus, driver), registry.requireDeviceToBind(bus, device));
     }
 
     @Override
@@ -215,8 +218,26 @@ final class DeviceModel implements DriverCore {
     }
 
     @Override
+    public AttributeFile open(String path, AccessMode mode) {
+        if (mode == null) {
+            throw new DriverModelException(Errno.EINVAL, DriverModelException.quote(String.valueOf(path)), "null access mode");
+        }
+        return sysfs.tree().open(path, mode);
+    }
+
+    @Override
     public List<String> list(String path) {
         return sysfs.tree().list(path);
+    }
+
+    @Override
+    public AttributeDirectory openDirectory(String path) {
+        return sysfs.tree().openDirectory(path);
+    }
+
+    @Override
+    public FileStat stat(String path) {
+        return sysfs.tree().stat(path);
     }
 
     @Override

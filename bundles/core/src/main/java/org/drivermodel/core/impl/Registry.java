@@ -346,6 +346,21 @@ final class Registry {
         }
     }
 
+    /**
+     * The device a manual bind or unbind names (Linux {@code bind_store}/{@code unbind_store},
+     * drivers/base/bus.c: {@code bus_find_device_by_name} finding none leaves their initial
+     * {@code -ENODEV}).
+     *
+     * @throws DriverModelException ENODEV naming the device if the bus has none of that name
+     */
+    DeviceNode requireDeviceToBind(String bus, String device) {
+        try {
+            return requireDevice(bus, device);
+        } catch (DriverModelException e) {
+            throw e.errno() == Errno.ENOENT ? new DriverModelException(Errno.ENODEV, e.object(), "no such device") : e;
+        }
+    }
+
     DeviceNode requireDevice(String bus, String device) {
         lock.lock();
         try {

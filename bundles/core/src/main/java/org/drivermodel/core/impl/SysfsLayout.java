@@ -1,7 +1,6 @@
 package org.drivermodel.core.impl;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -21,7 +20,7 @@ import org.drivermodel.error.Errno;
  * The driver model's layout of the attribute tree, as Linux lays out sysfs:
  *
  * <pre>
- * /devices/&lt;bus&gt;/&lt;dev&gt;[/&lt;child&gt;...]     a device: driver_override, its bus's and its driver's attributes,
+ * /devices/&lt;bus&gt;/&lt;dev&gt;[/&lt;child&gt;...]     a device: driver_override, uevent, its bus's and its driver's attributes,
  *                                       and a link "driver" while bound
  * /bus/&lt;bus&gt;/drivers_autoprobe          1 or 0
  * /bus/&lt;bus&gt;/devices/&lt;dev&gt;              a link to the device
@@ -40,15 +39,17 @@ final class SysfsLayout {
     private final AttributeTree tree;
     private final Supplier<Duration> drainDeadline;
     private final LeakHistory leaks;
-    private final AttributeGroup<Device> coreDeviceAttributes; /* one group for all devices (it holds no device) */
+    private final AttributeGroup<Device> coreDeviceAttributes; /* one group for all devices (it holds no device), shared
+                                                                   files of each device's directory */
 
-    SysfsLayout(AttributeTree tree, Supplier<Duration> drainDeadline, LeakHistory leaks, DriverCore core) {
+    SysfsLayout(AttributeTree tree, Supplier<Duration> drainDeadline, LeakHistory leaks, DriverCore core, UeventSink uevents) {
         this.tree = tree;
         this.drainDeadline = drainDeadline;
         this.leaks = leaks;
         this.coreDeviceAttributes = AttributeGroup.of(Attribute.<Device>rw("driver_override",
                 d -> d.driverOverride().orElse("(null)") + "\n",
-                (d, value, ctx) -> core.setDriverOverride(d.path(), value)));
+                (d, value, ctx) -> core.setDriverOverride(d.path(), value)),
+                UeventFile.attribute(uevents));
         for (String root : List.of("/devices", "/devices/virtual", "/bus", "/class")) {
             tree.createDirectory(root);
             tree.activate(root);
@@ -125,13 +126,13 @@ final class SysfsLayout {
      * parent directory exists.
      */
     void deviceAdded(DeviceNode node, List<AttributeGroup<Device>> busGroups) {
-        List<AttributeGroup<Device>> groups = new ArrayList<>(busGroups.size() + 1);
-        groups.add(coreDeviceAttributes);
-        groups.addAll(busGroups);
         String path = node.path();
-        tree.createDirectory(path.substring(0, path.length() - node.name().length() - 1), node.name());
+        // the core's files (driver_override, uevent) are the directory's shared files: no node per
+        // device until one is opened (docs/design.md §8, memory per device node)
+        tree.createDirectory(path.substring(0, path.length() - node.name().length() - 1), node.name(),
+                coreDeviceAttributes, (Device) node);
         try {
-            tree.addGroups(path, (Device) node, groups);
+            tree.addGroups(path, (Device) node, busGroups);
             tree.createLink(node.subsystem().linkDir(), node.name(), path);
         } catch (DriverModelException e) {
             tree.remove(node.path());

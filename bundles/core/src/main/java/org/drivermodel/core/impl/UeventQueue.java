@@ -44,6 +44,18 @@ final class UeventQueue implements UeventSink, AutoCloseable {
 
     @Override
     public void emit(Uevent action, Device device, String driver) {
+        queue.add(properties(action, device, driver));
+    }
+
+    @Override
+    public void emitSynthetic(Uevent action, Device device, String driver, Map<String, String> synth) {
+        Map<String, Object> props = properties(action, device, driver);
+        props.putAll(synth);
+        queue.add(props);
+    }
+
+    /** @return the event's properties, its topic under "topic": the one recipe of real and synthetic events */
+    static Map<String, Object> properties(Uevent action, Device device, String driver) {
         Map<String, Object> props = new HashMap<>();
         device.properties().forEach((k, v) -> props.put(Uevent.PROPERTY_PREFIX + k, v));
         props.put(Uevent.DEVPATH, device.path());
@@ -53,7 +65,7 @@ final class UeventQueue implements UeventSink, AutoCloseable {
             props.put(Uevent.DRIVER, driver);
         }
         props.put("topic", action.topic());
-        queue.add(props);
+        return props;
     }
 
     private void run() {

@@ -211,7 +211,8 @@ class BindingSemanticsTest {
         assertErrno(Errno.ENODEV, () -> model.unbind("fake", "needy", "d3"));
         assertEquals(List.of("/devices/fake/d3"), List.copyOf(model.deferredDevices().keySet()));
         assertErrno(Errno.ENOENT, () -> model.bind("fake", "nosuch", "d1"));
-        assertErrno(Errno.ENOENT, () -> model.bind("fake", "a", "nosuch"));
+        assertErrno(Errno.ENODEV, () -> model.bind("fake", "a", "nosuch"));   // bind_store's -ENODEV
+        assertErrno(Errno.ENODEV, () -> model.unbind("fake", "a", "nosuch")); // unbind_store's
         assertErrno(Errno.ENOENT, () -> model.bind("nobus", "a", "d1"));
         assertEquals(DeviceState.UNBOUND, dev.state());
     }

@@ -101,7 +101,7 @@ class DeviceAttributesTest {
         assertEquals(List.of("devices", "drivers", "drivers_autoprobe"), model.list("/bus/fake"));
         assertEquals(List.of("d1"), model.list("/bus/fake/devices"));
         assertEquals(List.of("bind", "unbind"), model.list("/bus/fake/drivers/lvl"));
-        assertEquals(List.of("driver", "driver_override", "level", "power"), model.list("/devices/fake/d1"));
+        assertEquals(List.of("driver", "driver_override", "level", "power", "uevent"), model.list("/devices/fake/d1"));
         assertEquals(List.of("bind", "unbind"), model.list("/devices/fake/d1/driver"));
         assertEquals("7\n", read("/bus/fake/devices/d1/level"));
         assertEquals("on\n", read("/devices/fake/d1/power/state"));
@@ -142,10 +142,10 @@ class DeviceAttributesTest {
         AttributeFile early = model.open("/devices/fake/d1/level");
         model.removeDriver(entry);
         assertEquals(List.of("level ENOENT in remove", "remove"), d.events);
-        assertErrno(Errno.ENODEV, early::read);
+        assertErrno(Errno.ENODEV, () -> early.read());
         assertErrno(Errno.ENODEV, () -> early.write("3"));
         early.close();
-        assertEquals(List.of("driver_override"), model.list("/devices/fake/d1"), "the device stays, unbound");
+        assertEquals(List.of("driver_override", "uevent"), model.list("/devices/fake/d1"), "the device stays, unbound");
     }
 
     @Test
@@ -199,7 +199,7 @@ class DeviceAttributesTest {
         ctx.addDevice("d1", Map.of());
         AttributeFile f = model.open("/devices/fake/d1/driver_override");
         ctx.removeDevice("d1");
-        assertErrno(Errno.ENODEV, f::read);
+        assertErrno(Errno.ENODEV, () -> f.read());
         assertErrno(Errno.ENOENT, () -> model.open("/devices/fake/d1/driver_override"));
         assertErrno(Errno.ENOENT, () -> model.open("/bus/fake/devices/d1/driver_override"));
         f.close();
@@ -218,7 +218,8 @@ class DeviceAttributesTest {
         write("/bus/fake/drivers/lvl/bind", "d1");
         assertEquals(DeviceState.BOUND, dev.state());
         assertErrno(Errno.EBUSY, () -> write("/bus/fake/drivers/lvl/bind", "d1"));
-        assertErrno(Errno.ENOENT, () -> write("/bus/fake/drivers/lvl/bind", "nosuch"));
+        assertErrno(Errno.ENODEV, () -> write("/bus/fake/drivers/lvl/bind", "nosuch"));   // as bind_store
+        assertErrno(Errno.ENODEV, () -> write("/bus/fake/drivers/lvl/unbind", "nosuch")); // as unbind_store
         assertErrno(Errno.EACCES, () -> read("/bus/fake/drivers/lvl/bind"));
 
         assertErrno(Errno.EINVAL, () -> write("/devices/fake/d1/level", "101"));
@@ -310,6 +311,6 @@ class DeviceAttributesTest {
         }
         assertNull(ref.get(), "the model, its tree or the open handle still reaches the removed driver");
         assertNotNull(held, "the handle is still held by the test");
-        assertErrno(Errno.ENODEV, held::read);
+        assertErrno(Errno.ENODEV, () -> held.read());
     }
 }

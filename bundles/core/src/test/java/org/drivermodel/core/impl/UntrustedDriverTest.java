@@ -191,7 +191,7 @@ class UntrustedDriverTest {
         Device dev = bus.addDevice("d1", Map.of("id", "x"));
         try (AttributeFile bad = model.open(dev.path() + "/bad"); AttributeFile huge = model.open(dev.path() + "/huge")) {
             for (int i = 0; i < 3; i++) {
-                DriverModelException e = assertErrno(Errno.EIO, bad::read);
+                DriverModelException e = assertErrno(Errno.EIO, () -> bad.read());
                 assertNull(e.getCause(), "the driver's throwable is not handed to the reader");
                 assertErrno(Errno.EIO, () -> bad.write("1"));
                 assertEquals(4096, huge.read().length());

@@ -284,7 +284,7 @@ class UsageTest {
         assertEquals(List.of(), model.report().references());
         assertEquals(List.of(), model.report().pins());
         assertFalse(model.classes().contains("gadgets"));
-        assertErrno(Errno.EINVAL, file::read);
+        assertErrno(Errno.EINVAL, () -> file.read());
         DriverModelException late = assertErrno(Errno.ENODEV, () -> facade.hold(dev));
         assertEquals("ENODEV: " + HOLDER + ": its view of the driver core was released", late.getMessage());
     }

@@ -19,13 +19,19 @@ final class Sensor {
     static final int MAX_INTERVAL_MS = 60_000;
 
     private final ScheduledExecutorService timer;
+    private final Runnable changed; // announces a new reading (sysfs_notify of temp1_input)
     private volatile long intervalMs;
     private volatile long millidegrees = 40_000;
     private final AtomicLong samples = new AtomicLong();
 
-    Sensor(ScheduledExecutorService timer, long intervalMs) {
+    /**
+     * @param changed called on the timer thread when the reading changes, so that readers
+     *                waiting for a change of {@code temp1_input} wake
+     */
+    Sensor(ScheduledExecutorService timer, long intervalMs, Runnable changed) {
         this.timer = timer;
         this.intervalMs = intervalMs;
+        this.changed = changed;
     }
 
     /** Starts polling. */
@@ -35,8 +41,13 @@ final class Sensor {
 
     private void poll() {
         long n = samples.incrementAndGet();
-        millidegrees = 40_000 + Math.round(5_000 * Math.sin(n / 10.0)); // a slow, plausible wave
+        long before = millidegrees;
+        long now = 40_000 + Math.round(5_000 * Math.sin(n / 10.0)); // a slow, plausible wave
+        millidegrees = now;
         timer.schedule(this::poll, intervalMs, TimeUnit.MILLISECONDS);
+        if (now != before) {
+            changed.run();
+        }
     }
 
     long millidegrees() {

@@ -29,7 +29,9 @@ import org.osgi.service.component.annotations.Component;
  * unbind returned.
  *
  * <p>Attributes, as Linux hwmon: {@code temp1_input} (millidegrees Celsius), {@code samples}
- * (polls so far) and {@code poll_interval_ms} (read-write).
+ * (polls so far) and {@code poll_interval_ms} (read-write). When a poll changes the reading the
+ * driver announces it ({@link BoundDevice#notifyChange}), so {@code attr:watch} on
+ * {@code temp1_input} prints each new reading.
  */
 @Component(service = Driver.class)
 @DriverBinding(bus = "platform", driver = "vthermal")
@@ -47,9 +49,23 @@ public final class ThermalDriver implements Driver {
             return t;
         });
         device.addDisconnect("poll timer", () -> stop(timer, device.path()));
-        Sensor sensor = new Sensor(timer, interval);
+        Sensor sensor = new Sensor(timer, interval, () -> announce(device));
         sensor.start();                                                                     // init
         device.setDriverData(sensor);                                                       // register
+    }
+
+    /**
+     * Announces a new reading of {@code temp1_input} (as a hwmon driver's {@code sysfs_notify}).
+     * A poll racing the end of the binding gets ENODEV, harmless: nobody is left to tell.
+     */
+    private static void announce(BoundDevice device) {
+        try {
+            device.notifyChange("temp1_input");
+        } catch (DriverModelException e) {
+            if (e.errno() != Errno.ENODEV) {
+                throw e;
+            }
+        }
     }
 
     private static long initialInterval(Device device) {

@@ -6,9 +6,12 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
+import org.drivermodel.api.AccessMode;
 import org.drivermodel.api.Attribute;
+import org.drivermodel.api.AttributeDirectory;
 import org.drivermodel.api.AttributeFile;
 import org.drivermodel.api.AttributeGroup;
+import org.drivermodel.api.FileStat;
 import org.drivermodel.error.DriverModelException;
 import org.drivermodel.error.Errno;
 
@@ -51,6 +54,15 @@ import org.drivermodel.error.Errno;
  * would wait for its own thread (called from inside a callback of a file it removes, without
  * {@link Attribute.Context#removeSelf}) is refused with EINVAL and changes nothing.
  *
+ * <p><b>As sysfs, for users</b> (issue #20): a handle keeps a snapshot per open and a position
+ * ({@link OpenFile}, kernfs's {@code seq_file}), its access mode fixed at {@link #open(String,
+ * AccessMode)}, and waits for change notifications ({@link #notifyChange}); directories can be
+ * opened ({@link #openDirectory}: a removed one lists as empty, as kernfs's readdir) and nodes
+ * stat'ed ({@link #stat}). A directory may have <b>shared files</b>
+ * ({@link #createDirectory(String, String, AttributeGroup, Object)}): listed and opened as its
+ * own, they get a node only at their first open, so a device's {@code driver_override} and
+ * {@code uevent} cost it nothing until read.
+ *
  * <p><b>Errors.</b> Every operation checks its path first ({@link SysfsPath}: EINVAL,
  * ENAMETOOLONG) and then validates everything under the lock before changing anything, so a
  * failed call changes nothing. ENOTDIR and EISDIR are EINVAL "not a directory" / "is a directory".
@@ -61,7 +73,7 @@ import org.drivermodel.error.Errno;
 public final class AttributeTree {
 
     /** The most a show returns to its reader: one page, as sysfs's buffer; more is cut off. */
-    public static final int PAGE_SIZE = 4096;
+    public static final int PAGE_SIZE = AttributeFile.PAGE_SIZE;
 
     final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final DirNode root = new DirNode("", null); /* structure guarded by lock */
@@ -145,12 +157,43 @@ public final class AttributeTree {
         createDirectory(SysfsPath.parse(path), name, path);
     }
 
+    /**
+     * {@link #createDirectory(String, String)} with shared files: one unnamed attribute group
+     * that many directories share (a device's {@code driver_override} and {@code uevent}). They
+     * are listed, looked up, stat'ed and opened as the directory's own files, but the directory
+     * keeps only the group and the owner, not a node per file: a node is made when one is first
+     * opened, and removed with the directory. They appear when the directory is activated.
+     *
+     * @param <O>        the owner type
+     * @param parentPath the parent directory
+     * @param name       the new directory's name
+     * @param shared     the shared files, an unnamed group
+     * @param owner      what their callbacks receive
+     * @throws DriverModelException as {@link #createDirectory(String, String)}; EINVAL for a null
+     *         or named group or a null owner
+     */
+    public <O> void createDirectory(String parentPath, String name, AttributeGroup<O> shared, O owner) {
+        String path = TreeChecks.component(parentPath, name);
+        if (shared == null || owner == null || shared.name().isPresent()) {
+            throw new DriverModelException(Errno.EINVAL, SysfsPath.quote(path), "shared files need an unnamed group and an owner");
+        }
+        createDirectory(SysfsPath.parse(path), name, path, shared, owner);
+    }
+
     private void createDirectory(List<String> c, String name, String path) {
+        createDirectory(c, name, path, null, null);
+    }
+
+    private <O> void createDirectory(List<String> c, String name, String path, AttributeGroup<O> shared, O owner) {
         lock.writeLock().lock();
         try {
             DirNode parent = parentOf(c, path);
             TreeChecks.checkFree(parent, name, path);
-            parent.put(new DirNode(name, parent));
+            DirNode dir = new DirNode(name, parent);
+            if (shared != null) {
+                dir.share(shared, owner);
+            }
+            parent.put(dir);
         } finally {
             lock.writeLock().unlock();
         }
@@ -247,6 +290,9 @@ public final class AttributeTree {
             DirNode parent = parentOf(lc, linkPath);
             TreeChecks.checkFree(parent, name, linkPath);
             Node target = resolve(tc, tc.size(), targetPath, Lookup.LIVE, false);
+            if (target instanceof FileNode f && !f.parent.attached(f)) {
+                throw new DriverModelException(Errno.EINVAL, SysfsPath.quote(targetPath), "a shared file goes only with its directory");
+            }
             if (target instanceof LinkNode) {
                 throw new DriverModelException(Errno.EINVAL, SysfsPath.quote(targetPath), "a link may not point at a link");
             }
@@ -359,6 +405,9 @@ public final class AttributeTree {
                 if (n == root) {
                     throw new DriverModelException(Errno.EINVAL, "/", "the root cannot be removed");
                 }
+                if (n instanceof FileNode f && !f.parent.attached(f)) {
+                    throw new DriverModelException(Errno.EINVAL, f.path(), "a shared file goes only with its directory");
+                }
                 OpenFile.checkNotInside(n);
             }
             if (roots.size() == 1 && roots.get(0).removal != null) {
@@ -405,7 +454,9 @@ public final class AttributeTree {
     // ---- access (the users' side) ------------------------------------------------------------
 
     /**
-     * Opens an attribute file. The handle keeps only the file's node alive, never its owner.
+     * Opens an attribute file for what its mode permits (reading if readable, writing if
+     * writable): nothing is checked at open, a read of a write-only file fails at the read with
+     * EACCES. The handle keeps only the file's node alive, never its owner.
      *
      * <p>Context: any thread; takes the tree lock (read) briefly; calls no owner code.
      *
@@ -415,19 +466,140 @@ public final class AttributeTree {
      *         not exist, is deactivated or removed; EINVAL "is a directory" / "not a directory"
      */
     public AttributeFile open(String path) {
+        return open(path, null);
+    }
+
+    /**
+     * Opens an attribute file for one access mode, checked against the file's mode now, as
+     * {@code open(2)} on sysfs ({@code kernfs_fop_open} refuses a read open of a file without
+     * show, a write open of one without store).
+     *
+     * @param path   the file, possibly through a link
+     * @param access the access; null: what the file's mode permits, unchecked (as {@link #open(String)})
+     * @return the handle
+     * @throws DriverModelException as {@link #open(String)}; EACCES if the file's mode lacks the
+     *         access (nothing is opened)
+     */
+    public AttributeFile open(String path, AccessMode access) {
+        List<String> c = SysfsPath.parse(path);
+        lock.readLock().lock();
+        try {
+            FileNode f = fileAt(c, path);
+            if (f.parent.attached(f)) {
+                return openLocked(f, access);
+            }
+        } finally {
+            lock.readLock().unlock();
+        }
+        // a shared file opened for the first time in its directory: it becomes a child, for good
+        lock.writeLock().lock();
+        try {
+            FileNode f = fileAt(c, path);
+            if (!f.parent.attached(f)) {
+                f.parent.put(f);
+            }
+            return openLocked(f, access);
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** Context: tree lock held. */
+    private FileNode fileAt(List<String> c, String path) {
+        Node n = resolve(c, c.size(), path, Lookup.VISIBLE, true);
+        if (!(n instanceof FileNode f)) {
+            throw new DriverModelException(Errno.EINVAL, SysfsPath.quote(path), "is a directory");
+        }
+        return f;
+    }
+
+    /** Context: tree lock held (read or write); {@code f} attached. */
+    private AttributeFile openLocked(FileNode f, AccessMode access) {
+        AccessMode a = access;
+        if (a == null) {
+            a = f.readable() && !f.writable() ? AccessMode.READ : !f.readable() && f.writable() ? AccessMode.WRITE : AccessMode.READ_WRITE;
+        } else if (a.reads() && !f.readable() || a.writes() && !f.writable()) {
+            throw new DriverModelException(Errno.EACCES, f.path(),
+                    "cannot open for " + a + " (mode 0" + Integer.toOctalString(f.mode) + ")");
+        }
+        OpenFile h = new OpenFile(this, f, a);
+        f.addHandle(h); // under the lock: a removal's claim comes strictly before or after
+        h.opened();
+        return h;
+    }
+
+    /**
+     * Opens a directory, to list it through the handle ({@link OpenDirectory}: a removed
+     * directory lists as empty, as kernfs's readdir).
+     *
+     * <p>Context: any thread; takes the tree lock (read) briefly.
+     *
+     * @param dirPath the directory, possibly through a link
+     * @return the handle
+     * @throws DriverModelException EINVAL/ENAMETOOLONG for a malformed path; ENOENT if it does
+     *         not exist, is deactivated or removed; EINVAL "not a directory"
+     */
+    public AttributeDirectory openDirectory(String dirPath) {
+        List<String> c = SysfsPath.parse(dirPath);
+        lock.readLock().lock();
+        try {
+            return new OpenDirectory(this, TreeChecks.directory(resolve(c, c.size(), dirPath, Lookup.VISIBLE, true), dirPath));
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /**
+     * Tells a node's metadata by path, links followed ({@code stat(2)}; sysfs gives every
+     * attribute file the size of a page, {@code sysfs_add_file_mode_ns}).
+     *
+     * <p>Context: any thread; takes the tree lock (read) briefly; calls no owner code.
+     *
+     * @param path the node
+     * @return its metadata
+     * @throws DriverModelException EINVAL/ENAMETOOLONG for a malformed path; ENOENT if it does
+     *         not exist, is deactivated or removed
+     */
+    public FileStat stat(String path) {
         List<String> c = SysfsPath.parse(path);
         lock.readLock().lock();
         try {
             Node n = resolve(c, c.size(), path, Lookup.VISIBLE, true);
-            if (!(n instanceof FileNode f)) {
-                throw new DriverModelException(Errno.EINVAL, SysfsPath.quote(path), "is a directory");
+            if (n instanceof FileNode f) {
+                return new FileStat(f.path(), FileStat.Type.FILE, f.mode, FileStat.PAGE_SIZE);
             }
-            OpenFile h = new OpenFile(this, f);
-            f.addHandle(h); // under the lock: a removal's claim comes strictly before or after
-            return h;
+            return new FileStat(n.path(), FileStat.Type.DIRECTORY, 0755, 0);
         } finally {
             lock.readLock().unlock();
         }
+    }
+
+    /**
+     * Announces a change of a file's value (sysfs {@code sysfs_notify}): handles waiting in
+     * {@link AttributeFile#awaitChange} wake. A file not opened by anyone costs nothing.
+     *
+     * <p>Context: any thread, also inside a callback of this tree; takes the tree lock (read)
+     * and the file's notification monitor briefly, one after the other; calls no owner code.
+     *
+     * @param path the file, possibly through a link; deactivated files count (nobody can watch
+     *             them yet)
+     * @throws DriverModelException EINVAL/ENAMETOOLONG for a malformed path; ENOENT if it does
+     *         not exist or is being removed; EINVAL "is a directory"
+     */
+    public void notifyChange(String path) {
+        List<String> c = SysfsPath.parse(path);
+        FileNode f;
+        lock.readLock().lock();
+        try {
+            Node n = resolve(c, c.size(), path, Lookup.LIVE, true);
+            if (!(n instanceof FileNode file)) {
+                throw new DriverModelException(Errno.EINVAL, SysfsPath.quote(path), "is a directory");
+            }
+            f = file;
+        } finally {
+            lock.readLock().unlock();
+        }
+        f.notifyChange();
     }
 
     /**
@@ -445,13 +617,18 @@ public final class AttributeTree {
         lock.readLock().lock();
         try {
             DirNode dir = TreeChecks.directory(resolve(c, c.size(), dirPath, Lookup.VISIBLE, true), dirPath);
-            List<String> names = new ArrayList<>(dir.size());
-            for (Node n : dir.children()) {
-                if (n.state == NodeState.ACTIVE) {
-                    names.add(n.name);
-                }
-            }
-            return names; // sorted, as the directory keeps them
+            return dir.visibleNames();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** @return the node at a path, removal in progress included; for tests. Context: takes the lock briefly */
+    Node node(String path) {
+        List<String> c = SysfsPath.parse(path);
+        lock.readLock().lock();
+        try {
+            return resolve(c, c.size(), path, Lookup.ANY, true);
         } finally {
             lock.readLock().unlock();
         }
@@ -472,6 +649,9 @@ public final class AttributeTree {
                 throw new DriverModelException(Errno.EINVAL, SysfsPath.join(c, i), "not a directory");
             }
             Node next = dir.child(c.get(i));
+            if (next == null && i == n - 1) {
+                next = dir.sharedFile(c.get(i)); // a transient node: see open
+            }
             if (next == null || !mode.admits(next)) {
                 throw TreeChecks.noEntry(path);
             }

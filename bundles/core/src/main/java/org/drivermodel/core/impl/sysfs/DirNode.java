@@ -1,8 +1,14 @@
 package org.drivermodel.core.impl.sysfs;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
 import java.util.TreeMap;
+
+import org.drivermodel.api.Attribute;
+import org.drivermodel.api.AttributeGroup;
 
 /**
  * A directory (kernfs {@code KERNFS_DIR}): children sorted by name.
@@ -13,7 +19,12 @@ import java.util.TreeMap;
  * {@link TreeMap}, so adding and removing stay logarithmic; it never moves back. A TreeMap for
  * every directory cost about 240 bytes per device (docs/design.md §8, memory per device node).
  *
- * <p>Concurrency: the children are guarded by the tree lock (read to look up, write to change).
+ * <p>A device's directory also has <b>shared files</b> ({@link #share}): one attribute group for
+ * every device, whose files cost a directory two references in all (the group and the owner),
+ * not a node each, until one is opened. The memory per device node (docs/design.md §8) is why.
+ *
+ * <p>Concurrency: the children and the shared files are guarded by the tree lock (read to look
+ * up, write to change).
  */
 final class DirNode extends Node {
 
@@ -24,6 +35,8 @@ final class DirNode extends Node {
 
     private Node[] small = NONE;          /* guarded by tree lock; sorted by name; unused once big is set */
     private TreeMap<String, Node> big;    /* guarded by tree lock; null until more than SMALL children */
+    private AttributeGroup<Object> shared; /* guarded by tree lock; the shared files of a device directory, or null */
+    private Object sharedOwner;            /* guarded by tree lock; what their callbacks receive; null once claimed */
 
     DirNode(String name, DirNode parent) {
         super(name, parent);
@@ -86,6 +99,74 @@ final class DirNode extends Node {
     /** @return the number of children */
     int size() {
         return big != null ? big.size() : small.length;
+    }
+
+    // ---- shared files ----------------------------------------------------------------------
+
+    /**
+     * Gives this directory files it shares with every directory given the same group (a device's
+     * {@code driver_override} and {@code uevent}): they are listed and looked up like children,
+     * but a node is made for one only when it is opened ({@link AttributeTree#open}); until then
+     * the directory holds nothing per file. Context: tree lock held (write), before publication.
+     */
+    @SuppressWarnings("unchecked")
+    <O> void share(AttributeGroup<O> group, O owner) {
+        shared = (AttributeGroup<Object>) group;
+        sharedOwner = owner;
+    }
+
+    /** Drops the shared files and their owner: the directory is being removed. Context: tree lock held (write). */
+    void unshare() {
+        shared = null;
+        sharedOwner = null;
+    }
+
+    /**
+     * @return a node for the shared file of that name, made now and not attached (the caller
+     *         attaches it to open it), or null if there is none or a child of that name exists
+     *         (a shared file once opened is an ordinary child). Context: tree lock held.
+     */
+    FileNode sharedFile(String name) {
+        AttributeGroup<Object> g = shared;
+        if (g == null || child(name) != null) {
+            return null;
+        }
+        for (Attribute<Object> a : g.attributes()) {
+            if (a.name().equals(name)) {
+                FileNode f = new FileNode(name, this, a, sharedOwner);
+                f.state = state;
+                return f;
+            }
+        }
+        return null;
+    }
+
+    /** @return true if {@code f} is one of this directory's children, not a shared file's transient node */
+    boolean attached(FileNode f) {
+        return child(f.name) == f;
+    }
+
+    /** @return the names of the active children and of the shared files, sorted. Context: tree lock held. */
+    List<String> visibleNames() {
+        List<String> names = new ArrayList<>(size() + (shared == null ? 0 : shared.attributes().size()));
+        for (Node n : children()) {
+            if (n.state == NodeState.ACTIVE) {
+                names.add(n.name);
+            }
+        }
+        if (shared != null && state == NodeState.ACTIVE) {
+            boolean added = false;
+            for (Attribute<Object> a : shared.attributes()) {
+                if (child(a.name()) == null) {
+                    names.add(a.name());
+                    added = true;
+                }
+            }
+            if (added) {
+                Collections.sort(names);
+            }
+        }
+        return names;
     }
 
     /** @return the children sorted by name; a view to read under the lock, not to change */

@@ -6,9 +6,11 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import org.drivermodel.api.Attribute;
 import org.drivermodel.lifetime.primitives.ActiveGate;
+import org.drivermodel.lifetime.primitives.GateState;
 
 /**
  * An attribute file (kernfs {@code KERNFS_FILE}) with the two counters of kernfs: the node
@@ -22,6 +24,11 @@ import org.drivermodel.lifetime.primitives.ActiveGate;
  * concurrent set: opens add to it under the tree lock (read), so that a removal, which claims
  * the node under the tree lock (write), afterwards finds every handle ever opened that has not
  * been released.
+ *
+ * <p>Change notification ({@link #notifyChange}, {@link #awaitChange}) lives in the same
+ * {@link Opened} part, guarded by its monitor: the owner's notify and a removal's wake take that
+ * monitor only briefly and never call out while holding it, so a notify from inside a show or
+ * store cannot deadlock, and a show that blocks delays no other file's notification.
  *
  * <p>Most files of most devices are never opened, so the gate, the handle set and the
  * self-removal claim are made at the first open, by CAS ({@link Opened}); a removal that
@@ -45,11 +52,20 @@ final class FileNode extends Node {
     private volatile Object owner;                 /* as attribute */
     private volatile Opened opened;                /* null until the first open, then fixed (CAS via OPENED) */
 
-    /** What a file needs once opened: its active reference, its handles, its self-removal claim. */
+    /**
+     * What a file needs once opened: its active reference, its handles, its self-removal claim,
+     * and its change notification (kernfs {@code kernfs_open_node}'s {@code event} and
+     * {@code poll} wait queue): a counter of the owner's notifications and the number of handles
+     * waiting for the next, both guarded by this object's monitor, on which the waiters wait. A
+     * file never opened has none of it: its notifications cost a null check, as nobody can see
+     * them (a handle opened later starts from the counter as it is then).
+     */
     private static final class Opened {
         final ActiveGate gate;                                      // named by the path, so ENODEV names the file
         final Set<OpenFile> handles = ConcurrentHashMap.newKeySet(); // open, not yet released handles
         volatile SelfRemoval selfRemoval;                           /* CAS via SELF_REMOVAL: set by the winning removeSelf */
+        volatile int event;                                         /* written under this monitor: notifications so far */
+        int waiting;                                                /* guarded by this monitor: handles in awaitChange */
 
         Opened(String path) {
             gate = new ActiveGate(path);
@@ -146,6 +162,99 @@ final class FileNode extends Node {
     /** Gives up {@code mine}'s claim, if it still holds it: nothing was removed. Context: after an open. */
     void unclaimSelfRemoval(SelfRemoval mine) {
         Opened.SELF_REMOVAL.compareAndSet(opened, mine, null);
+    }
+
+    // ---- change notification (kernfs_notify, kernfs_fop_poll) -------------------------------
+
+    /** What a wait for a change ended with. */
+    enum Wake {
+        /** A notification came after the one the handle had seen. */
+        CHANGED,
+        /** The timeout passed. */
+        TIMEOUT,
+        /** The file is being removed (its gate is no longer live), or the handle was released. */
+        REMOVED,
+        /** The waiting handle was closed. */
+        CLOSED
+    }
+
+    /**
+     * @return the notifications so far, which a handle remembers as seen at its open and before
+     *         each show. Context: after an open.
+     */
+    int event() {
+        return opened.event;
+    }
+
+    /**
+     * Announces a change of the file's value (kernfs {@code kernfs_notify}): wakes the handles
+     * waiting for one. Context: any thread, also inside a callback; takes only this file's
+     * monitor, never while calling out. A file never opened has nobody to tell: nothing is
+     * made for it.
+     */
+    void notifyChange() {
+        Opened o = opened;
+        if (o == null) {
+            return;
+        }
+        synchronized (o) {
+            o.event++;
+            if (o.waiting > 0) {
+                o.notifyAll();
+            }
+        }
+    }
+
+    /** Wakes the waiters, to look again: the file is being removed or a handle closed. */
+    void wakeWaiters() {
+        Opened o = opened;
+        if (o == null) {
+            return;
+        }
+        synchronized (o) {
+            if (o.waiting > 0) {
+                o.notifyAll();
+            }
+        }
+    }
+
+    /**
+     * Waits for a notification after {@code seen}, the removal of the file, the close of
+     * {@code h} or the timeout, whichever first. Context: after an open; no lock held; blocks
+     * on this file's monitor only, which nobody holds while calling out.
+     *
+     * @param seen   the notification count the handle has seen
+     * @param nanos  the budget ({@code Deadline.nanos}); 0: only look
+     * @param h      the waiting handle
+     * @return why it returned
+     * @throws InterruptedException if interrupted while waiting
+     */
+    Wake awaitChange(int seen, long nanos, OpenFile h) throws InterruptedException {
+        Opened o = opened;
+        long start = System.nanoTime();
+        synchronized (o) {
+            o.waiting++;
+            try {
+                for (;;) {
+                    if (h.closedByUser()) {
+                        return Wake.CLOSED;
+                    }
+                    if (o.gate.state() != GateState.LIVE || h.released()) {
+                        return Wake.REMOVED;
+                    }
+                    if (o.event != seen) {
+                        return Wake.CHANGED;
+                    }
+                    long left = nanos - (System.nanoTime() - start);
+                    if (left <= 0) {
+                        return Wake.TIMEOUT;
+                    }
+                    TimeUnit.NANOSECONDS.timedWait(o, left);
+                }
+            } finally {
+                o.waiting--;
+            }
+        }
     }
 
     boolean readable() {

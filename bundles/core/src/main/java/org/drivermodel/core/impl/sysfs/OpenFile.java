@@ -1,8 +1,9 @@
 package org.drivermodel.core.impl.sysfs;
 
-import java.util.Objects;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 
+import org.drivermodel.api.AccessMode;
 import org.drivermodel.api.Attribute;
 import org.drivermodel.api.AttributeFile;
 import org.drivermodel.core.impl.sysfs.FileNode.Binding;
@@ -10,6 +11,8 @@ import org.drivermodel.core.impl.sysfs.FileNode.SelfRemoval;
 import org.drivermodel.error.DriverModelException;
 import org.drivermodel.error.Errno;
 import org.drivermodel.lifetime.primitives.ActiveGate;
+import org.drivermodel.lifetime.primitives.Deadline;
+import org.drivermodel.lifetime.primitives.GateState;
 
 /**
  * An open attribute file (kernfs {@code struct kernfs_open_file}, file.c): the handle a reader
@@ -44,8 +47,19 @@ import org.drivermodel.lifetime.primitives.ActiveGate;
  * itself. The thread-local holds only JDK objects when no call is in progress, so threads that
  * outlive the core bundle pin none of its classes.
  *
- * <p><b>Thread-safety.</b> {@code read}, {@code write} and {@code close} may be called from any
- * thread, concurrently; they are not serialised against each other.
+ * <p><b>Per-open state</b> (kernfs {@code kernfs_open_file} with its {@code seq_file}): the
+ * access mode fixed at open, the snapshot of the last show with the read position (guarded by
+ * this handle's monitor, never held across a show), and the notification count seen at the open
+ * or the last show ({@code of->event}). None of it is in the node: a file costs nothing more
+ * for being readable by position or watchable; only its handles do.
+ *
+ * <p><b>Change notification.</b> {@link #awaitChange} waits on the node's notification monitor
+ * ({@link FileNode#awaitChange}) with no other lock held; a notification, the removal of the
+ * file (its gate dying: ENODEV at once, not at the timeout) or this handle's close wakes it.
+ *
+ * <p><b>Thread-safety.</b> {@code read}, {@code write}, {@code seek}, {@code awaitChange} and
+ * {@code close} may be called from any thread, concurrently; they are not serialised against
+ * each other.
  */
 final class OpenFile implements AttributeFile {
 
@@ -70,12 +84,27 @@ final class OpenFile implements AttributeFile {
     private final AttributeTree tree;
     private final FileNode node;
     private final String path; // the node's, made once per handle
+    private final AccessMode access; // fixed at open
     private final AtomicReference<State> state = new AtomicReference<>(State.OPEN); /* CAS only */
+    private String snapshot;  /* guarded by this: what the last show returned (kernfs seq_file's buffer); null before */
+    private long position;    /* guarded by this: where the next read(max) starts */
+    private volatile int seen; /* the node's notification count at the open or before the last show (kernfs of->event) */
 
-    OpenFile(AttributeTree tree, FileNode node) {
+    /**
+     * Context: the tree lock held (read); the handle is added to the node right after.
+     *
+     * @param access the handle's access, checked by the tree against the file's mode
+     */
+    OpenFile(AttributeTree tree, FileNode node, AccessMode access) {
         this.tree = tree;
         this.node = node;
         this.path = node.path();
+        this.access = access;
+    }
+
+    /** Takes the notification count at the open. Context: after {@link FileNode#addHandle}. */
+    void opened() {
+        seen = node.event();
     }
 
     @Override
@@ -83,16 +112,90 @@ final class OpenFile implements AttributeFile {
         return path;
     }
 
+    /*
+     * Reads. The snapshot and position are this handle's alone (kernfs keeps them in the
+     * kernfs_open_file's seq_file): a show runs with no lock held, and only its result is
+     * published under the handle's monitor, so concurrent readers of one handle never wait for
+     * each other's show (they share the position, as threads sharing a file descriptor do).
+     */
+
     @Override
     public String read() {
+        checkReadable();
+        String value = show();
+        synchronized (this) {
+            snapshot = value;
+            position = value.length();
+        }
+        return value;
+    }
+
+    @Override
+    public String read(int max) {
+        checkReadable();
+        if (max < 0) {
+            throw new DriverModelException(Errno.EINVAL, path, "negative count " + max);
+        }
+        String snap;
+        long pos;
+        synchronized (this) {
+            snap = snapshot;
+            pos = position;
+        }
+        if (pos == 0 || snap == null) { // at offset 0 show runs again (kernfs_seq_start at *ppos == 0)
+            snap = show();
+        } else if (released() || node.gate().state() != GateState.LIVE) {
+            // kernfs_seq_start takes the active reference at every read, at any offset: ENODEV once removed
+            throw new DriverModelException(Errno.ENODEV, path, "was removed");
+        }
+        int from = (int) Math.min(pos, snap.length());
+        int to = (int) Math.min(snap.length(), (long) from + max);
+        synchronized (this) {
+            snapshot = snap;
+            position = Math.max(pos, to);
+        }
+        return snap.substring(from, to);
+    }
+
+    @Override
+    public void seek(long to) {
+        checkNotClosed();
+        if (to < 0) {
+            throw new DriverModelException(Errno.EINVAL, path, "negative position " + to);
+        }
+        synchronized (this) {
+            position = to;
+        }
+    }
+
+    @Override
+    public synchronized long position() {
+        return position;
+    }
+
+    private void checkReadable() {
         checkNotClosed();
         if (!node.readable()) {
             throw new DriverModelException(Errno.EACCES, path, "not readable (mode 0" + Integer.toOctalString(node.mode) + ")");
         }
+        if (!access.reads()) {
+            throw new DriverModelException(Errno.EBADF, path, "not opened for reading (opened " + access + ")");
+        }
+    }
+
+    /**
+     * The one read path into the owner (kernfs {@code kernfs_seq_show}, sysfs
+     * {@code sysfs_kf_seq_show}): enters the gate, remembers the notification count (so a wait
+     * after this show waits for the next change), calls show, and cuts its value to one page,
+     * reporting an oversized value to the tree's {@link CallFaults} (logged once per binding and
+     * file, naming file, driver and bundle).
+     */
+    private String show() {
         Call call = enter();
         Binding b = call.binding;
         String value;
         try {
+            seen = node.event();
             value = b.attribute().show(b.owner());
         } catch (Throwable t) {
             throw contained(t, b, "show");
@@ -108,6 +211,27 @@ final class OpenFile implements AttributeFile {
             tree.faults.oversized(path, b.owner(), length);
         }
         return value;
+    }
+
+    @Override
+    public boolean awaitChange(Duration timeout) {
+        checkNotClosed();
+        if (timeout == null) {
+            throw new DriverModelException(Errno.EINVAL, path, "null timeout");
+        }
+        FileNode.Wake w;
+        try {
+            w = node.awaitChange(seen, Deadline.nanos(timeout), this);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DriverModelException(Errno.EINTR, path, "interrupted while waiting for a change");
+        }
+        return switch (w) {
+            case CHANGED -> true;
+            case TIMEOUT -> false;
+            case REMOVED -> throw new DriverModelException(Errno.ENODEV, path, "was removed");
+            case CLOSED -> throw new DriverModelException(Errno.EINVAL, path, "file is closed");
+        };
     }
 
     /**
@@ -137,6 +261,9 @@ final class OpenFile implements AttributeFile {
         checkNotClosed();
         if (!node.writable()) {
             throw new DriverModelException(Errno.EACCES, path, "not writable (mode 0" + Integer.toOctalString(node.mode) + ")");
+        }
+        if (!access.writes()) {
+            throw new DriverModelException(Errno.EBADF, path, "not opened for writing (opened " + access + ")");
         }
         if (value == null) {
             throw new DriverModelException(Errno.EINVAL, path, "null value");
@@ -172,6 +299,7 @@ final class OpenFile implements AttributeFile {
                 return; // closed already
             }
         }
+        node.wakeWaiters(); // a thread of ours in awaitChange answers EINVAL
         ActiveGate.Guard g = node.gate().tryEnter();
         if (g == null) {
             return; // being removed: the removal releases this handle (it scans after the kill)
@@ -230,9 +358,14 @@ final class OpenFile implements AttributeFile {
         }
     }
 
-    private void checkNotClosed() {
+    /** @return true once the user closed the handle */
+    boolean closedByUser() {
         State s = state.get();
-        if (s == State.CLOSING || s == State.CLOSED) {
+        return s == State.CLOSING || s == State.CLOSED;
+    }
+
+    private void checkNotClosed() {
+        if (closedByUser()) {
             throw new DriverModelException(Errno.EINVAL, path, "file is closed");
         }
     }

@@ -26,7 +26,8 @@ import org.drivermodel.lifetime.primitives.DrainReport;
  * another removal is not taken over: that removal is remembered and waited for. <b>Drain</b>
  * ({@link #run}, no lock held, so callbacks may use the tree, even remove other nodes): the
  * gate of every file is killed at once ({@code kill(0)} shuts all doors before waiting on any),
- * then each is waited for within what is left of the one deadline; overlapping removals are
+ * and the handles waiting for a change of a file are woken (they answer ENODEV at once), then
+ * each is waited for within what is left of the one deadline; overlapping removals are
  * waited for within it too. Then every still-unreleased handle is released exactly once (see
  * {@link OpenFile}), and each file's binding is cleared, so the tree keeps nothing of the owner.
  * <b>Detach</b> (tree lock for writing): the nodes leave their parents (their names become free
@@ -65,6 +66,7 @@ final class Removal {
             for (Node child : d.children()) {
                 claim(child);
             }
+            d.unshare(); // its shared files vanish with it; those opened are children, claimed above
         }
         n.state = NodeState.REMOVED;
         nodes.add(n);
@@ -99,6 +101,7 @@ final class Removal {
                 if (!f.gate().kill(Duration.ZERO, f.loader()).drained()) {
                     busy.add(f);
                 }
+                f.wakeWaiters(); // its gate is dying: a handle waiting for a change gets ENODEV now, not at its timeout
             }
             for (FileNode f : busy) {
                 DrainReport r = f.gate().kill(left(budget, start), f.loader());

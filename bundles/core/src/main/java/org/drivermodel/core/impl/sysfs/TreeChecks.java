@@ -47,14 +47,14 @@ final class TreeChecks {
 
     /** Adds the name to those being added, or throws EEXIST if the directory or they have it. */
     static void checkNewName(DirNode dir, List<String> adding, String name) {
-        if (dir.child(name) != null || adding.contains(name)) {
+        if (dir.child(name) != null || dir.sharedFile(name) != null || adding.contains(name)) {
             throw new DriverModelException(Errno.EEXIST, child(dir, name), "exists");
         }
         adding.add(name);
     }
 
     static void checkFree(DirNode parent, String name, String path) {
-        if (parent.child(name) != null) {
+        if (parent.child(name) != null || parent.sharedFile(name) != null) {
             throw new DriverModelException(Errno.EEXIST, SysfsPath.quote(path), "exists");
         }
     }

@@ -87,10 +87,10 @@ class AttributeRemovalTest {
         assertTrue(tree.remove(DIR).drained());
 
         // Linux sysfs (docs/design.md §7.7): read of a file opened before the deletion: ENODEV ...
-        DriverModelException e = fails(Errno.ENODEV, value::read);
+        DriverModelException e = fails(Errno.ENODEV, () -> value.read());
         assertEquals("ENODEV: /devices/vbus0/x/value: was removed", e.getMessage());
         fails(Errno.ENODEV, () -> value.write("6"));
-        fails(Errno.ENODEV, viaLink::read);
+        fails(Errno.ENODEV, () -> viaLink.read());
         // ... and opening it after the deletion: ENOENT
         fails(Errno.ENOENT, () -> tree.open(DIR + "/value"));
         fails(Errno.ENOENT, () -> tree.open("/bus/vbus/devices/x/name"));
@@ -167,7 +167,7 @@ class AttributeRemovalTest {
         addDevice(DIR, k, List.of(AttributeGroup.of(gate.slow(), Knob.value())));
         AttributeFile slow = tree.open(DIR + "/slow");
         AttributeFile other = tree.open(DIR + "/value");
-        Bounded.Worker<String> reader = Bounded.Worker.start("reader", slow::read);
+        Bounded.Worker<String> reader = Bounded.Worker.start("reader", () -> slow.read());
         Bounded.await(gate.entered);
 
         AtomicInteger finishedWhenRemoved = new AtomicInteger(-1);
@@ -196,7 +196,7 @@ class AttributeRemovalTest {
         assertTrue(r.drained(), r.toString());
         assertTrue(r.took().compareTo(LONG) < 0, "returned right after the show, not at the deadline: " + r);
         assertEquals(1, finishedWhenRemoved.get(), "the show had finished when the removal returned");
-        fails(Errno.ENODEV, slow::read);
+        fails(Errno.ENODEV, () -> slow.read());
     }
 
     @Test
@@ -204,7 +204,7 @@ class AttributeRemovalTest {
         Gate gate = new Gate();
         addDevice(DIR, new Knob("k", 1), List.of(AttributeGroup.of(gate.slow())));
         AttributeFile slow = tree.open(DIR + "/slow");
-        Bounded.Worker<String> reader = Bounded.Worker.start("stuck-reader", slow::read);
+        Bounded.Worker<String> reader = Bounded.Worker.start("stuck-reader", () -> slow.read());
         try {
             Bounded.await(gate.entered);
             RemovalReport r = tree.remove(DIR, Duration.ofMillis(100));
@@ -221,7 +221,7 @@ class AttributeRemovalTest {
             assertTrue(r.toString().contains("\"stuck-reader\""), r.toString());
             // the removal went on regardless: gone for lookups, no new entries
             fails(Errno.ENOENT, () -> tree.open(DIR + "/slow"));
-            fails(Errno.ENODEV, slow::read);
+            fails(Errno.ENODEV, () -> slow.read());
         } finally {
             gate.proceed.countDown();
         }
@@ -245,7 +245,7 @@ class AttributeRemovalTest {
         assertEquals(Boolean.TRUE, won.get());
         fails(Errno.ENOENT, () -> tree.open(DIR + "/remove"));
         fails(Errno.ENODEV, () -> f.write("1\n"));
-        fails(Errno.ENODEV, value::read);
+        fails(Errno.ENODEV, () -> value.read());
         assertEquals(1, k.releases.get());
         f.close();
     }
@@ -325,7 +325,7 @@ class AttributeRemovalTest {
         }
         assertTrue(report.get().drained() && report.get().removedByThisCall());
         fails(Errno.ENOENT, () -> tree.list("/devices/vbus0/b"));
-        fails(Errno.ENODEV, held::read);
+        fails(Errno.ENODEV, () -> held.read());
         assertEquals(List.of("x"), tree.list("/devices/vbus0"));
     }
 
@@ -337,7 +337,7 @@ class AttributeRemovalTest {
         tree.addGroups(DIR, k, List.of(Knob.files(), AttributeGroup.named("sub", gate.slow())));
         tree.activate(DIR);
         AttributeFile slow = tree.open(DIR + "/sub/slow");
-        Bounded.Worker<String> reader = Bounded.Worker.start("reader", slow::read);
+        Bounded.Worker<String> reader = Bounded.Worker.start("reader", () -> slow.read());
         Bounded.await(gate.entered);
         Bounded.Worker<RemovalReport> inner = Bounded.Worker.start("inner", () -> tree.remove(DIR + "/sub"));
         Bounded.until(() -> tree.list(DIR).equals(List.of("name", "reset", "value")), "inner removal claimed sub");
@@ -388,7 +388,7 @@ class AttributeRemovalTest {
         for (WeakReference<?> r : refs) {
             assertNull(r.get(), "still strongly reachable after removal and 50 GCs (pinned by the tree or a handle): " + r.get());
         }
-        fails(Errno.ENODEV, held::read); // the handle itself survives, orphaned
+        fails(Errno.ENODEV, () -> held.read()); // the handle itself survives, orphaned
         held.close();
     }
 

@@ -86,7 +86,7 @@ class AttributeTreeTest {
         addDevice("x", knob);
         try (AttributeFile reset = tree.open("/devices/vbus0/x/reset");
              AttributeFile name = tree.open("/devices/vbus0/x/name")) {
-            fails(Errno.EACCES, reset::read);
+            fails(Errno.EACCES, () -> reset.read());
             fails(Errno.EACCES, () -> name.write("other\n"));
             assertEquals(0, knob.shows.get(), "no show was called");
             assertEquals(0, knob.stores.get(), "no store was called");
@@ -123,11 +123,11 @@ class AttributeTreeTest {
         try (AttributeFile npe = tree.open("/devices/vbus0/y/npe");
              AttributeFile nul = tree.open("/devices/vbus0/y/null");
              AttributeFile busy = tree.open("/devices/vbus0/y/busy")) {
-            DriverModelException e = fails(Errno.EIO, npe::read);
+            DriverModelException e = fails(Errno.EIO, () -> npe.read());
             assertTrue(e.getMessage().contains("show failed: java.lang.NullPointerException"), e.getMessage());
             assertNull(e.getCause(), "the owner's throwable is not handed on: it references the owner's classes");
-            fails(Errno.EIO, nul::read);
-            fails(Errno.EBUSY, busy::read);
+            fails(Errno.EIO, () -> nul.read());
+            fails(Errno.EBUSY, () -> busy.read());
         }
     }
 
@@ -222,7 +222,7 @@ class AttributeTreeTest {
         tree.open("/devices/vbus0/x/extra").close(); // nothing removed by the refused call
         assertTrue(tree.removeGroups("/devices/vbus0/x", List.of(extra, sub), Duration.ofSeconds(1)).drained());
         assertEquals(List.of("name", "power", "reset", "value"), tree.list("/devices/vbus0/x"));
-        fails(Errno.ENODEV, held::read);
+        fails(Errno.ENODEV, () -> held.read());
         held.close();
     }
 
@@ -311,7 +311,7 @@ class AttributeTreeTest {
         AttributeFile f = tree.open("/devices/vbus0/x/value");
         f.close();
         f.close(); // harmless
-        fails(Errno.EINVAL, f::read);
+        fails(Errno.EINVAL, () -> f.read());
         fails(Errno.EINVAL, () -> f.write("1"));
         assertEquals(1, knob.releases.get());
         assertFalse(tree.remove("/devices/vbus0/x").undrained().size() > 0);

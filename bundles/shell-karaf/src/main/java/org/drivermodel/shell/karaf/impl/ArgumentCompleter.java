@@ -66,8 +66,14 @@ final class ArgumentCompleter implements Completer {
         int position = 0; // the positional index of the word under the cursor
         for (int i = 1; i < cursor; i++) {
             before.add(words[i]);
-            if (method.get().option(words[i]).isEmpty()) {
+            Optional<CommandMethod.Option> o = method.get().option(words[i]);
+            if (o.isEmpty()) {
                 position++;
+            } else if (o.get().takesValue()) {
+                if (++i == cursor) {
+                    return; // the cursor is on an option's value: nothing to offer
+                }
+                before.add(words[i]);
             }
         }
         if (typed.startsWith("-")) {

@@ -9,20 +9,28 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
+import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
 import org.drivermodel.shell.ArgumentKind;
 import org.drivermodel.shell.Completes;
 
 /**
- * One public method of a command object, read as Gogo reads it: parameters with Gogo's
- * {@code @Parameter} are options (a flag present or absent), the others are positional, the last
- * one may be varargs; {@code @Descriptor} describes the method and each parameter, and
- * {@link Completes} says what a positional parameter names. Immutable.
+ * One public method of a command object, read as Gogo reads it: a {@code CommandSession}
+ * parameter is the session, given; parameters with Gogo's {@code @Parameter} are options (a flag,
+ * present or absent, or, without a present value, an option followed by its value); the others
+ * are positional, the last one may be varargs; {@code @Descriptor} describes the method and each
+ * parameter, and {@link Completes} says what a positional parameter names. Immutable.
  */
 final class CommandMethod {
 
-    /** A flag: {@code -f}/{@code --force}, its value when present and when absent. */
-    record Option(int index, List<String> names, String present, String absent, String description) {
+    /**
+     * An option: {@code -f}/{@code --force}, its value when present (null: it takes the next word
+     * as its value, as {@code -t 30}) and when absent.
+     */
+    record Option(int index, List<String> names, String present, String absent, Class<?> type, String name, String description) {
+        boolean takesValue() {
+            return present == null;
+        }
     }
 
     /** A positional parameter. */
@@ -34,6 +42,7 @@ final class CommandMethod {
     final String description; // "" when the method has none
     final List<Option> options;
     final List<Positional> positionals;
+    private final List<Integer> sessions; // the indexes of the CommandSession parameters
 
     private CommandMethod(Method method) {
         this.method = method;
@@ -41,14 +50,18 @@ final class CommandMethod {
         this.description = d == null ? "" : d.value();
         List<Option> opts = new ArrayList<>();
         List<Positional> pos = new ArrayList<>();
+        List<Integer> sess = new ArrayList<>();
         Parameter[] params = method.getParameters();
         for (int i = 0; i < params.length; i++) {
             Parameter p = params[i];
             Descriptor pd = p.getAnnotation(Descriptor.class);
             String text = pd == null ? "" : pd.value();
             org.apache.felix.service.command.Parameter flag = p.getAnnotation(org.apache.felix.service.command.Parameter.class);
-            if (flag != null) {
-                opts.add(new Option(i, List.of(flag.names()), flag.presentValue(), flag.absentValue(), text));
+            if (p.getType() == CommandSession.class) {
+                sess.add(i);
+            } else if (flag != null) {
+                String present = org.apache.felix.service.command.Parameter.UNSPECIFIED.equals(flag.presentValue()) ? null : flag.presentValue();
+                opts.add(new Option(i, List.of(flag.names()), present, flag.absentValue(), p.getType(), p.getName(), text));
             } else {
                 Completes c = p.getAnnotation(Completes.class);
                 pos.add(new Positional(i, p.getName(), p.getType(), method.isVarArgs() && i == params.length - 1, text,
@@ -57,6 +70,7 @@ final class CommandMethod {
         }
         this.options = List.copyOf(opts);
         this.positionals = List.copyOf(pos);
+        this.sessions = List.copyOf(sess);
     }
 
     /** @return the public methods of {@code type} named {@code function}, in a stable order */
@@ -85,7 +99,7 @@ final class CommandMethod {
     String usage() {
         StringBuilder b = new StringBuilder();
         for (Option o : options) {
-            b.append(b.isEmpty() ? "" : " ").append('[').append(o.names().get(0)).append(']');
+            b.append(b.isEmpty() ? "" : " ").append('[').append(o.names().get(0)).append(o.takesValue() ? " <" + o.name() + ">" : "").append(']');
         }
         for (Positional p : positionals) {
             b.append(b.isEmpty() ? "" : " ").append(p.varargs() ? "[<" + p.name() + ">...]" : "<" + p.name() + ">");
@@ -96,21 +110,37 @@ final class CommandMethod {
     /**
      * Binds the words of a command line to this method's parameters, as Gogo would.
      *
-     * @param words the arguments after the command name, as text
+     * @param words   the arguments after the command name, as text
+     * @param session the Gogo session, for a {@code CommandSession} parameter
      * @return the values to call with, or empty if this method does not take these words (too
-     *         few, too many, an unknown option, or a word that does not convert)
+     *         few, too many, an unknown option, an option without its value, or a word that does
+     *         not convert)
      */
-    Optional<Object[]> bind(List<String> words) {
+    Optional<Object[]> bind(List<String> words, CommandSession session) {
         Object[] values = new Object[method.getParameterCount()];
-        for (Option o : options) {
-            values[o.index()] = Boolean.valueOf(o.absent());
-        }
+        sessions.forEach(i -> values[i] = session);
         List<String> rest = new ArrayList<>();
         boolean endOfOptions = false;
-        for (String w : words) {
+        try {
+            for (Option o : options) {
+                values[o.index()] = convert(o.absent(), o.type());
+            }
+        } catch (IllegalArgumentException notADefault) {
+            return Optional.empty();
+        }
+        for (int at = 0; at < words.size(); at++) {
+            String w = words.get(at);
             Optional<Option> o = endOfOptions ? Optional.empty() : option(w);
             if (o.isPresent()) {
-                values[o.get().index()] = Boolean.valueOf(o.get().present());
+                String value = o.get().takesValue() ? (++at < words.size() ? words.get(at) : null) : o.get().present();
+                try {
+                    if (value == null) {
+                        return Optional.empty(); // an option without its value
+                    }
+                    values[o.get().index()] = convert(value, o.get().type());
+                } catch (IllegalArgumentException doesNotConvert) {
+                    return Optional.empty();
+                }
             } else if (!endOfOptions && w.equals("--")) {
                 endOfOptions = true;
             } else if (!endOfOptions && w.startsWith("-") && w.length() > 1 && !isNumber(w) && !options.isEmpty()) {

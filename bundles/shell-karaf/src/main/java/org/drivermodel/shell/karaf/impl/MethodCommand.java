@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import org.apache.felix.service.command.CommandSession;
 import org.apache.karaf.shell.api.console.Command;
 import org.apache.karaf.shell.api.console.Completer;
 import org.apache.karaf.shell.api.console.Parser;
@@ -23,6 +24,8 @@ import org.drivermodel.error.Errno;
  */
 final class MethodCommand implements Command {
     static final List<String> HELP = List.of("--help", "-h");
+    /** Where Karaf keeps the Gogo session under its own (as Karaf's wrapper of Gogo commands takes it) */
+    static final String GOGO_SESSION = ".commandSession";
 
     private final String scope;
     private final String name;
@@ -59,9 +62,10 @@ final class MethodCommand implements Command {
         return documented().map(m -> m.description).orElse(name);
     }
 
-    /** @return the method whose parameters the help and the completion describe */
+    /** @return the method whose parameters the help and the completion describe: the one that takes the most */
     Optional<CommandMethod> documented() {
-        return methods.stream().findFirst();
+        return methods.stream().max(java.util.Comparator.comparingInt((CommandMethod m) -> m.positionals.size())
+                .thenComparingInt(m -> m.options.size()));
     }
 
     @Override
@@ -84,8 +88,9 @@ final class MethodCommand implements Command {
             printHelp(session.getConsole());
             return null;
         }
+        CommandSession gogo = session == null ? null : (CommandSession) session.get(GOGO_SESSION);
         for (CommandMethod m : methods) {
-            Optional<Object[]> values = m.bind(words);
+            Optional<Object[]> values = m.bind(words, gogo);
             if (values.isPresent()) {
                 return call(m, values.get());
             }
@@ -144,7 +149,8 @@ final class MethodCommand implements Command {
         b.append("OPTIONS\n");
         if (m != null) {
             for (CommandMethod.Option o : m.options) {
-                b.append("        ").append(String.join(", ", o.names())).append("\n                ").append(o.description()).append('\n');
+                b.append("        ").append(String.join(", ", o.names())).append(o.takesValue() ? " <" + o.name() + ">" : "")
+                        .append("\n                ").append(o.description()).append('\n');
             }
         }
         b.append("        --help\n                Display this help message\n\n");

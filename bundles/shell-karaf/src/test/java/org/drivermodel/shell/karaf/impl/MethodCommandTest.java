@@ -73,6 +73,20 @@ class MethodCommandTest {
             return null;
         }
 
+        @Descriptor("watch a file")
+        public void watch(org.apache.felix.service.command.CommandSession session,
+                @Descriptor("seconds") @Parameter(names = { "-t", "--timeout" }, absentValue = "60") int seconds,
+                @Descriptor("the path") @Completes(ArgumentKind.ATTRIBUTE_PATH) String path, @Descriptor("how many") int count) {
+            calls.add("watch " + (session == null ? "no session" : "session") + " " + seconds + " " + path + " " + count);
+        }
+
+        @Descriptor("watch a file once")
+        public void watch(org.apache.felix.service.command.CommandSession session,
+                @Descriptor("seconds") @Parameter(names = { "-t", "--timeout" }, absentValue = "60") int seconds,
+                @Descriptor("the path") @Completes(ArgumentKind.ATTRIBUTE_PATH) String path) {
+            watch(session, seconds, path, 1);
+        }
+
         @Descriptor("fails as a driver might")
         public String fail() {
             throw new IllegalStateException("boom");
@@ -96,6 +110,22 @@ class MethodCommandTest {
         command("read").execute(null, List.of("ram0", "512", "1024"));
         assertEquals(List.of("stop false vled", "stop true vled", "stop true vled", "pin vbus/a []",
                 "pin vbus/a [mounted, on, /mnt]", "read ram0 512 1024"), sample.calls);
+    }
+
+    @Test
+    void anOptionWithAValueAndTheSessionBindAsInGogo() throws Exception {
+        command("watch").execute(null, List.of("/a"));
+        command("watch").execute(null, List.of("-t", "5", "/a", "3"));
+        command("watch").execute(null, List.of("/a", "--timeout", "7"));
+        assertEquals(List.of("watch no session 60 /a 1", "watch no session 5 /a 3", "watch no session 7 /a 1"), sample.calls);
+        for (List<Object> bad : List.<List<Object>>of(List.of("-t"), List.of("/a", "-t"), List.of("-t", "soon", "/a"))) {
+            DriverModelException e = assertThrows(DriverModelException.class, () -> command("watch").execute(null, bad));
+            assertEquals("EINVAL: x:watch: usage: x:watch [-t <seconds>] <path> <count>; got " + bad.size() + " argument"
+                    + (bad.size() == 1 ? "" : "s") + " " + bad, e.getMessage());
+        }
+        assertTrue(command("watch").help().contains("-t, --timeout <seconds>"), command("watch").help());
+        assertEquals(List.of("/devices/"), complete("watch", "x:watch -t 5 /d"));
+        assertEquals(List.of(), complete("watch", "x:watch -t "), "an option's value is not a name");
     }
 
     @Test
