@@ -373,6 +373,13 @@ public class KarafIT {
             assertEquals(List.of(name), completions("driver:unbind vbus/vled 1209:0001."));
             assertEquals(List.of(name), completions("vbus:unplug 1209:0001."));
             assertEquals("nothing for a device that is not there", List.of(), completions("device:info vbus/ffff"));
+            assertEquals(List.of(dev + "/brightness"), completions("attr:watch -t 5 " + dev + "/bright"));
+            try {
+                console("attr:watch -t 1 " + dev + "/brightness");
+                fail("attr:watch of a file nobody announces returns");
+            } catch (Exception e) {
+                assertTrue(e.getMessage(), e.getMessage().startsWith("ETIMEDOUT: " + dev + "/brightness: no change announced within 1 s"));
+            }
 
             String help = console("help device:info");
             for (String part : List.of("DESCRIPTION", "device:info", "SYNTAX", "ARGUMENTS", "device", "<bus>/<name>", "--help")) {
