@@ -7,6 +7,7 @@ import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -186,18 +187,23 @@ public final class LinuxBusComponent implements LinuxBus, Bus {
     }
 
     /**
-     * The kernel's own variables of the device, as its {@code /sys/.../uevent} file shows them
-     * (for a network interface {@code INTERFACE=} and {@code IFINDEX=}): its properties but
+     * The kernel's own variables of the device: its {@code /sys/<devpath>/uevent} file, read now,
+     * in the kernel's order (for a network interface {@code INTERFACE=} and {@code IFINDEX=}).
+     * Once the kernel's file is gone, the variables the device was mirrored with, sorted, but
      * {@code SUBSYSTEM} and {@code DEVPATH}, which the kernel adds to an event, not to the file.
      */
     @Override
     public Map<String, String> uevent(Device device) {
-        Map<String, String> vars = new java.util.LinkedHashMap<>();
-        device.properties().forEach((k, v) -> {
-            if (!k.equals("SUBSYSTEM") && !k.equals("DEVPATH") && k.matches("[A-Z0-9_]+") && v.indexOf('\n') < 0) {
-                vars.put(k, v);
+        String devpath = device.property("DEVPATH");
+        if (devpath != null && devpath.startsWith("/")) {
+            try {
+                return sysfs.uevent(devpath);
+            } catch (IOException gone) {
+                // the kernel removed it; its removal is on its way to the mirror
             }
-        });
+        }
+        Map<String, String> vars = new TreeMap<>(device.properties());
+        vars.keySet().removeAll(Set.of("SUBSYSTEM", "DEVPATH"));
         return vars;
     }
 

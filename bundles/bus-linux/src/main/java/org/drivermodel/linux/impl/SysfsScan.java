@@ -52,19 +52,33 @@ final class SysfsScan {
         return found;
     }
 
+    /**
+     * @param devpath a device's path under sysfs
+     * @return the variables of its {@code uevent} file, in the kernel's order
+     * @throws IOException if the device is gone
+     */
+    Map<String, String> uevent(String devpath) throws IOException {
+        return uevent(root.resolve(devpath.substring(1)));
+    }
+
+    private static Map<String, String> uevent(Path dir) throws IOException {
+        Map<String, String> variables = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(dir.resolve("uevent"))) {
+            int eq = line.indexOf('=');
+            if (eq > 0) {
+                variables.put(line.substring(0, eq), line.substring(eq + 1));
+            }
+        }
+        return variables;
+    }
+
     /** @return the device at {@code <root>/class/<subsystem>/<name>}, if it is still there */
     private Optional<KernelDevice> device(Path entry, String subsystem) {
         try {
             Path real = entry.toRealPath();
             Path relative = root.toRealPath().relativize(real);
             String devpath = "/" + relative.toString().replace('\\', '/');
-            Map<String, String> variables = new LinkedHashMap<>();
-            for (String line : Files.readAllLines(real.resolve("uevent"))) {
-                int eq = line.indexOf('=');
-                if (eq > 0) {
-                    variables.put(line.substring(0, eq), line.substring(eq + 1));
-                }
-            }
+            Map<String, String> variables = uevent(real);
             variables.put("SUBSYSTEM", subsystem);
             variables.put("DEVPATH", devpath);
             return Optional.of(new KernelDevice(subsystem, real.getFileName().toString(), devpath, variables));
