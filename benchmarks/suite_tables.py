@@ -2,8 +2,17 @@
 """Tables of benchmarks/run's figures (issue #7), each ratio from one JMH run.
 
 usage: python3 benchmarks/suite_tables.py DIR
-DIR holds ref.json, hotplug.json, hotplug-100k.json, stop.json and footprint.txt as
-benchmarks/run writes them. Prints Markdown for RESULTS.md.
+DIR holds ref.json, hotplug.json, hotplug-100k.json (and hotplug-100k-core.json, the core's
+100k shots over 3 forks, when there), stop.json, queue.json and footprint.txt as
+benchmarks/run writes them. Prints Markdown for RESULTS.md, then one machine-readable line
+(issue #19):
+
+  BENCH plug1k_vs_felix=… unplug1k_vs_felix=… growth_plug=… growth_unplug=… alloc_plug=…
+        alloc_unplug=… bytes_core=… bytes_felix=… stop10k_ms=… queue_ratio=…
+
+ratios from one JMH run each; growth is the core's per-device cost at 100k over that at 1k;
+alloc_* are bytes allocated per device plugged or unplugged at 100k (JMH -prof gc);
+a figure the directory has no data for is "n/a".
 """
 import json, os, re, statistics, sys
 
@@ -32,11 +41,24 @@ if ref:
         print(f"| {v} | {n1:.1f} | {n2} | {sc} | {n1 / kref:.2f}× |")
     print()
 
+bench = {}
+
+def alloc_norm(b):
+    for key, sm in b.get("secondaryMetrics", {}).items():
+        if key.lstrip("·") == "gc.alloc.rate.norm":
+            return float(sm["score"])
+    return None
+
 # --- hotplug -----------------------------------------------------------------------------
-shots = {}
-for b in load("hotplug.json") + load("hotplug-100k.json"):
+shots, allocs = {}, {}
+# the core's 100k shots over 3 forks, when run, replace the one-fork ones
+core100k = load("hotplug-100k-core.json")
+for b in load("hotplug.json") + load("hotplug-100k.json") + core100k:
     n = int(b["params"]["devices"])
-    shots[(b["benchmark"].rsplit(".", 1)[1], n)] = median(b)  # ms per shot
+    key = (b["benchmark"].rsplit(".", 1)[1], n)
+    shots[key] = median(b)  # ms per shot
+    if alloc_norm(b) is not None:
+        allocs[key] = alloc_norm(b) / n  # bytes per device
 if shots:
     print("## Hotplug in-process (HotplugBenchmark): devices per second, median shot\n")
     print("| devices | core plug/s | Felix plug/s | core ahead | core unplug/s | Felix unplug/s | core ahead |")
@@ -63,7 +85,24 @@ if shots:
                 ok = ub / ua <= 1.3 and min(lo / a, hi / b) * 1000 >= 100_000
                 verdict = "PASS" if ok else "MISS"
             print(f"| {name} | {ua:.2f} | {ub:.2f} | {ub / ua:.2f}× | {verdict} |")
+            if name.startswith("core"):
+                bench["growth_" + name[5:]] = f"{ub / ua:.2f}"
     print()
+    for op in ("plug", "unplug"):
+        c, f = shots.get((f"core_{op}", 1000)), shots.get((f"felix_{op}", 1000))
+        if c and f:
+            bench[f"{op}1k_vs_felix"] = f"{f / c:.2f}"
+    if allocs:
+        print("Allocated per device (JMH -prof gc, gc.alloc.rate.norm over the shot):\n")
+        print("| benchmark | " + " | ".join(f"B/device at {n:,}" for n in counts) + " |")
+        print("|---|" + "---|" * len(counts))
+        for name in ("core_plug", "core_unplug", "felix_plug", "felix_unplug"):
+            cells = [f"{allocs[(name, n)]:,.0f}" if (name, n) in allocs else "–" for n in counts]
+            print(f"| {name} | " + " | ".join(cells) + " |")
+        print()
+        for op in ("plug", "unplug"):
+            if (f"core_{op}", hi) in allocs:
+                bench[f"alloc_{op}"] = f"{allocs[(f'core_{op}', hi)]:.0f}"
 
 # --- stop latency ------------------------------------------------------------------------
 stop = load("stop.json")
@@ -75,6 +114,8 @@ if stop:
         n = int(b["params"]["devices"])
         m = b["primaryMetric"]
         verdict = ("PASS" if median(b) < 1000 else "MISS") if n >= 10000 else ""
+        if n == 10000:
+            bench["stop10k_ms"] = f"{median(b):.0f}"
         print(f"| {n:,} | {median(b):.0f} | {m['score']:.0f} ± {m['scoreError']:.0f} | {'< 1000 ms' if n >= 10000 else ''} | {verdict} |")
     print()
 
@@ -91,3 +132,13 @@ if os.path.exists(fp):
         print(f"| driver core (bound device, default attributes) | {core} | ≤ 1024 | {'PASS' if core <= 1024 else 'MISS'} |")
         print(f"| Felix service registration, tracked | {felix} | | |")
         print(f"\ncore / Felix: {core / felix:.2f}×\n")
+        bench["bytes_core"], bench["bytes_felix"] = str(core), str(felix)
+
+# --- the queue's ratio, as queue_ratios.py computes it (1 thread, protected over unprotected) --
+q = {(b["benchmark"].rsplit(".", 1)[1], b["mode"]): b for b in load("queue.json")}
+if ("protected_1t", "thrpt") in q and ("unprotected_1t", "thrpt") in q:
+    bench["queue_ratio"] = f"{q[('protected_1t', 'thrpt')]['primaryMetric']['score'] / q[('unprotected_1t', 'thrpt')]['primaryMetric']['score']:.2f}"
+
+keys = ("plug1k_vs_felix", "unplug1k_vs_felix", "growth_plug", "growth_unplug", "alloc_plug", "alloc_unplug",
+        "bytes_core", "bytes_felix", "stop10k_ms", "queue_ratio")
+print("BENCH " + " ".join(f"{k}={bench.get(k, 'n/a')}" for k in keys))
