@@ -52,6 +52,9 @@ final class DeferredProbes {
      * @return the devices given up, with their last reason
      */
     synchronized Map<DeviceNode, String> expire(Duration timeout) {
+        if (pending.isEmpty()) {
+            return Map.of(); // the common case, at every plug: nothing made
+        }
         long timeoutNanos = timeout.toNanos();
         long now = clock.getAsLong();
         Map<DeviceNode, String> expired = new LinkedHashMap<>();

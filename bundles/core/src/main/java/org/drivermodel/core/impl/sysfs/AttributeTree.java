@@ -648,7 +648,7 @@ public final class AttributeTree {
             if (!(cur instanceof DirNode dir)) {
                 throw new DriverModelException(Errno.EINVAL, SysfsPath.join(c, i), "not a directory");
             }
-            Node next = dir.child(c.get(i));
+            Node next = c instanceof SysfsPath.Components parsed ? dir.child(parsed.key(i)) : dir.child(c.get(i));
             if (next == null && i == n - 1) {
                 next = dir.sharedFile(c.get(i)); // a transient node: see open
             }
@@ -679,11 +679,9 @@ public final class AttributeTree {
             n.state = NodeState.ACTIVE;
         }
         if (n instanceof DirNode dir) {
-            for (Node child : dir.children()) {
-                activateSubtree(child);
-            }
+            dir.forEachChild(AttributeTree::activateSubtree);
         }
-        for (LinkNode link : n.incoming()) {
+        for (LinkNode link = n.firstIncoming(); link != null; link = link.nextIncoming) {
             if (link.state == NodeState.NEW) {
                 link.state = NodeState.ACTIVE;
             }

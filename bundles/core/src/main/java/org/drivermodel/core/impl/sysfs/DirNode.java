@@ -51,6 +51,27 @@ final class DirNode extends Node {
         return i >= 0 ? small[i] : null;
     }
 
+    /** @return the child whose name the key names (a path's component where it lies), or null */
+    Node child(SysfsPath.Key key) {
+        if (big != null) {
+            return big.get(key); // a TreeMap of natural order compares the key with its keys: key.compareTo(name)
+        }
+        int lo = 0;
+        int hi = small.length - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            int c = -key.compareTo(small[mid].name);
+            if (c < 0) {
+                lo = mid + 1;
+            } else if (c > 0) {
+                hi = mid - 1;
+            } else {
+                return small[mid];
+            }
+        }
+        return null;
+    }
+
     /** Adds a child under its own name, replacing one of the same name. */
     void put(Node child) {
         if (big != null) {
@@ -170,6 +191,17 @@ final class DirNode extends Node {
     }
 
     /** @return the children sorted by name; a view to read under the lock, not to change */
+    /** Calls {@code action} for each child, in name order; nothing is made for a small directory. Context: tree lock held, children not changed meanwhile */
+    void forEachChild(java.util.function.Consumer<Node> action) {
+        if (big != null) {
+            big.values().forEach(action);
+        } else {
+            for (Node n : small) {
+                action.accept(n);
+            }
+        }
+    }
+
     Collection<Node> children() {
         return big != null ? big.values() : Arrays.asList(small);
     }

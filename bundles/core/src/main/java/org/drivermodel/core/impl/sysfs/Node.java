@@ -80,6 +80,11 @@ abstract sealed class Node permits DirNode, FileNode, LinkNode {
         link.prevIncoming = null;
     }
 
+    /** @return the newest link targeting this node (the next ones by {@link LinkNode#nextIncoming}), or null. Context: tree lock held */
+    final LinkNode firstIncoming() {
+        return incoming;
+    }
+
     /** @return the links targeting this node, newest first; a snapshot. Context: tree lock held */
     List<LinkNode> incoming() {
         if (incoming == null) {

@@ -44,7 +44,7 @@ final class Removal {
     final String path;                          // what was asked to be removed
     final Thread remover = Thread.currentThread();
     private final List<Node> nodes = new ArrayList<>();  /* claim: guarded by tree lock; then confined to remover. Children first. */
-    private final Set<Removal> others = Collections.newSetFromMap(new IdentityHashMap<>()); /* as nodes */
+    private Set<Removal> others; /* as nodes; null until another removal is met (rare: made only then) */
     private final CountDownLatch done = new CountDownLatch(1);
 
     Removal(String path) {
@@ -57,6 +57,9 @@ final class Removal {
     void claim(Node n) {
         if (n.removal != null) {
             if (n.removal != this) {
+                if (others == null) {
+                    others = Collections.newSetFromMap(new IdentityHashMap<>());
+                }
                 others.add(n.removal);
             }
             return;
@@ -70,8 +73,8 @@ final class Removal {
         }
         n.state = NodeState.REMOVED;
         nodes.add(n);
-        for (LinkNode link : n.incoming()) {
-            claim(link);
+        for (LinkNode link = n.firstIncoming(); link != null; link = link.nextIncoming) {
+            claim(link); // the links stay in the list until the detach
         }
     }
 
@@ -109,7 +112,7 @@ final class Removal {
                     undrained.add(r);
                 }
             }
-            for (Removal o : others) {
+            for (Removal o : others == null ? Set.<Removal>of() : others) {
                 if (!o.await(left(budget, start))) {
                     unfinished.add(o.path);
                 }

@@ -1,14 +1,18 @@
 package org.drivermodel.core.impl.sysfs;
 
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.RandomAccess;
 
 import org.drivermodel.error.DriverModelException;
 import org.drivermodel.error.Errno;
 
 /**
  * Absolute paths of the attribute tree: parsed into components and checked, so that a malformed
- * path is refused before anything is looked up or changed. Stateless.
+ * path is refused before anything is looked up or changed. Stateless. A parse makes no string
+ * per component ({@link Components}): looking a path up is most of what a plug allocates
+ * otherwise (issue #19).
  *
  * <p>Accepted: {@code /} and {@code /a/b/c}. Refused with {@code EINVAL}: null, empty, relative,
  * an empty component ({@code //}, trailing {@code /}), {@code .} or {@code ..}, a control
@@ -55,18 +59,69 @@ final class SysfsPath {
                 slashes++;
             }
         }
-        List<String> components = new ArrayList<>(slashes); // exactly as many: no growing
+        int[] ends = new int[slashes];
         int start = 1;
-        for (;;) {
+        for (int i = 0;; i++) {
             int end = path.indexOf('/', start);
             if (end < 0) {
                 end = path.length();
             }
-            components.add(checkName(path, path.substring(start, end)));
+            checkName(path, start, end);
+            ends[i] = end;
             if (end == path.length()) {
-                return components;
+                return new Components(path, ends);
             }
             start = end + 1;
+        }
+    }
+
+    /**
+     * A parsed path's components, as a list: the path and where each component ends, so that
+     * a lookup compares a component where it lies in the path ({@link #key}) and a component's
+     * string is made only when asked for (an error message, a new node's name). Immutable.
+     */
+    static final class Components extends AbstractList<String> implements RandomAccess {
+        private final String path;
+        private final int[] ends;
+
+        private Components(String path, int[] ends) {
+            this.path = path;
+            this.ends = ends;
+        }
+
+        private int start(int i) {
+            return i == 0 ? 1 : ends[i - 1] + 1;
+        }
+
+        @Override
+        public String get(int i) {
+            return path.substring(start(i), ends[i]);
+        }
+
+        @Override
+        public int size() {
+            return ends.length;
+        }
+
+        /** @return a key for component {@code i}, compared with names as its string would be; for one lookup */
+        Key key(int i) {
+            return new Key(path, start(i), ends[i]);
+        }
+    }
+
+    /** A component where it lies in its path, compared with a name as {@code String.compareTo} would compare its string. */
+    record Key(String path, int start, int end) implements Comparable<String> {
+        @Override
+        public int compareTo(String name) {
+            int length = end - start;
+            int n = Math.min(length, name.length());
+            for (int i = 0; i < n; i++) {
+                int c = path.charAt(start + i) - name.charAt(i);
+                if (c != 0) {
+                    return c;
+                }
+            }
+            return length - name.length();
         }
     }
 
@@ -77,22 +132,32 @@ final class SysfsPath {
      * @throws DriverModelException EINVAL or ENAMETOOLONG
      */
     static String checkName(String path, String name) {
-        if (name.isEmpty()) {
+        checkName(name, 0, name.length(), path);
+        return name;
+    }
+
+    /** {@link #checkName(String, String)} of the component {@code path[start, end)}. */
+    private static void checkName(String path, int start, int end) {
+        checkName(path, start, end, path);
+    }
+
+    private static void checkName(String s, int start, int end, String path) {
+        int length = end - start;
+        if (length == 0) {
             throw new DriverModelException(Errno.EINVAL, quote(path), "empty path component ('//' or a trailing '/')");
         }
-        if (name.length() > NAME_MAX) {
+        if (length > NAME_MAX) {
             throw new DriverModelException(Errno.ENAMETOOLONG, quote(path),
-                    "component of " + name.length() + " characters, longer than " + NAME_MAX);
+                    "component of " + length + " characters, longer than " + NAME_MAX);
         }
-        if (name.equals(".") || name.equals("..")) {
-            throw new DriverModelException(Errno.EINVAL, quote(path), "'" + name + "' components are not allowed");
+        if (s.charAt(start) == '.' && (length == 1 || length == 2 && s.charAt(start + 1) == '.')) {
+            throw new DriverModelException(Errno.EINVAL, quote(path), "'" + s.substring(start, end) + "' components are not allowed");
         }
-        for (int i = 0; i < name.length(); i++) {
-            if (Character.isISOControl(name.charAt(i))) {
+        for (int i = start; i < end; i++) {
+            if (Character.isISOControl(s.charAt(i))) {
                 throw new DriverModelException(Errno.EINVAL, quote(path), "control character in path");
             }
         }
-        return name;
     }
 
     /** @return the path made safe and short for an error message */
