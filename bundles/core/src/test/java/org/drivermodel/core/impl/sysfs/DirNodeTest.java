@@ -50,6 +50,30 @@ class DirNodeTest {
         }
     }
 
+    /**
+     * A path's component is looked up where it lies in the path (no string made for it): it finds
+     * what its string finds, in a small directory and in a big one, for names that sort around it
+     * (prefixes, longer names, characters beyond ASCII).
+     */
+    @Test
+    void aPathComponentFindsWhatItsStringFinds() {
+        List<String> names = List.of("a", "ab", "abc", "b", "driver", "driver_override", "n001", "uevent", "z", "\u00e9t\u00e9",
+                "1209:0001.1", "1209:0001.10", "1209:0001.2");
+        for (int count : new int[] { 3, DirNode.SMALL, names.size() }) {
+            DirNode dir = new DirNode("d", new DirNode("", null));
+            for (String n : names.subList(0, count)) {
+                dir.put(new DirNode(n, dir));
+            }
+            for (String probe : List.of("a", "ab", "abc", "abcd", "b", "driver", "drive", "driver_", "driver_override", "uevent",
+                    "\u00e9t\u00e9", "\u00e9", "1209:0001.1", "1209:0001.10", "1209:0001.", "y", "zz")) {
+                SysfsPath.Components c = (SysfsPath.Components) SysfsPath.parse("/x/" + probe + "/y");
+                assertEquals(probe, c.get(1));
+                assertSame(dir.child(probe), dir.child(c.key(1)), probe + " among " + count);
+                assertEquals(Integer.signum(probe.compareTo("driver")), Integer.signum(c.key(1).compareTo("driver")), probe);
+            }
+        }
+    }
+
     @Test
     void putReplacesTheChildOfTheSameName() {
         DirNode dir = new DirNode("d", new DirNode("", null));
