@@ -17,6 +17,14 @@ public interface AttributeFile extends AutoCloseable {
     String path();
 
     /**
+     * @return the file's Linux permission bits, as {@code ls -l /sys/...} shows them: {@code 0444}
+     *         read-only, {@code 0644} read-write, {@code 0200} write-only (what a viewer needs to
+     *         offer an edit field only where a write can succeed); known without calling the owner
+     * @since 2.1
+     */
+    int mode();
+
+    /**
      * Reads the current value; each call asks the owner afresh.
      *
      * @return the value text, normally ending with a newline

@@ -9,7 +9,7 @@
  * service goes (its bundle stopping), the driver's {@code remove} runs before that returns.
  */
 @Export
-@Version("2.0.0")
+@Version("2.1.0")
 package org.drivermodel.api;
 
 import org.osgi.annotation.bundle.Export;

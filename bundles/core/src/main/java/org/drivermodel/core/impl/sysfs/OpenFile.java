@@ -79,6 +79,11 @@ final class OpenFile implements AttributeFile {
     }
 
     @Override
+    public int mode() {
+        return node.mode;
+    }
+
+    @Override
     public String path() {
         return path;
     }
