@@ -18,6 +18,13 @@
     }
     function el(id) { return document.getElementById(id); }
 
+    /** A report entry's detail: its first line, the rest (a stack) folded away. */
+    function detail(text) {
+        var nl = String(text).indexOf('\n');
+        return nl < 0 ? esc(text) : esc(text.substring(0, nl))
+            + '<details><summary>more</summary><pre>' + esc(text.substring(nl + 1)) + '</pre></details>';
+    }
+
     function status(text, ok) {
         var s = el('dm-status');
         s.textContent = text;
@@ -118,7 +125,7 @@
                 + r.pins.map(function (p) { return '<tr class="dm-pin"><td>' + esc(p.device) + '</td><td>' + esc(p.driver) + '</td><td>' + esc(p.holder) + '</td><td>' + esc(p.reason) + '</td></tr>'; }).join('') + '</table>')
             + '<h3>leaks, stuck drains and faults</h3>' + (r.leaks.length === 0 ? '<p>none</p>' : '<table><tr><th>kind</th><th>object</th><th>detail</th></tr>'
                 + r.leaks.map(function (l) { return '<tr class="dm-leak-row" data-kind="' + esc(l.kind) + '"><td class="dm-errno">' + esc(l.kind) + '</td><td>' + esc(l.object)
-                    + '</td><td class="dm-leak">' + esc(l.detail) + (l.holders.length ? ' [held by ' + esc(l.holders.join(', ')) + ']' : '') + '</td></tr>'; }).join('') + '</table>');
+                    + '</td><td class="dm-leak">' + detail(l.detail) + (l.holders.length ? ' [held by ' + esc(l.holders.join(', ')) + ']' : '') + '</td></tr>'; }).join('') + '</table>');
 
         el('dm-uevents').innerHTML = '<table><tr><th>#</th><th>type</th><th>devpath</th></tr>'
             + m.uevents.slice().reverse().map(function (u) {
@@ -186,7 +193,7 @@
     page.addEventListener('submit', function (e) {
         e.preventDefault();
         var f = e.target;
-        if (f.id === 'dm-plug') {
+        if (f.getAttribute("id") === "dm-plug") {
             post({ action: 'plug', id: el('dm-plug-id').value });
         } else if (f.classList.contains('dm-write-form')) {
             post({ action: 'write', path: f.getAttribute('data-path'), value: f.querySelector('.dm-write-value').value })

@@ -173,7 +173,8 @@ public final class DevicesPlugin extends AbstractServlet {
         out.println("<p id=\"dm-status\" class=\"dm-status\">loading the device model...</p>");
         out.println("<div class=\"dm-columns\"><div class=\"dm-left\">");
         out.println("<h2>Device tree</h2><div id=\"dm-tree\"></div>");
-        out.println("<h2>Plug a virtual device</h2><form id=\"dm-plug\"><input id=\"dm-plug-id\" name=\"id\" placeholder=\"vvvv:pppp\" size=\"10\">"
+        // no name="id" on the input: a form's named controls shadow its properties (form.id)
+        out.println("<h2>Plug a virtual device</h2><form id=\"dm-plug\"><input id=\"dm-plug-id\" placeholder=\"vvvv:pppp\" size=\"10\">"
                 + " <button type=\"submit\" id=\"dm-plug-button\">Plug</button></form>");
         out.println("<h2>Drivers</h2><div id=\"dm-drivers\"></div>");
         out.println("<h2>Driver bundles</h2><div id=\"dm-bundles\"></div>");
