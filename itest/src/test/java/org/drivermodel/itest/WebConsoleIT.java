@@ -262,6 +262,22 @@ public class WebConsoleIT {
     }
 
     @Test
+    public void driverOverrideIsSetAndClearedAndAMalformedNameIsRefusedWithEinval() throws Exception {
+        String name = plugFromShell("1209:0001");
+        String before = model();
+        assertRefused(action(Map.of("action", "override", "device", "vbus/" + name, "driver", "no such/driver")), 400, "EINVAL");
+        assertRefused(action(Map.of("action", "override", "device", "vbus/no-such-device", "driver", "vled")), 404, "ENOENT");
+        assertEquals(before, model());
+        HttpResponse<String> set = action(Map.of("action", "override", "device", "vbus/" + name, "driver", "none"));
+        assertEquals(set.body(), 200, set.statusCode());
+        assertTrue(get("/devices.json?path=vbus/" + name).body().contains("\"driverOverride\":\"none\""));
+        HttpResponse<String> cleared = action(Map.of("action", "override", "device", "vbus/" + name, "driver", ""));
+        assertEquals(cleared.body(), 200, cleared.statusCode());
+        assertTrue(get("/devices.json?path=vbus/" + name).body().contains("\"driverOverride\":null"));
+        dist.shell("vbus:unplug " + name);
+    }
+
+    @Test
     public void theLifetimeReportIsAnInventoryPrinter() throws Exception {
         HttpResponse<String> text = get("/status-drivermodel-lifetime.txt");
         assertEquals(200, text.statusCode());
