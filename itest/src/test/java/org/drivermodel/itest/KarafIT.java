@@ -83,11 +83,15 @@ public class KarafIT {
     /** The features, in the order a user would add them one by one. */
     static final List<String> FEATURES = List.of("drivermodel-api", "drivermodel-core", "drivermodel-bus-virtual",
             "drivermodel-driver-vled", "drivermodel-bus-platform", "drivermodel-driver-sensor", "drivermodel-block",
-            "drivermodel-driver-ramdisk", "drivermodel-bus-linux", "drivermodel-driver-netif", "drivermodel-shell");
+            "drivermodel-driver-ramdisk", "drivermodel-bus-linux", "drivermodel-driver-netif", "drivermodel-shell",
+            "drivermodel-webconsole");
+
+    /** The features the aggregate leaves out: the web console starts a web server, so it is opt-in. */
+    private static final List<String> OPT_IN = List.of("drivermodel-webconsole");
 
     /** The reactor bundles the features name, by artifact id. */
     private static final List<String> ARTIFACTS = List.of("api", "lifetime", "core", "bus-virtual", "driver-vled",
-            "bus-platform", "driver-sensor", "block", "driver-ramdisk", "bus-linux", "driver-netif", "shell", "shell-karaf", "testkit");
+            "bus-platform", "driver-sensor", "block", "driver-ramdisk", "bus-linux", "driver-netif", "shell", "shell-karaf", "testkit", "webconsole");
 
     private static final String VLED = "org.drivermodel.driver-vled";
 
@@ -174,6 +178,10 @@ public class KarafIT {
         features.installFeature("drivermodel", NO_REFRESH);
         for (String name : FEATURES) {
             Feature f = features.getFeature(name);
+            if (OPT_IN.contains(name)) {
+                assertFalse(name + " is not part of drivermodel", features.isInstalled(f));
+                continue;
+            }
             assertTrue(name + " installed with drivermodel", features.isInstalled(f));
             for (BundleInfo b : f.getBundles()) {
                 assertEquals(b.getLocation() + " of " + name, Bundle.ACTIVE, bundleAt(b.getLocation()).getState());
@@ -525,6 +533,13 @@ public class KarafIT {
         case "drivermodel-bus-linux" -> awaitTrue("linux", () -> model(this).buses().contains("linux"));
         case "drivermodel-driver-netif" -> awaitTrue("linux/netif", () -> model(this).hasDriver("linux", "netif"));
         case "drivermodel-shell" -> awaitCommand("device:list");
+        case "drivermodel-webconsole" -> {
+            // the page, the inventory printer and the credentials provider, on Felix HTTP Jetty
+            service(context.createFilter("(felix.webconsole.label=devices)"), "the web console page");
+            service(context.createFilter("(felix.inventory.printer.name=drivermodel-lifetime)"), "the lifetime report printer");
+            service(context.createFilter("(webconsole.security.provider.id=drivermodel)"), "the credentials provider");
+            service("org.osgi.service.servlet.runtime.HttpServiceRuntime");
+        }
         default -> {
         }
         }

@@ -40,6 +40,15 @@ public interface AttributeFile extends AutoCloseable {
     String path();
 
     /**
+     * @return the file's Linux permission bits, as {@code ls -l /sys/...} shows them (and
+     *         {@link DriverCore#stat} gives): {@code 0444} read-only, {@code 0644} read-write,
+     *         {@code 0200} write-only (what a viewer needs to offer an edit field only where a
+     *         write can succeed); known without calling the owner
+     * @since 2.1
+     */
+    int mode();
+
+    /**
      * Reads the whole current value: {@code seek(0)}, then one fresh {@code show}, returned
      * whole (at most {@value #PAGE_SIZE} characters); the position is left at its end.
      *

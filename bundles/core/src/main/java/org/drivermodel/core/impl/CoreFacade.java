@@ -247,6 +247,11 @@ final class CoreFacade implements DriverCore {
         }
 
         @Override
+        public int mode() {
+            return file.mode();
+        }
+
+        @Override
         public String read() {
             return file.read();
         }

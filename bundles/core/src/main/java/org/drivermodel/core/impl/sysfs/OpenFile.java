@@ -108,6 +108,11 @@ final class OpenFile implements AttributeFile {
     }
 
     @Override
+    public int mode() {
+        return node.mode;
+    }
+
+    @Override
     public String path() {
         return path;
     }
