@@ -191,7 +191,8 @@ public class WebConsoleIT {
         String before = model();
         assertRefused(get("/devices.json?path=/devices/vbus/no-such-device"), 404, "ENOENT");
         assertRefused(action(Map.of("action", "write", "path", "/devices/vbus/no-such-device/brightness", "value", "1")), 404, "ENOENT");
-        assertRefused(action(Map.of("action", "unbind", "driver", "vbus/vled", "device", "no-such-device")), 404, "ENOENT");
+        // a device name that does not exist, to unbind: ENODEV, as Linux's unbind_store (and the shell) answers it
+        assertRefused(action(Map.of("action", "unbind", "driver", "vbus/vled", "device", "no-such-device")), 410, "ENODEV");
         assertRefused(action(Map.of("action", "stop", "driver", "no-such-driver")), 404, "ENOENT");
         assertRefused(get("/devices/no-such-page.json"), 404, "ENOENT");
         assertEquals(before, model());
