@@ -157,6 +157,18 @@ final class Request implements BlockRequest {
     }
 
     /**
+     * Withdraws a request that was never admitted (its submitter found the queue dying just after
+     * taking the tag): marks it completed and returned without counting anything, unless the
+     * kill's abort completed it first (counted as failed and aborted, its future failed with EIO:
+     * then it was admitted after all, and its submitter returns it).
+     *
+     * @return true if withdrawn; false if the kill completed it first
+     */
+    boolean withdraw() {
+        return ((int) STATE.getAndBitwiseOr(this, COMPLETED | RETURNED) & COMPLETED) == 0;
+    }
+
+    /**
      * The handler call returned. Once the request is completed no one but this call can free its
      * tag (a later completion finds COMPLETED set and changes nothing), so the common case, a
      * driver that completed inline, needs no atomic read-modify-write: a release store marks it.

@@ -150,11 +150,15 @@ final class RequestQueue implements Request.Queue {
                 if (tags.getPlain(i) == null) {
                     Request r = new Request(this, i, op, offset, buffer);
                     if (tags.compareAndSet(i, null, r)) {
-                        if (state.get() != QueueState.LIVE) { // the kill's scan may have missed us: back out
+                        if (state.get() != QueueState.LIVE && r.withdraw()) { // the kill's scan may have missed us: back out
                             tags.set(i, null);
                             wake();
                             throw gone();
                         }
+                        // admitted: the queue was live, or the kill's abort completed the request
+                        // first (counted as failed and aborted), so submit counts it submitted too
+                        // and returns its failed future (a back-out here once counted a completion
+                        // of a request never submitted: succeeded + failed = submitted + 1)
                         return r;
                     }
                 }

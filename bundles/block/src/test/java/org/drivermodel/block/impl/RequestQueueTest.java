@@ -65,6 +65,40 @@ class RequestQueueTest {
         assertTrue(reports.get(0).contains("completed again"), reports.toString());
     }
 
+    /**
+     * A submitter that took a tag just as a kill began backs out (ENODEV, nothing counted) unless
+     * the kill's abort completed its request first; then the request counts as submitted and
+     * failed, never as failed alone. Both orders, decided by the request's one atomic state.
+     */
+    @Test
+    void aRequestWithdrawnBeforeTheKillsAbortCountsNothingAndOneAbortedFirstIsAdmitted() {
+        List<String> counted = new ArrayList<>();
+        Request.Queue queue = new Request.Queue() {
+            public String name() {
+                return "ram0";
+            }
+
+            public void completed(Request r, boolean ok, boolean handlerReturned) {
+                counted.add("completed ok=" + ok);
+            }
+
+            public void ignoredCompletion(Request r, Errno errno) {
+                counted.add("ignored " + errno);
+            }
+        };
+        Request withdrawn = new Request(queue, 0, BlockOp.READ, 0, block());
+        assertTrue(withdrawn.withdraw(), "the submitter backs out first");
+        assertFalse(withdrawn.finish(Errno.EIO, "aborted", true), "the kill's abort then finds it done");
+        assertFalse(withdrawn.inHandler(), "a kill does not name its submitter as inside the handler");
+        assertEquals(List.of(), counted, "nothing counted: it was never submitted");
+
+        Request aborted = new Request(queue, 1, BlockOp.READ, 0, block());
+        assertTrue(aborted.finish(Errno.EIO, "aborted", true), "the kill's abort comes first");
+        assertFalse(aborted.withdraw(), "then the submitter cannot back out: it was admitted");
+        assertTrue(aborted.future().isCompletedExceptionally());
+        assertEquals(List.of("completed ok=false"), counted, "one completion, to be matched by one submission");
+    }
+
     @Test
     void aHandlerThatThrowsFailsItsRequestWithEioAndIsReported() {
         RequestQueue q = new RequestQueue("ram0", 4, r -> {
