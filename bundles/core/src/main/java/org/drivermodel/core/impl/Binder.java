@@ -306,7 +306,7 @@ final class Binder {
         step(node, "revoking pins", () -> usage.bindingEnding(b));
         if (cause != Binding.Cause.DEVICE_GONE) { // else they went with the device's directory, drained
             step(node, "removing the driver's files", () -> {
-                sysfs.tree().breakOwnCalls(node.path());
+                sysfs.breakOwnCalls(node);
                 sysfs.driverUnbinding(node, b, b.groups());
             });
         }
@@ -369,7 +369,7 @@ final class Binder {
         registry.assertNotLocked(); // lock order: no device lock under the model lock
         // a store unbinding its own device: let it out of its file's drain before waiting for
         // the lock, which another thread ending the binding may hold while it drains that file
-        sysfs.tree().breakOwnCalls(node.path());
+        sysfs.breakOwnCalls(node);
         node.lock.lockOrBusy(deadline(), node.path());
         try {
             Binding b = node.binding();

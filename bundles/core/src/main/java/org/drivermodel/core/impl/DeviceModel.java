@@ -165,8 +165,8 @@ final class DeviceModel implements DriverCore {
 
     @Override
     public List<Device> boundDevices(String bus, String driver) {
-        return registry.requireDriver(bus, driver).claimed().stream().filter(d -> d.state() == DeviceState.BOUND)
-                .map(Device.class::cast).sorted(Registry.BY_PATH).toList();
+        return List.copyOf(Registry.sortedByPath(registry.requireDriver(bus, driver).claimed().stream()
+                .filter(d -> d.state() == DeviceState.BOUND).map(Device.class::cast).toList()));
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.util.Optional;
 
 import org.drivermodel.api.Device;
 import org.drivermodel.api.DeviceState;
+import org.drivermodel.core.impl.sysfs.TreeDirectory;
 import org.drivermodel.lifetime.primitives.Ref;
 import org.drivermodel.lifetime.primitives.RefCounted;
 
@@ -30,7 +31,6 @@ final class DeviceNode implements Device {
 
     private final Subsystem subsystem;
     private final String name;
-    private final String path;
     private final Map<String, String> properties;
     private final DeviceNode parent;
 
@@ -44,6 +44,8 @@ final class DeviceNode implements Device {
     private int generations; /* guarded by lock; bindings made so far */
 
     private List<DeviceNode> children = List.of(); /* guarded by the model lock; in add order; an ArrayList from the first child */
+    private TreeDirectory directory; /* written once under the model lock, before the device is listed: its directory in the
+                                        attribute tree (Linux kobj->sd); those who find the device read it after */
 
     /** The tracked references to this node; lives as long as the node object, pins no driver. */
     final RefCounted refs;
@@ -53,9 +55,8 @@ final class DeviceNode implements Device {
         this.subsystem = subsystem;
         this.name = name;
         this.parent = parent;
-        this.path = (parent == null ? subsystem.path() : parent.path()) + "/" + name;
         this.properties = Map.copyOf(properties);
-        this.refs = new RefCounted(path, () -> { });
+        this.refs = new RefCounted(this::path, null, () -> { });
         this.registered = refs.get(REGISTERED_HOLDER);
     }
 
@@ -75,6 +76,11 @@ final class DeviceNode implements Device {
     /** @return the children in add order; a snapshot. Context: the model lock is held. */
     List<DeviceNode> children() {
         return List.copyOf(children);
+    }
+
+    /** @return the children in add order; a view, not to keep. Context: the model lock is held. */
+    List<DeviceNode> childrenLocked() {
+        return children;
     }
 
     /** @return true if this is {@code ancestor} or lies under it in the device tree */
@@ -155,9 +161,23 @@ final class DeviceNode implements Device {
         return subsystem.isBus() ? Optional.empty() : Optional.of(subsystem.name());
     }
 
+    /**
+     * @return its path, made on each call from its parent's or its subsystem's (as Linux's
+     *         {@code kobject_get_path}): 100k devices keep no path strings (docs/design.md §8)
+     */
     @Override
     public String path() {
-        return path;
+        return (parent == null ? subsystem.path() : parent.path()) + "/" + name;
+    }
+
+    /** Context: the model lock is held, before the device is listed. */
+    void laidOut(TreeDirectory directory) {
+        this.directory = directory;
+    }
+
+    /** @return its directory in the attribute tree; null until laid out */
+    TreeDirectory directory() {
+        return directory;
     }
 
     @Override
@@ -188,6 +208,6 @@ final class DeviceNode implements Device {
 
     @Override
     public String toString() {
-        return path;
+        return path();
     }
 }

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.drivermodel.api.Driver;
 import org.drivermodel.api.DriverInfo;
+import org.drivermodel.core.impl.sysfs.TreeDirectory;
 
 /**
  * What the core keeps of a registered driver: its description, its service object, and the
@@ -41,6 +42,7 @@ final class DriverEntry {
     private final Names names; // made once (at registration): reports name the driver and its bundle by it
 
     private State state = State.LIVE; /* guarded by this */
+    private volatile TreeDirectory directory; /* written under the model lock as its bus lays it out (again after the bus came back) */
     private final Set<DeviceNode> claimed = new LinkedHashSet<>(); /* guarded by this */
     private volatile boolean listed; /* set once its registration has bound the devices waiting for it: shown in DriverCore.drivers() */
     private final java.util.concurrent.atomic.AtomicBoolean matchFault = new java.util.concurrent.atomic.AtomicBoolean(); /* its match data failed once: reported */
@@ -180,6 +182,16 @@ final class DriverEntry {
     /** @return its directory in the attribute tree */
     String path() {
         return "/bus/" + info.bus() + "/drivers/" + info.name();
+    }
+
+    /** Its directory was laid out (again, when its bus came back). Context: the model lock is held. */
+    void laidOut(TreeDirectory directory) {
+        this.directory = directory;
+    }
+
+    /** @return its directory as last laid out; null before */
+    TreeDirectory directory() {
+        return directory;
     }
 
     /** Its registration has bound the devices that were waiting for it. */

@@ -350,7 +350,7 @@ final class Hotplug {
         for (int i = children.size() - 1; i >= 0; i--) {
             removeNode(children.get(i));
         }
-        sysfs.tree().breakOwnCalls(node.path()); // a store removing its own device: do not wait for itself
+        sysfs.breakOwnCalls(node); // a store removing its own device: do not wait for itself
         sysfs.deviceRemoved(node, driverOf(node));
         removeBinding(node);
         deferred.forget(node);

@@ -1,8 +1,8 @@
 package org.drivermodel.core.impl;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -29,13 +29,27 @@ import org.drivermodel.error.Errno;
  * owner code) and the uevent sink (which only queues).
  */
 final class Registry {
-    static final Comparator<Device> BY_PATH = Comparator.comparing(Device::path);
+    /**
+     * @return the devices ordered by path; each path made once (a device makes its path on
+     *         demand: a comparator calling {@code path()} would make 2 n log n of them)
+     */
+    static <T extends Device> List<T> sortedByPath(Collection<T> devices) {
+        List<Map.Entry<String, T>> keyed = new ArrayList<>(devices.size());
+        for (T d : devices) {
+            keyed.add(Map.entry(d.path(), d));
+        }
+        keyed.sort(Map.Entry.comparingByKey());
+        List<T> sorted = new ArrayList<>(keyed.size());
+        for (Map.Entry<String, T> e : keyed) {
+            sorted.add(e.getValue());
+        }
+        return sorted;
+    }
 
     /** The model lock. */
     final ReentrantLock lock = new ReentrantLock();
     private final Map<String, Subsystem> buses = new TreeMap<>(); /* guarded by lock */
     private final Map<String, Subsystem> classes = new TreeMap<>(); /* guarded by lock */
-    private final Map<String, DeviceNode> byPath = new HashMap<>(); /* guarded by lock; listed devices */
     private final List<DriverEntry> drivers = new ArrayList<>(); /* guarded by lock; registration order */
 
     /** Asserts the lock order: no device lock is taken while the model lock is held. */
@@ -260,7 +274,6 @@ final class Registry {
                 parent.addChild(node);
             }
             s.devices.put(node.name(), node);
-            byPath.put(node.path(), node);
         } finally {
             lock.unlock();
         }
@@ -278,7 +291,6 @@ final class Registry {
             if (!node.subsystem().devices.remove(node.name(), node)) {
                 return null;
             }
-            byPath.remove(node.path(), node);
             return node.children();
         } finally {
             lock.unlock();
@@ -382,7 +394,7 @@ final class Registry {
         lock.lock();
         try {
             DeviceNode node = switch (p.form()) {
-                case TREE -> byPath.get(p.path());
+                case TREE -> byTreePath(p.path());
                 case BUS -> devicesIn(buses.get(p.subsystem()), p.name());
                 case CLASS -> devicesIn(classes.get(p.subsystem()), p.name());
             };
@@ -400,6 +412,40 @@ final class Registry {
         return s == null ? null : s.devices.get(name);
     }
 
+    /**
+     * @param path a well-formed path under /devices (DevicePath.parse checked it)
+     * @return the listed device at that path, or null: a parentless device is at
+     *         /devices/&lt;bus&gt;/&lt;name&gt; or /devices/virtual/&lt;class&gt;/&lt;name&gt;, a child at its
+     *         parent's path / its name. No map by path: a device keeps no path (docs/design.md §8).
+     *         Context: the model lock is held
+     */
+    private DeviceNode byTreePath(String path) {
+        String[] parts = path.split("/"); // "", "devices", ...
+        boolean virtual = parts[2].equals("virtual");
+        int first = virtual ? 4 : 3;
+        if (parts.length <= first) {
+            return null;
+        }
+        DeviceNode node = devicesIn((virtual ? classes : buses).get(virtual ? parts[3] : parts[2]), parts[first]);
+        if (node == null || node.parentNode() != null) {
+            return null;
+        }
+        for (int i = first + 1; i < parts.length && node != null; i++) {
+            node = listedChild(node, parts[i]);
+        }
+        return node;
+    }
+
+    /** @return the listed child of that name, or null. Context: the model lock is held */
+    private static DeviceNode listedChild(DeviceNode parent, String name) {
+        for (DeviceNode c : parent.childrenLocked()) {
+            if (c.name().equals(name) && c.subsystem().devices.get(name) == c) {
+                return c;
+            }
+        }
+        return null;
+    }
+
     /** @return every listed device, ordered by path */
     List<Device> devices() {
         List<Device> all = new ArrayList<>();
@@ -411,15 +457,17 @@ final class Registry {
             lock.unlock();
         }
         all.removeIf(d -> d.state() == DeviceState.REMOVED);
-        all.sort(BY_PATH);
-        return all;
+        return sortedByPath(all);
     }
 
     /** @return every listed device node, ordered by path */
     List<DeviceNode> nodes() {
         lock.lock();
         try {
-            return byPath.values().stream().sorted(BY_PATH).toList();
+            List<DeviceNode> all = new ArrayList<>();
+            buses.values().forEach(b -> all.addAll(b.devices.values()));
+            classes.values().forEach(c -> all.addAll(c.devices.values()));
+            return sortedByPath(all);
         } finally {
             lock.unlock();
         }

@@ -7,6 +7,7 @@ import java.util.Map;
 import org.drivermodel.api.AttributeGroup;
 import org.drivermodel.api.Bus;
 import org.drivermodel.api.Device;
+import org.drivermodel.core.impl.sysfs.TreeDirectory;
 
 /**
  * What the core keeps of a subsystem: an attached bus or a registered device class. Both own a
@@ -41,6 +42,11 @@ final class Subsystem {
     private final long bundleId;
     private final List<AttributeGroup<Device>> classAttributes; /* a class's default attributes */
 
+    private final String path;    /* the directory of its parentless devices */
+    private final String linkDir; /* where its devices are linked */
+    private TreeDirectory directory; /* guarded by model.lock; the directory at path, set once laid out */
+    private TreeDirectory links;     /* guarded by model.lock; the directory at linkDir, set once laid out */
+
     State state = State.LIVE; /* guarded by model.lock */
     volatile boolean autoprobe = true; /* Linux drivers_autoprobe; a plain flag, read without locks */
     final Map<String, DeviceNode> devices = new LinkedHashMap<>(); /* guarded by model.lock; in add order */
@@ -51,6 +57,8 @@ final class Subsystem {
         this.name = name;
         this.bundleId = bundleId;
         this.classAttributes = classAttributes;
+        this.path = kind == Kind.BUS ? "/devices/" + name : "/devices/virtual/" + name;
+        this.linkDir = kind == Kind.BUS ? "/bus/" + name + "/devices" : "/class/" + name;
     }
 
     static Subsystem bus(Bus bus, String name, long bundleId) {
@@ -88,12 +96,28 @@ final class Subsystem {
 
     /** @return the directory of its parentless devices */
     String path() {
-        return isBus() ? "/devices/" + name : "/devices/virtual/" + name;
+        return path;
     }
 
     /** @return where its devices are linked: /bus/&lt;bus&gt;/devices or /class/&lt;class&gt; */
     String linkDir() {
-        return isBus() ? "/bus/" + name + "/devices" : "/class/" + name;
+        return linkDir;
+    }
+
+    /** Context: the model lock is held, as the subsystem is laid out. */
+    void laidOut(TreeDirectory directory, TreeDirectory links) {
+        this.directory = directory;
+        this.links = links;
+    }
+
+    /** @return the directory of its parentless devices. Context: the model lock is held. */
+    TreeDirectory directory() {
+        return directory;
+    }
+
+    /** @return the directory its devices are linked in. Context: the model lock is held. */
+    TreeDirectory links() {
+        return links;
     }
 
     @Override

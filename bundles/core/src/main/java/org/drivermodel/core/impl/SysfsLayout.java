@@ -13,6 +13,7 @@ import org.drivermodel.api.DriverCore;
 import org.drivermodel.api.LifetimeReport.Leak;
 import org.drivermodel.core.impl.sysfs.AttributeTree;
 import org.drivermodel.core.impl.sysfs.RemovalReport;
+import org.drivermodel.core.impl.sysfs.TreeDirectory;
 import org.drivermodel.error.DriverModelException;
 import org.drivermodel.error.Errno;
 
@@ -65,15 +66,16 @@ final class SysfsLayout {
     /** Context: the model lock may be held. */
     void busAttached(Subsystem bus, DriverCore core) {
         String dir = "/bus/" + bus.name();
-        tree.createDirectory(bus.path());
+        TreeDirectory devices = tree.createDirectory(bus.path());
         tree.createDirectory(dir);
-        tree.createDirectory(dir + "/devices");
+        TreeDirectory links = tree.createDirectory(bus.linkDir());
         tree.createDirectory(dir + "/drivers");
         tree.addGroups(dir, bus, List.of(AttributeGroup.of(Attribute.<Subsystem>rw("drivers_autoprobe",
                 b -> (b.autoprobe ? "1" : "0") + "\n",
                 (b, value, ctx) -> core.setAutoprobe(b.name(), AttributeValues.parseBoolean(value, ctx.path()))))));
         tree.activate(bus.path());
         tree.activate(dir);
+        bus.laidOut(devices, links);
     }
 
     /** Removes a bus's or class's directories. Context: no model lock held. */
@@ -86,10 +88,11 @@ final class SysfsLayout {
 
     /** Context: the model lock may be held. */
     void classRegistered(Subsystem cls) {
-        tree.createDirectory(cls.linkDir());
-        tree.createDirectory(cls.path());
-        tree.activate(cls.linkDir());
-        tree.activate(cls.path());
+        TreeDirectory links = tree.createDirectory(cls.linkDir());
+        TreeDirectory devices = tree.createDirectory(cls.path());
+        tree.activate(links);
+        tree.activate(devices);
+        cls.laidOut(devices, links);
     }
 
 
@@ -104,13 +107,14 @@ final class SysfsLayout {
         String dir = driverDir(driver);
         String bus = driver.info().bus();
         String name = driver.info().name();
-        tree.createDirectory(dir);
-        tree.addGroups(dir, driver, List.of(AttributeGroup.of(
+        TreeDirectory directory = tree.createDirectory(dir);
+        tree.addGroups(directory, driver, List.of(AttributeGroup.of(
                 Attribute.<DriverEntry>wo("bind",
                         (d, value, ctx) -> core.bind(bus, name, AttributeValues.stripNewline(value, ctx.path()))),
                 Attribute.<DriverEntry>wo("unbind",
                         (d, value, ctx) -> core.unbind(bus, name, AttributeValues.stripNewline(value, ctx.path()))))));
-        tree.activate(dir);
+        tree.activate(directory);
+        driver.laidOut(directory);
     }
 
     /** Context: no model lock held. */
@@ -122,23 +126,25 @@ final class SysfsLayout {
 
     /**
      * Creates a device's directory with the core's and its bus's attributes, and its link
-     * under its bus, all visible at once. Context: the model lock is held; the device's
-     * parent directory exists.
+     * under its bus, all visible at once. It works on the directories' handles, as Linux's
+     * {@code device_add} works on {@code kobj->sd}: no path is looked up or made (issue #19).
+     * Context: the model lock is held; the device's parent (device or subsystem) is laid out.
      */
     void deviceAdded(DeviceNode node, List<AttributeGroup<Device>> busGroups) {
-        String path = node.path();
+        DeviceNode parent = node.parentNode();
+        TreeDirectory in = parent == null ? node.subsystem().directory() : parent.directory();
         // the core's files (driver_override, uevent) are the directory's shared files: no node per
         // device until one is opened (docs/design.md §8, memory per device node)
-        tree.createDirectory(path.substring(0, path.length() - node.name().length() - 1), node.name(),
-                coreDeviceAttributes, (Device) node);
+        TreeDirectory dir = tree.createDirectory(in, node.name(), coreDeviceAttributes, (Device) node);
         try {
-            tree.addGroups(path, (Device) node, busGroups);
-            tree.createLink(node.subsystem().linkDir(), node.name(), path);
+            tree.addGroups(dir, (Device) node, busGroups);
+            tree.createLink(node.subsystem().links(), node.name(), dir);
         } catch (DriverModelException e) {
-            tree.remove(node.path());
+            tree.remove(dir, drainDeadline.get());
             throw e;
         }
-        tree.activate(node.path());
+        tree.activate(dir);
+        node.laidOut(dir);
     }
 
     /**
@@ -147,7 +153,18 @@ final class SysfsLayout {
      * has nothing left to remove. Context: no lock held.
      */
     void deviceRemoved(DeviceNode node, DriverEntry driver) {
-        quietly(() -> tree.remove(node.path(), drainDeadline.get()), driver);
+        quietly(() -> tree.remove(node.directory(), drainDeadline.get()), driver);
+    }
+
+    /**
+     * Breaks the calls this thread is inside on the device's files (a store that removes or
+     * unbinds its own device), so the removal of those files does not wait for itself.
+     */
+    void breakOwnCalls(DeviceNode node) {
+        TreeDirectory dir = node.directory();
+        if (dir != null) {
+            tree.breakOwnCalls(dir);
+        }
     }
 
     /**
@@ -155,14 +172,15 @@ final class SysfsLayout {
      * is held.
      */
     void driverBound(DeviceNode node, Binding binding, List<AttributeGroup<BoundDevice>> groups) {
-        tree.addGroups(node.path(), (BoundDevice) binding, groups);
+        TreeDirectory dir = node.directory();
+        tree.addGroups(dir, (BoundDevice) binding, groups);
         try {
-            tree.createLink(node.path() + "/driver", driverDir(binding.driverEntry()));
+            tree.createLink(dir, "driver", binding.driverEntry().directory());
         } catch (DriverModelException e) {
-            tree.removeGroups(node.path(), groups, drainDeadline.get());
+            tree.removeGroups(dir, groups, drainDeadline.get());
             throw e;
         }
-        tree.activate(node.path());
+        tree.activate(dir);
     }
 
     /**
@@ -170,10 +188,11 @@ final class SysfsLayout {
      * {@code remove} runs. Context: the device lock is held.
      */
     void driverUnbinding(DeviceNode node, Binding binding, List<AttributeGroup<BoundDevice>> groups) {
+        TreeDirectory dir = node.directory();
         if (!groups.isEmpty()) {
-            quietly(() -> tree.removeGroups(node.path(), groups, drainDeadline.get()), binding.driverEntry());
+            quietly(() -> tree.removeGroups(dir, groups, drainDeadline.get()), binding.driverEntry());
         }
-        removeQuietly(node.path() + "/driver");
+        quietly(() -> tree.remove(dir, "driver", drainDeadline.get()), null);
     }
 
     /**
@@ -182,15 +201,15 @@ final class SysfsLayout {
      * Context: no model lock needed; the device lock may be held.
      */
     void attributesAdded(DeviceNode node, Binding binding, List<AttributeGroup<BoundDevice>> groups, boolean activate) {
-        tree.addGroups(node.path(), (BoundDevice) binding, groups);
+        tree.addGroups(node.directory(), (BoundDevice) binding, groups);
         if (activate) {
-            tree.activate(node.path());
+            tree.activate(node.directory());
         }
     }
 
     /** Removes them, draining their callbacks. Context: the device lock may be held; no model lock. */
     void attributesRemoved(DeviceNode node, Binding binding, List<AttributeGroup<BoundDevice>> groups) {
-        quietly(() -> tree.removeGroups(node.path(), groups, drainDeadline.get()), binding.driverEntry());
+        quietly(() -> tree.removeGroups(node.directory(), groups, drainDeadline.get()), binding.driverEntry());
     }
 
     private void removeQuietly(String path) {

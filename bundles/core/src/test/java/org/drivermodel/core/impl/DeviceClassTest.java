@@ -69,6 +69,8 @@ class DeviceClassTest {
         assertEquals("", led.bus());
         assertEquals(Optional.of(parent), led.parent());
         assertEquals(led, model.device("/devices/fake/d1/led-d1"));
+        assertErrno(Errno.ENOENT, () -> model.device("/devices/fake/d1/led-d2"));
+        assertErrno(Errno.ENOENT, () -> model.device("/devices/fake/led-d1")); // a child is found only under its parent
         assertEquals(List.of("leds"), model.classes());
         assertEquals(List.of("led-d1"), model.list("/class/leds"));
         assertEquals("led led-d1\n", read("/class/leds/led-d1/type"));
@@ -99,7 +101,12 @@ class DeviceClassTest {
     void aParentlessClassDeviceLivesUnderDevicesVirtual() {
         Device led = leds.addDevice("led0", Map.of(), null);
         assertEquals("/devices/virtual/leds/led0", led.path());
+        assertEquals(led, model.device("/devices/virtual/leds/led0"));
+        assertErrno(Errno.ENOENT, () -> model.device("/devices/virtual/leds"));
+        assertErrno(Errno.ENOENT, () -> model.device("/devices/virtual/other/led0"));
+        assertErrno(Errno.ENOENT, () -> model.device("/devices/virtual/leds/led0/x"));
         leds.removeDevice("led0");
+        assertErrno(Errno.ENOENT, () -> model.device("/devices/virtual/leds/led0"));
         assertEquals(DeviceState.REMOVED, led.state());
         assertErrno(Errno.ENOENT, () -> leds.removeDevice("led0"));
     }

@@ -153,6 +153,8 @@ class DeviceModelTest {
         assertErrno(Errno.EINVAL, () -> model.device(" "));
         assertErrno(Errno.ENOENT, () -> model.device("d1"));
         assertErrno(Errno.ENOENT, () -> model.device("/devices/other/d1"));
+        assertErrno(Errno.ENOENT, () -> model.device("/devices/fake"));
+        assertErrno(Errno.ENOENT, () -> model.device("/devices/fake/d1/d2"));
         assertErrno(Errno.ENAMETOOLONG, () -> model.device("/devices/fake/" + "x".repeat(4100)));
     }
 

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
@@ -94,7 +95,7 @@ public final class RefCounted {
         }
     }
 
-    private final String name;
+    private final Object name; /* a String, or a Supplier<String> asked at each use (a name made only when shown) */
     private final Runnable release;
     private final RefTracking tracking; // null: follow RefTracking.global() at each get
 
@@ -126,14 +127,33 @@ public final class RefCounted {
      * @param release  run once when the count drops back to zero; must not block for long
      */
     public RefCounted(String name, RefTracking tracking, Runnable release) {
-        this.name = Objects.requireNonNull(name, "name");
+        this((Object) Objects.requireNonNull(name, "name"), tracking, release);
+    }
+
+    /**
+     * Creates an object with no references and a fixed tracking setting, whose name is made
+     * only when an error or a report shows it (a device's path, made from its tree on demand,
+     * so that 100k devices keep no path strings).
+     *
+     * @param name     gives the object's name for errors and reports; called at each use
+     * @param tracking whether to record stacks, or {@code null} to follow the global setting
+     * @param release  run once when the count drops back to zero; must not block for long
+     * @since 1.1
+     */
+    public RefCounted(Supplier<String> name, RefTracking tracking, Runnable release) {
+        this((Object) Objects.requireNonNull(name, "name"), tracking, release);
+    }
+
+    private RefCounted(Object name, RefTracking tracking, Runnable release) {
+        this.name = name;
         this.tracking = tracking;
         this.release = Objects.requireNonNull(release, "release");
     }
 
-    /** @return the name given at construction */
+    /** @return the name given at construction, or what its supplier gives now */
+    @SuppressWarnings("unchecked")
     public String name() {
-        return name;
+        return name instanceof String s ? s : String.valueOf(((Supplier<String>) name).get());
     }
 
     /** @return the current state; a snapshot */
@@ -166,7 +186,7 @@ public final class RefCounted {
                 throw gone();
             }
             if (c == Integer.MAX_VALUE) {
-                throw new DriverModelException(Errno.ERANGE, name, "reference count overflow");
+                throw new DriverModelException(Errno.ERANGE, name(), "reference count overflow");
             }
             if (COUNT.compareAndSet(this, c, c + 1)) {
                 break;
@@ -193,7 +213,7 @@ public final class RefCounted {
      * @return the report; {@link LeakReport#isEmpty() empty} if none is held
      */
     public LeakReport verifyNoneHeld() {
-        return LeakReport.of(name, count(), held());
+        return LeakReport.of(name(), count(), held());
     }
 
     /**
@@ -234,13 +254,13 @@ public final class RefCounted {
             long park = MIN_PARK_NANOS;
             for (;;) {
                 if (count <= 0) {
-                    return LeakReport.of(name, 0, List.of());
+                    return LeakReport.of(name(), 0, List.of());
                 }
                 long now = System.nanoTime() - start;
                 if (now >= budget) {
                     LeakReport leaks = verifyNoneHeld();
                     if (!leaks.isEmpty()) {
-                        log.accept("gave up waiting for " + name + " to become free after "
+                        log.accept("gave up waiting for " + name() + " to become free after "
                                 + Duration.ofNanos(now).toMillis() + " ms, usage count " + leaks.count()
                                 + "; held by " + leaks.summary());
                     }
@@ -250,10 +270,10 @@ public final class RefCounted {
                     try {
                         reAnnounce.run();
                     } catch (RuntimeException e) {
-                        log.accept("re-announcing the removal of " + name + " failed: " + e);
+                        log.accept("re-announcing the removal of " + name() + " failed: " + e);
                     }
                     if (nextStep >= warnAt && count > 0) {
-                        log.accept("waiting for " + name + " to become free, usage count " + count()
+                        log.accept("waiting for " + name() + " to become free, usage count " + count()
                                 + "; held by " + verifyNoneHeld().summary());
                     }
                     nextStep = nextStep > Long.MAX_VALUE / 2 ? Long.MAX_VALUE : nextStep << 1;
@@ -288,7 +308,7 @@ public final class RefCounted {
                 taken.add(r);
             }
         }
-        LeakReport report = LeakReport.of(name, taken.size(), taken);
+        LeakReport report = LeakReport.of(name(), taken.size(), taken);
         for (Ref r : taken) {
             drop(r);
         }
@@ -297,7 +317,7 @@ public final class RefCounted {
 
     @Override
     public String toString() {
-        return "RefCounted[" + name + ", " + state() + ", count " + count() + "]";
+        return "RefCounted[" + name() + ", " + state() + ", count " + count() + "]";
     }
 
     /** Throws ENODEV if revoked or released. */
@@ -377,6 +397,6 @@ public final class RefCounted {
     }
 
     private DriverModelException gone() {
-        return new DriverModelException(Errno.ENODEV, name, count == RELEASED ? "was released" : "was removed");
+        return new DriverModelException(Errno.ENODEV, name(), count == RELEASED ? "was released" : "was removed");
     }
 }

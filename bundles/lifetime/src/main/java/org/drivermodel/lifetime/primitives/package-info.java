@@ -29,7 +29,7 @@
  * {@code Deadline} came, and {@code OwnerFrames} can judge frames by a bundle's entries.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.drivermodel.lifetime.primitives;
 
 import org.osgi.annotation.bundle.Export;

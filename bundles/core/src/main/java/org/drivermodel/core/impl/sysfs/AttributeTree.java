@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 
 import org.drivermodel.api.AccessMode;
 import org.drivermodel.api.Attribute;
@@ -118,12 +119,28 @@ public final class AttributeTree {
         return OpenFile.breakCallsWithin(path);
     }
 
+    /**
+     * {@link #breakOwnCalls(String)} of the calls on files in a directory held by its handle.
+     *
+     * @param dir the directory
+     * @return true if a call was broken
+     */
+    public boolean breakOwnCalls(TreeDirectory dir) {
+        return OpenFile.breakCallsWithin(TreeChecks.handle(dir));
+    }
+
     /** @return the default drain deadline */
     public Duration drainDeadline() {
         return drainDeadline;
     }
 
     // ---- building (the core's side) --------------------------------------------------------
+    //
+    // Each operation comes in two forms: by path (looked up, links followed but for the last
+    // component), and on a directory handle ({@link TreeDirectory}) its creator keeps, as a
+    // kobject keeps its kernfs_node: no lookup, and no risk of reaching a directory of the same
+    // path made since. A plug builds with handles only (issue #19: the path lookups were a third
+    // of a plug's time).
 
     /**
      * Creates a directory, deactivated (kernfs {@code kernfs_create_dir}).
@@ -131,16 +148,17 @@ public final class AttributeTree {
      * <p>Context: any thread; takes the tree lock briefly.
      *
      * @param path the directory's absolute path; its parent must exist (deactivated or active)
+     * @return the new directory
      * @throws DriverModelException EINVAL/ENAMETOOLONG for a malformed path; ENOENT if the parent
      *         does not exist or is being removed; EINVAL if the parent is not a directory; EEXIST
      *         if the name is taken (also by a node still being removed)
      */
-    public void createDirectory(String path) {
+    public TreeDirectory createDirectory(String path) {
         List<String> c = SysfsPath.parse(path);
         if (c.isEmpty()) {
             throw new DriverModelException(Errno.EEXIST, "/", "the root exists");
         }
-        createDirectory(c, c.get(c.size() - 1), path);
+        return createDirectory(c, c.get(c.size() - 1), path, null, null);
     }
 
     /**
@@ -150,11 +168,12 @@ public final class AttributeTree {
      *
      * @param parentPath the parent directory
      * @param name       the new directory's name, a single component
+     * @return the new directory
      * @throws DriverModelException as {@link #createDirectory(String)}; EINVAL for a bad name
      */
-    public void createDirectory(String parentPath, String name) {
+    public TreeDirectory createDirectory(String parentPath, String name) {
         String path = TreeChecks.component(parentPath, name);
-        createDirectory(SysfsPath.parse(path), name, path);
+        return createDirectory(SysfsPath.parse(path), name, path, null, null);
     }
 
     /**
@@ -169,34 +188,64 @@ public final class AttributeTree {
      * @param name       the new directory's name
      * @param shared     the shared files, an unnamed group
      * @param owner      what their callbacks receive
+     * @return the new directory
      * @throws DriverModelException as {@link #createDirectory(String, String)}; EINVAL for a null
      *         or named group or a null owner
      */
-    public <O> void createDirectory(String parentPath, String name, AttributeGroup<O> shared, O owner) {
+    public <O> TreeDirectory createDirectory(String parentPath, String name, AttributeGroup<O> shared, O owner) {
         String path = TreeChecks.component(parentPath, name);
-        if (shared == null || owner == null || shared.name().isPresent()) {
-            throw new DriverModelException(Errno.EINVAL, SysfsPath.quote(path), "shared files need an unnamed group and an owner");
+        TreeChecks.checkShared(shared, owner, path);
+        return createDirectory(SysfsPath.parse(path), name, path, shared, owner);
+    }
+
+    /**
+     * {@link #createDirectory(String, String, AttributeGroup, Object)} in a directory held by
+     * its handle: no lookup. {@code shared} and {@code owner} may both be null (no shared files).
+     *
+     * @param <O>    the owner type
+     * @param parent the parent directory
+     * @param name   the new directory's name, a single component
+     * @param shared the shared files, an unnamed group, or null
+     * @param owner  what their callbacks receive, or null
+     * @return the new directory
+     * @throws DriverModelException EINVAL for a bad name, a null parent, a named group or only
+     *         one of group and owner; ENOENT if the parent is being removed; EEXIST if the name
+     *         is taken
+     */
+    public <O> TreeDirectory createDirectory(TreeDirectory parent, String name, AttributeGroup<O> shared, O owner) {
+        DirNode p = TreeChecks.handle(parent);
+        TreeChecks.checkName(p, name);
+        if (shared != null || owner != null) {
+            TreeChecks.checkShared(shared, owner, TreeChecks.child(p, name));
         }
-        createDirectory(SysfsPath.parse(path), name, path, shared, owner);
+        lock.writeLock().lock();
+        try {
+            TreeChecks.checkFree(TreeChecks.live(p), name, null);
+            return createIn(p, name, shared, owner);
+        } finally {
+            lock.writeLock().unlock();
+        }
     }
 
-    private void createDirectory(List<String> c, String name, String path) {
-        createDirectory(c, name, path, null, null);
-    }
-
-    private <O> void createDirectory(List<String> c, String name, String path, AttributeGroup<O> shared, O owner) {
+    private <O> DirNode createDirectory(List<String> c, String name, String path, AttributeGroup<O> shared, O owner) {
         lock.writeLock().lock();
         try {
             DirNode parent = parentOf(c, path);
             TreeChecks.checkFree(parent, name, path);
-            DirNode dir = new DirNode(name, parent);
-            if (shared != null) {
-                dir.share(shared, owner);
-            }
-            parent.put(dir);
+            return createIn(parent, name, shared, owner);
         } finally {
             lock.writeLock().unlock();
         }
+    }
+
+    /** Context: tree lock held (write); the parent live, the name free. */
+    private static <O> DirNode createIn(DirNode parent, String name, AttributeGroup<O> shared, O owner) {
+        DirNode dir = new DirNode(name, parent);
+        if (shared != null) {
+            dir.share(shared, owner);
+        }
+        parent.put(dir);
+        return dir;
     }
 
     /**
@@ -222,29 +271,43 @@ public final class AttributeTree {
         }
         lock.writeLock().lock();
         try {
-            DirNode dir = TreeChecks.directory(resolve(c, c.size(), dirPath, Lookup.LIVE, true), dirPath);
-            List<String> adding = new ArrayList<>(); // a handful: checked against each other by a scan
-            for (AttributeGroup<O> g : groups) {
-                if (g.name().isPresent()) {
-                    TreeChecks.checkNewName(dir, adding, g.name().get());
-                } else {
-                    for (Attribute<O> a : g.attributes()) {
-                        TreeChecks.checkNewName(dir, adding, a.name());
-                    }
-                }
-            }
-            for (AttributeGroup<O> g : groups) {
-                DirNode target = dir;
-                if (g.name().isPresent()) {
-                    target = new DirNode(g.name().get(), dir);
-                    dir.put(target);
-                }
-                for (Attribute<O> a : g.attributes()) {
-                    target.put(new FileNode(a.name(), target, a, owner));
-                }
-            }
+            addGroupsTo(TreeChecks.directory(resolve(c, c.size(), dirPath, Lookup.LIVE, true), dirPath), owner, groups);
         } finally {
             lock.writeLock().unlock();
+        }
+    }
+
+    /**
+     * {@link #addGroups(String, Object, List)} to a directory held by its handle.
+     *
+     * @throws DriverModelException EINVAL for null arguments; ENOENT if the directory is being
+     *         removed; EEXIST if a name is taken (nothing is added then)
+     */
+    public <O> void addGroups(TreeDirectory dir, O owner, List<AttributeGroup<O>> groups) {
+        DirNode d = TreeChecks.handle(dir);
+        if (owner == null || TreeChecks.hasNull(groups)) {
+            throw new DriverModelException(Errno.EINVAL, d.path(), "null owner or group");
+        }
+        lock.writeLock().lock();
+        try {
+            addGroupsTo(TreeChecks.live(d), owner, groups);
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** Context: tree lock held (write); the directory live. */
+    private static <O> void addGroupsTo(DirNode dir, O owner, List<AttributeGroup<O>> groups) {
+        TreeChecks.checkNewNames(dir, groups);
+        for (AttributeGroup<O> g : groups) {
+            DirNode target = dir;
+            if (g.name().isPresent()) {
+                target = new DirNode(g.name().get(), dir);
+                dir.put(target);
+            }
+            for (Attribute<O> a : g.attributes()) {
+                target.put(new FileNode(a.name(), target, a, owner));
+            }
         }
     }
 
@@ -283,6 +346,28 @@ public final class AttributeTree {
         createLink(SysfsPath.parse(linkPath), name, linkPath, targetPath);
     }
 
+    /**
+     * {@link #createLink(String, String, String)} between directories held by their handles.
+     *
+     * @param dir    the directory the link goes in
+     * @param name   the link's name, a single component
+     * @param target the directory it points at
+     * @throws DriverModelException EINVAL for a bad name or a null handle; ENOENT if either
+     *         directory is being removed; EEXIST if the name is taken
+     */
+    public void createLink(TreeDirectory dir, String name, TreeDirectory target) {
+        DirNode d = TreeChecks.handle(dir);
+        DirNode t = TreeChecks.handle(target);
+        TreeChecks.checkName(d, name);
+        lock.writeLock().lock();
+        try {
+            TreeChecks.checkFree(TreeChecks.live(d), name, null);
+            linkIn(d, name, TreeChecks.live(t));
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
     private void createLink(List<String> lc, String name, String linkPath, String targetPath) {
         List<String> tc = SysfsPath.parse(targetPath);
         lock.writeLock().lock();
@@ -296,12 +381,17 @@ public final class AttributeTree {
             if (target instanceof LinkNode) {
                 throw new DriverModelException(Errno.EINVAL, SysfsPath.quote(targetPath), "a link may not point at a link");
             }
-            LinkNode link = new LinkNode(name, parent, target);
-            parent.put(link);
-            target.addIncoming(link);
+            linkIn(parent, name, target);
         } finally {
             lock.writeLock().unlock();
         }
+    }
+
+    /** Context: tree lock held (write); both live, the name free, the target not a link. */
+    private static void linkIn(DirNode parent, String name, Node target) {
+        LinkNode link = new LinkNode(name, parent, target);
+        parent.put(link);
+        target.addIncoming(link);
     }
 
     /**
@@ -320,6 +410,21 @@ public final class AttributeTree {
         lock.writeLock().lock();
         try {
             activateSubtree(resolve(c, c.size(), path, Lookup.LIVE, false));
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /**
+     * {@link #activate(String)} of a directory held by its handle.
+     *
+     * @throws DriverModelException EINVAL for a null handle; ENOENT if it is being removed
+     */
+    public void activate(TreeDirectory dir) {
+        DirNode d = TreeChecks.handle(dir);
+        lock.writeLock().lock();
+        try {
+            activateSubtree(TreeChecks.live(d));
         } finally {
             lock.writeLock().unlock();
         }
@@ -350,7 +455,32 @@ public final class AttributeTree {
      *         ENOENT if it does not exist (any more)
      */
     public RemovalReport remove(String path, Duration deadline) {
-        return removeRoots(path, deadline, c -> List.of(resolve(c, c.size(), path, Lookup.ANY, false)));
+        List<String> c = SysfsPath.parse(path);
+        return removeRoots(path, null, deadline, () -> List.of(resolve(c, c.size(), path, Lookup.ANY, false)));
+    }
+
+    /**
+     * {@link #remove(String, Duration)} of a directory held by its handle; one removed already
+     * (by this or another caller) is joined, as a removal of its path would be while under way.
+     *
+     * @throws DriverModelException EINVAL for a null handle or deadline, for the root or from
+     *         inside an unprotected callback of a file it would remove
+     */
+    public RemovalReport remove(TreeDirectory dir, Duration deadline) {
+        DirNode d = TreeChecks.handle(dir);
+        return removeRoots(null, d, deadline, () -> List.of(d));
+    }
+
+    /**
+     * {@link #remove(String, Duration)} of a child of a directory held by its handle (a link, a
+     * file or a subdirectory).
+     *
+     * @throws DriverModelException as {@link #remove(TreeDirectory, Duration)}; ENOENT if the
+     *         directory has no such live child
+     */
+    public RemovalReport remove(TreeDirectory dir, String name, Duration deadline) {
+        DirNode d = TreeChecks.handle(dir);
+        return removeRoots(null, null, deadline, () -> List.of(TreeChecks.liveChild(TreeChecks.live(d), name)));
     }
 
     /**
@@ -370,37 +500,52 @@ public final class AttributeTree {
         if (TreeChecks.hasNull(groups)) {
             throw new DriverModelException(Errno.EINVAL, SysfsPath.quote(String.valueOf(dirPath)), "null group");
         }
-        return removeRoots(dirPath, deadline, c -> {
-            DirNode dir = TreeChecks.directory(resolve(c, c.size(), dirPath, Lookup.LIVE, true), dirPath);
-            List<Node> roots = new ArrayList<>();
-            for (AttributeGroup<O> g : groups) {
-                if (g.name().isPresent()) {
-                    roots.add(TreeChecks.liveChild(dir, g.name().get()));
-                } else {
-                    for (Attribute<O> a : g.attributes()) {
-                        roots.add(TreeChecks.liveChild(dir, a.name()));
-                    }
+        List<String> c = SysfsPath.parse(dirPath);
+        return removeRoots(dirPath, null, deadline,
+                () -> groupRoots(TreeChecks.directory(resolve(c, c.size(), dirPath, Lookup.LIVE, true), dirPath), groups));
+    }
+
+    /** {@link #removeGroups(String, List, Duration)} from a directory held by its handle. */
+    public <O> RemovalReport removeGroups(TreeDirectory dir, List<AttributeGroup<O>> groups, Duration deadline) {
+        DirNode d = TreeChecks.handle(dir);
+        if (TreeChecks.hasNull(groups)) {
+            throw new DriverModelException(Errno.EINVAL, d.path(), "null group");
+        }
+        return removeRoots(null, d, deadline, () -> groupRoots(TreeChecks.live(d), groups));
+    }
+
+    /** @return the nodes the groups added to the directory; ENOENT if one is missing. Context: tree lock held */
+    private static <O> List<Node> groupRoots(DirNode dir, List<AttributeGroup<O>> groups) {
+        List<Node> roots = new ArrayList<>();
+        for (AttributeGroup<O> g : groups) {
+            if (g.name().isPresent()) {
+                roots.add(TreeChecks.liveChild(dir, g.name().get()));
+            } else {
+                for (Attribute<O> a : g.attributes()) {
+                    roots.add(TreeChecks.liveChild(dir, a.name()));
                 }
             }
-            return roots;
-        });
+        }
+        return roots;
     }
 
-    private interface RootFinder {
-        List<Node> find(List<String> components);
-    }
-
-    private RemovalReport removeRoots(String path, Duration deadline, RootFinder finder) {
-        List<String> c = SysfsPath.parse(path);
+    /**
+     * @param path   what was asked to be removed, for the report; null: {@code named}'s path
+     * @param named  the directory a handle operation names; null: the first root's path
+     * @param finder finds the roots; called under the tree lock (write)
+     */
+    private RemovalReport removeRoots(String path, DirNode named, Duration deadline, Supplier<List<Node>> finder) {
         if (deadline == null) {
-            throw new DriverModelException(Errno.EINVAL, SysfsPath.quote(path), "null deadline");
+            throw new DriverModelException(Errno.EINVAL, path != null ? SysfsPath.quote(path) : named != null ? named.path() : "(null)",
+                    "null deadline");
         }
         long start = System.nanoTime();
         Removal mine = null;
         Removal other = null;
+        String what = path;
         lock.writeLock().lock();
         try {
-            List<Node> roots = finder.find(c);
+            List<Node> roots = finder.get();
             for (Node n : roots) {
                 if (n == root) {
                     throw new DriverModelException(Errno.EINVAL, "/", "the root cannot be removed");
@@ -410,10 +555,13 @@ public final class AttributeTree {
                 }
                 OpenFile.checkNotInside(n);
             }
+            if (what == null) { // a handle operation makes the path it reports only now
+                what = named != null ? named.path() : roots.get(0).path();
+            }
             if (roots.size() == 1 && roots.get(0).removal != null) {
                 other = roots.get(0).removal;
             } else {
-                mine = new Removal(path);
+                mine = new Removal(what);
                 for (Node n : roots) {
                     mine.claim(n);
                 }
@@ -421,7 +569,7 @@ public final class AttributeTree {
         } finally {
             lock.writeLock().unlock();
         }
-        return other != null ? other.join(path, deadline, start) : mine.run(this, deadline, start);
+        return other != null ? other.join(what, deadline, start) : mine.run(this, deadline, start);
     }
 
     /** Detaches removed nodes from their parents and targets. Context: no lock held; takes it. */

@@ -26,7 +26,7 @@ import org.drivermodel.api.AttributeGroup;
  * <p>Concurrency: the children and the shared files are guarded by the tree lock (read to look
  * up, write to change).
  */
-final class DirNode extends Node {
+final class DirNode extends Node implements TreeDirectory {
 
     /** Entries a directory keeps in its array. */
     static final int SMALL = 8;
@@ -190,7 +190,6 @@ final class DirNode extends Node {
         return names;
     }
 
-    /** @return the children sorted by name; a view to read under the lock, not to change */
     /** Calls {@code action} for each child, in name order; nothing is made for a small directory. Context: tree lock held, children not changed meanwhile */
     void forEachChild(java.util.function.Consumer<Node> action) {
         if (big != null) {
@@ -202,6 +201,7 @@ final class DirNode extends Node {
         }
     }
 
+    /** @return the children sorted by name; a view to read under the lock, not to change */
     Collection<Node> children() {
         return big != null ? big.values() : Arrays.asList(small);
     }

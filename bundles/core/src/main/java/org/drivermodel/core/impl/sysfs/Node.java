@@ -31,7 +31,7 @@ abstract sealed class Node permits DirNode, FileNode, LinkNode {
      *         to the root (a node keeps no path of its own: 100k devices' attribute files would
      *         keep a few hundred bytes each)
      */
-    final String path() {
+    public final String path() {
         if (parent == null) {
             return "/";
         }

@@ -401,6 +401,18 @@ final class OpenFile implements AttributeFile {
         return broke;
     }
 
+    /** @see AttributeTree#breakOwnCalls(TreeDirectory) */
+    static boolean breakCallsWithin(Node root) {
+        boolean broke = false;
+        for (Call c = INSIDE.get(); c != null; c = c.previous) {
+            if (c.phase == Call.Phase.INSIDE && c.file.node.isWithin(root)) {
+                c.breakOut();
+                broke = true;
+            }
+        }
+        return broke;
+    }
+
     /**
      * Refuses a removal from a thread that is inside an unbroken call on a file at or below
      * {@code root}: its drain would wait for the caller itself.

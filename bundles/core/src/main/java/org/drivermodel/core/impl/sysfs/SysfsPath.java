@@ -141,7 +141,29 @@ final class SysfsPath {
         checkName(path, start, end, path);
     }
 
+    /** @return true if the name is one valid component (what {@link #checkName(String, String)} accepts) */
+    static boolean isValidName(String name) {
+        return isValidName(name, 0, name.length());
+    }
+
+    private static boolean isValidName(String s, int start, int end) {
+        int length = end - start;
+        if (length == 0 || length > NAME_MAX
+                || s.charAt(start) == '.' && (length == 1 || length == 2 && s.charAt(start + 1) == '.')) {
+            return false;
+        }
+        for (int i = start; i < end; i++) {
+            if (Character.isISOControl(s.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static void checkName(String s, int start, int end, String path) {
+        if (isValidName(s, start, end)) {
+            return;
+        }
         int length = end - start;
         if (length == 0) {
             throw new DriverModelException(Errno.EINVAL, quote(path), "empty path component ('//' or a trailing '/')");

@@ -2,6 +2,8 @@ package org.drivermodel.core.impl.sysfs;
 
 import java.util.List;
 
+import org.drivermodel.api.Attribute;
+import org.drivermodel.api.AttributeGroup;
 import org.drivermodel.error.DriverModelException;
 import org.drivermodel.error.Errno;
 
@@ -45,18 +47,90 @@ final class TreeChecks {
         return path;
     }
 
-    /** Adds the name to those being added, or throws EEXIST if the directory or they have it. */
-    static void checkNewName(DirNode dir, List<String> adding, String name) {
-        if (dir.child(name) != null || dir.sharedFile(name) != null || adding.contains(name)) {
-            throw new DriverModelException(Errno.EEXIST, child(dir, name), "exists");
+    /**
+     * Checks that every name the groups add to the directory is free there and among them (a
+     * named group adds its name, an unnamed one its attributes' names): EEXIST naming the first
+     * taken. A handful of names: each is compared with those before it, nothing is made.
+     */
+    static <O> void checkNewNames(DirNode dir, List<AttributeGroup<O>> groups) {
+        for (int g = 0; g < groups.size(); g++) {
+            AttributeGroup<O> group = groups.get(g);
+            if (group.name().isPresent()) {
+                checkNewName(dir, groups, g, -1, group.name().get());
+            } else {
+                List<Attribute<O>> attributes = group.attributes();
+                for (int a = 0; a < attributes.size(); a++) {
+                    checkNewName(dir, groups, g, a, attributes.get(a).name());
+                }
+            }
         }
-        adding.add(name);
     }
 
+    /** EEXIST if the directory has the name, or a name added before position (g, a) of the groups is the same. */
+    private static <O> void checkNewName(DirNode dir, List<AttributeGroup<O>> groups, int g, int a, String name) {
+        boolean taken = dir.child(name) != null || dir.sharedFile(name) != null;
+        for (int i = 0; i <= g && !taken; i++) {
+            AttributeGroup<O> group = groups.get(i);
+            if (group.name().isPresent()) {
+                taken = i < g && group.name().get().equals(name);
+            } else {
+                List<Attribute<O>> attributes = group.attributes();
+                int before = i < g ? attributes.size() : a;
+                for (int j = 0; j < before && !taken; j++) {
+                    taken = attributes.get(j).name().equals(name);
+                }
+            }
+        }
+        if (taken) {
+            throw new DriverModelException(Errno.EEXIST, child(dir, name), "exists");
+        }
+    }
+
+    /**
+     * @param path the new node's path, for the message; null: made from the parent's (a handle
+     *             operation, which makes no path unless it fails)
+     */
     static void checkFree(DirNode parent, String name, String path) {
         if (parent.child(name) != null || parent.sharedFile(name) != null) {
-            throw new DriverModelException(Errno.EEXIST, SysfsPath.quote(path), "exists");
+            throw new DriverModelException(Errno.EEXIST, path == null ? child(parent, name) : SysfsPath.quote(path), "exists");
         }
+    }
+
+    /**
+     * Checks a new node's name in a directory held by its handle: one valid component; the
+     * path for the message is made only for a bad name.
+     */
+    static void checkName(DirNode dir, String name) {
+        if (name == null || name.indexOf('/') >= 0 || !SysfsPath.isValidName(name)) {
+            component(dir.parent == null ? "" : dir.path(), name); // throws, naming the path
+        }
+    }
+
+    /** EINVAL unless shared files are an unnamed group with an owner. */
+    static void checkShared(AttributeGroup<?> shared, Object owner, String path) {
+        if (shared == null || owner == null || shared.name().isPresent()) {
+            throw new DriverModelException(Errno.EINVAL, SysfsPath.quote(path), "shared files need an unnamed group and an owner");
+        }
+    }
+
+    /** @return the handle's directory; EINVAL for null */
+    static DirNode handle(TreeDirectory dir) {
+        if (dir == null) {
+            throw new DriverModelException(Errno.EINVAL, "(null)", "null directory");
+        }
+        return (DirNode) dir;
+    }
+
+    /**
+     * @return the directory, if it is not being removed (a claim marks a whole subtree, so the
+     *         directory's own state says it); else ENOENT, as a lookup of its path. Context: tree
+     *         lock held
+     */
+    static DirNode live(DirNode dir) {
+        if (dir.state == NodeState.REMOVED) {
+            throw noEntry(dir.path());
+        }
+        return dir;
     }
 
     static Node liveChild(DirNode dir, String name) {
