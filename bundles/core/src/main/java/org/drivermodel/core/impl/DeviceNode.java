@@ -47,6 +47,10 @@ final class DeviceNode implements Device {
     private TreeDirectory directory; /* written once under the model lock, before the device is listed: its directory in the
                                         attribute tree (Linux kobj->sd); those who find the device read it after */
 
+    DriverEntry claimedBy; /* under the device lock, and the monitor of the claiming driver: the driver that claimed it */
+    DeviceNode claimPrev;  /* the same: its neighbours in that driver's list of claimed devices (DriverEntry#claim) */
+    DeviceNode claimNext;  /* the same */
+
     /** The tracked references to this node; lives as long as the node object, pins no driver. */
     final RefCounted refs;
     private final Ref registered; /* the core's own reference while the device is registered */

@@ -1,11 +1,10 @@
 package org.drivermodel.core.impl;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import org.drivermodel.api.Driver;
@@ -16,7 +15,7 @@ import org.drivermodel.core.impl.sysfs.TreeDirectory;
  * What the core keeps of a registered driver: its description, its service object, and the
  * devices it has claimed (bound, or being probed).
  *
- * <p>Concurrency: the monitor of this object guards {@link #state}, {@link #claimed} and
+ * <p>Concurrency: the monitor of this object guards {@link #state}, the claimed devices' list and
  * {@link #unprotected}. A
  * binder claims a device under the device lock <em>before</em> probing it and the remover
  * marks the driver dying and snapshots the claims under this monitor; so every device the
@@ -43,7 +42,11 @@ final class DriverEntry {
 
     private State state = State.LIVE; /* guarded by this */
     private volatile TreeDirectory directory; /* written under the model lock as its bus lays it out (again after the bus came back) */
-    private final Set<DeviceNode> claimed = new LinkedHashSet<>(); /* guarded by this */
+    private DeviceNode firstClaimed; /* guarded by this; the devices claimed, in claim order: a list through
+                                        DeviceNode.claimNext/claimPrev (Linux's klist of a driver's devices), so a
+                                        claim allocates nothing and no table grows with the devices (issue #19) */
+    private DeviceNode lastClaimed;  /* guarded by this */
+    private int claimedCount;        /* guarded by this */
     private volatile boolean listed; /* set once its registration has bound the devices waiting for it: shown in DriverCore.drivers() */
     private final java.util.concurrent.atomic.AtomicBoolean matchFault = new java.util.concurrent.atomic.AtomicBoolean(); /* its match data failed once: reported */
     private final java.util.concurrent.atomic.AtomicInteger leaving = new java.util.concurrent.atomic.AtomicInteger(); /* management commands taking its bundle away now: pins are refused while positive */
@@ -135,13 +138,53 @@ final class DriverEntry {
         if (state != State.LIVE) {
             return false;
         }
-        claimed.add(device);
+        if (device.claimedBy == this) {
+            return true;
+        }
+        if (device.claimedBy != null) { // a core bug: the device lock lets one driver claim at a time
+            throw new IllegalStateException(device + " is claimed by driver " + device.claimedBy + ", not " + this);
+        }
+        device.claimedBy = this;
+        device.claimPrev = lastClaimed;
+        device.claimNext = null;
+        if (lastClaimed == null) {
+            firstClaimed = device;
+        } else {
+            lastClaimed.claimNext = device;
+        }
+        lastClaimed = device;
+        claimedCount++;
         return true;
     }
 
-    /** Drops a claim after a failed probe or an unbind. Context: the device lock is held. */
+    /** Drops a claim after a failed probe or an unbind; none held: nothing. Context: the device lock is held. */
     synchronized void unclaim(DeviceNode device) {
-        claimed.remove(device);
+        if (device.claimedBy != this) {
+            return;
+        }
+        if (device.claimPrev == null) {
+            firstClaimed = device.claimNext;
+        } else {
+            device.claimPrev.claimNext = device.claimNext;
+        }
+        if (device.claimNext == null) {
+            lastClaimed = device.claimPrev;
+        } else {
+            device.claimNext.claimPrev = device.claimPrev;
+        }
+        device.claimPrev = null;
+        device.claimNext = null;
+        device.claimedBy = null;
+        claimedCount--;
+    }
+
+    /** @return the devices claimed, in claim order; a copy. Context: this monitor held */
+    private List<DeviceNode> claimedLocked() {
+        List<DeviceNode> out = new ArrayList<>(claimedCount);
+        for (DeviceNode d = firstClaimed; d != null; d = d.claimNext) {
+            out.add(d);
+        }
+        return out;
     }
 
     /**
@@ -151,12 +194,12 @@ final class DriverEntry {
      */
     synchronized List<DeviceNode> kill() {
         state = State.DYING;
-        return List.copyOf(claimed);
+        return claimedLocked();
     }
 
     /** @return the devices claimed now, in claim order */
     synchronized List<DeviceNode> claimed() {
-        return List.copyOf(claimed);
+        return claimedLocked();
     }
 
     /** @return true the first time its match data fails: report it then, once */
