@@ -118,7 +118,8 @@ final class Binder {
     void attach(DeviceNode node) {
         List<DriverEntry> drivers = registry.driversOf(node.bus());
         boolean preferAsync = false;
-        for (DriverEntry d : drivers) {
+        for (int i = 0; i < drivers.size(); i++) { // indexed: a plug makes no iterator
+            DriverEntry d = drivers.get(i);
             preferAsync |= d.asyncProbe() && matches(node, d);
         }
         if (preferAsync) { // the drivers as they are when the probe thread gets to it
@@ -144,7 +145,8 @@ final class Binder {
             return ProbeResult.NO_MATCH;
         }
         try {
-            for (DriverEntry d : candidates) {
+            for (int i = 0; i < candidates.size(); i++) {
+                DriverEntry d = candidates.get(i);
                 if (node.state() != DeviceState.UNBOUND) {
                     return ProbeResult.NO_MATCH;
                 }

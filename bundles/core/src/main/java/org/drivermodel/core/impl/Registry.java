@@ -3,6 +3,7 @@ package org.drivermodel.core.impl;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -51,6 +52,10 @@ final class Registry {
     private final Map<String, Subsystem> buses = new TreeMap<>(); /* guarded by lock */
     private final Map<String, Subsystem> classes = new TreeMap<>(); /* guarded by lock */
     private final List<DriverEntry> drivers = new ArrayList<>(); /* guarded by lock; registration order */
+    private final Map<String, List<DriverEntry>> driversByBus = new HashMap<>(); /* guarded by lock; each bus's drivers in
+                                                                                    registration order, an immutable list
+                                                                                    made again at each change: a plug
+                                                                                    reads it and copies nothing */
 
     /** Asserts the lock order: no device lock is taken while the model lock is held. */
     void assertNotLocked() {
@@ -165,6 +170,7 @@ final class Registry {
                 publish.accept(entry);
             }
             drivers.add(entry);
+            indexDriversOf(info.bus());
         } finally {
             lock.unlock();
         }
@@ -173,7 +179,9 @@ final class Registry {
     void removeDriver(DriverEntry entry) {
         lock.lock();
         try {
-            drivers.remove(entry);
+            if (drivers.remove(entry)) {
+                indexDriversOf(entry.info().bus());
+            }
         } finally {
             lock.unlock();
         }
@@ -183,15 +191,24 @@ final class Registry {
     List<DriverEntry> driversOf(String bus) {
         lock.lock();
         try {
-            List<DriverEntry> onBus = new ArrayList<>(drivers.size()); // on every add: no stream
-            for (DriverEntry d : drivers) {
-                if (d.info().bus().equals(bus)) {
-                    onBus.add(d);
-                }
-            }
-            return onBus;
+            return driversByBus.getOrDefault(bus, List.of());
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Makes a bus's list of drivers again, after a change. Context: the lock is held. */
+    private void indexDriversOf(String bus) {
+        List<DriverEntry> onBus = new ArrayList<>();
+        for (DriverEntry d : drivers) {
+            if (d.info().bus().equals(bus)) {
+                onBus.add(d);
+            }
+        }
+        if (onBus.isEmpty()) {
+            driversByBus.remove(bus);
+        } else {
+            driversByBus.put(bus, List.copyOf(onBus));
         }
     }
 

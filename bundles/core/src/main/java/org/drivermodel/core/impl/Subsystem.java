@@ -46,6 +46,7 @@ final class Subsystem {
     private final String linkDir; /* where its devices are linked */
     private TreeDirectory directory; /* guarded by model.lock; the directory at path, set once laid out */
     private TreeDirectory links;     /* guarded by model.lock; the directory at linkDir, set once laid out */
+    private DeviceFiles deviceFiles; /* guarded by model.lock; its devices' default files, as last split */
 
     State state = State.LIVE; /* guarded by model.lock */
     volatile boolean autoprobe = true; /* Linux drivers_autoprobe; a plain flag, read without locks */
@@ -113,6 +114,19 @@ final class Subsystem {
     /** @return the directory of its parentless devices. Context: the model lock is held. */
     TreeDirectory directory() {
         return directory;
+    }
+
+    /**
+     * @return its devices' default files, split into shared files and per-device groups; made
+     *         again only when the groups differ from the last ones. Context: the model lock is held
+     */
+    DeviceFiles deviceFiles(AttributeGroup<Device> core, List<AttributeGroup<Device>> groups) {
+        DeviceFiles f = deviceFiles;
+        if (f == null || !f.madeOf(groups)) {
+            f = DeviceFiles.of(core, groups);
+            deviceFiles = f;
+        }
+        return f;
     }
 
     /** @return the directory its devices are linked in. Context: the model lock is held. */

@@ -133,11 +133,12 @@ final class SysfsLayout {
     void deviceAdded(DeviceNode node, List<AttributeGroup<Device>> busGroups) {
         DeviceNode parent = node.parentNode();
         TreeDirectory in = parent == null ? node.subsystem().directory() : parent.directory();
-        // the core's files (driver_override, uevent) are the directory's shared files: no node per
-        // device until one is opened (docs/design.md §8, memory per device node)
-        TreeDirectory dir = tree.createDirectory(in, node.name(), coreDeviceAttributes, (Device) node);
+        // the core's files (driver_override, uevent) and the subsystem's unnamed groups are the
+        // directory's shared files: no node per device until one is opened (docs/design.md §8)
+        DeviceFiles files = node.subsystem().deviceFiles(coreDeviceAttributes, busGroups);
+        TreeDirectory dir = tree.createDirectory(in, node.name(), files.shared(), (Device) node);
         try {
-            tree.addGroups(dir, (Device) node, busGroups);
+            tree.addGroups(dir, (Device) node, files.named());
             tree.createLink(node.subsystem().links(), node.name(), dir);
         } catch (DriverModelException e) {
             tree.remove(dir, drainDeadline.get());

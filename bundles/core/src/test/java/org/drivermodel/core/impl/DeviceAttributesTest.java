@@ -109,6 +109,63 @@ class DeviceAttributesTest {
         assertEquals("1\n", read("/bus/fake/drivers_autoprobe"));
     }
 
+    /** A bus with vbus's kind of default files: an unnamed group and a named one. */
+    static final class FilesBus extends FakeBus {
+        final List<AttributeGroup<Device>> groups;
+
+        FilesBus(String name, List<AttributeGroup<Device>> groups) {
+            super(name);
+            this.groups = groups;
+        }
+
+        @Override
+        public List<AttributeGroup<Device>> deviceAttributes() {
+            return groups;
+        }
+    }
+
+    @Test
+    void aBussDefaultFilesAreEveryDevicesOwnAndOnlyNamedGroupsAreMadePerDevice() {
+        AtomicInteger shows = new AtomicInteger();
+        BusHandle ctx = model.attachBus(new FilesBus("fake", List.of(
+                AttributeGroup.of(Attribute.<Device>ro("idVendor", dev -> {
+                    shows.incrementAndGet();
+                    return dev.property("id") + "\n";
+                })),
+                AttributeGroup.named("stats", Attribute.<Device>ro("count", dev -> "1\n")))), 1);
+        LevelDriver d = new LevelDriver("lvl");
+        model.addDriver(d.info("fake", "x", "y"), d);
+        ctx.addDevice("d1", Map.of("id", "x"));
+        ctx.addDevice("d2", Map.of("id", "y"));
+        assertEquals(List.of("driver", "driver_override", "idVendor", "level", "power", "stats", "uevent"),
+                model.list("/devices/fake/d1"));
+        assertEquals("x\n", read("/devices/fake/d1/idVendor"));
+        assertEquals("y\n", read("/bus/fake/devices/d2/idVendor"), "each device's file answers for its own device");
+        assertEquals("1\n", read("/devices/fake/d2/stats/count"));
+        assertEquals(0444, model.stat("/devices/fake/d2/idVendor").mode());
+        assertErrno(Errno.EACCES, () -> model.open("/devices/fake/d1/idVendor", org.drivermodel.api.AccessMode.WRITE));
+
+        AttributeFile held = model.open("/devices/fake/d1/idVendor");
+        ctx.removeDevice("d1");
+        assertErrno(Errno.ENODEV, held::read);
+        held.close();
+        assertErrno(Errno.ENOENT, () -> model.open("/devices/fake/d1/idVendor"));
+        assertEquals(2, shows.get(), "no show after the removal");
+        assertEquals("y\n", read("/devices/fake/d2/idVendor"), "the other device's file is untouched");
+    }
+
+    @Test
+    void aBusFileNamedAsACoreFileIsRefusedAndTheDeviceIsNotAdded() {
+        BusHandle ctx = model.attachBus(new FilesBus("fake", List.of(AttributeGroup.of(Attribute.<Device>ro("uevent", dev -> "")))), 1);
+        assertErrno(Errno.EEXIST, () -> ctx.addDevice("d1", Map.of("id", "x")));
+        assertEquals(List.of(), model.list("/bus/fake/devices"));
+        assertErrno(Errno.ENOENT, () -> model.device("fake/d1"));
+        BusHandle other = model.attachBus(new FilesBus("other", List.of(AttributeGroup.of(Attribute.<Device>ro("a", dev -> "")),
+                AttributeGroup.of(Attribute.<Device>ro("a", dev -> "")))), 2);
+        assertErrno(Errno.EEXIST, () -> other.addDevice("d1", Map.of()));
+        assertEquals(List.of(), model.list("/bus/other/devices"));
+    }
+
     @Test
     void aDriversAttributesAppearOnlyAfterProbeAndGoBeforeRemove() throws Exception {
         BusHandle ctx = model.attachBus(new FakeBus("fake"), 1);

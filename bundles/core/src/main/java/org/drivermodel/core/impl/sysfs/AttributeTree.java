@@ -216,7 +216,7 @@ public final class AttributeTree {
         DirNode p = TreeChecks.handle(parent);
         TreeChecks.checkName(p, name);
         if (shared != null || owner != null) {
-            TreeChecks.checkShared(shared, owner, TreeChecks.child(p, name));
+            TreeChecks.checkShared(shared, owner, p, name);
         }
         lock.writeLock().lock();
         try {
@@ -299,13 +299,16 @@ public final class AttributeTree {
     /** Context: tree lock held (write); the directory live. */
     private static <O> void addGroupsTo(DirNode dir, O owner, List<AttributeGroup<O>> groups) {
         TreeChecks.checkNewNames(dir, groups);
-        for (AttributeGroup<O> g : groups) {
+        for (int i = 0; i < groups.size(); i++) { // indexed: a plug makes no iterator
+            AttributeGroup<O> g = groups.get(i);
             DirNode target = dir;
             if (g.name().isPresent()) {
                 target = new DirNode(g.name().get(), dir);
                 dir.put(target);
             }
-            for (Attribute<O> a : g.attributes()) {
+            List<Attribute<O>> attributes = g.attributes();
+            for (int j = 0; j < attributes.size(); j++) {
+                Attribute<O> a = attributes.get(j);
                 target.put(new FileNode(a.name(), target, a, owner));
             }
         }

@@ -21,8 +21,8 @@ final class TreeChecks {
         if (list == null) {
             return true;
         }
-        for (Object o : list) {
-            if (o == null) {
+        for (int i = 0; i < list.size(); i++) { // indexed: a plug makes no iterator
+            if (list.get(i) == null) {
                 return true;
             }
         }
@@ -110,6 +110,13 @@ final class TreeChecks {
     static void checkShared(AttributeGroup<?> shared, Object owner, String path) {
         if (shared == null || owner == null || shared.name().isPresent()) {
             throw new DriverModelException(Errno.EINVAL, SysfsPath.quote(path), "shared files need an unnamed group and an owner");
+        }
+    }
+
+    /** {@link #checkShared(AttributeGroup, Object, String)} of {@code dir/name}, whose path is made only for the error. */
+    static void checkShared(AttributeGroup<?> shared, Object owner, DirNode dir, String name) {
+        if (shared == null || owner == null || shared.name().isPresent()) {
+            checkShared(shared, owner, child(dir, name));
         }
     }
 
