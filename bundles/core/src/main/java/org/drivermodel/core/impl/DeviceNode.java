@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import org.drivermodel.api.Device;
 import org.drivermodel.api.DeviceState;
@@ -25,7 +26,7 @@ import org.drivermodel.lifetime.primitives.RefCounted;
  * references to the node (its kobject count): the core holds one while the device is
  * registered, and removal revokes the rest and waits for them.
  */
-final class DeviceNode implements Device {
+final class DeviceNode implements Device, Supplier<String> {
     /** How reports name the core's own reference to a registered device (left out of them). */
     static final String REGISTERED_HOLDER = "driver core (registered)";
 
@@ -60,7 +61,7 @@ final class DeviceNode implements Device {
         this.name = name;
         this.parent = parent;
         this.properties = Map.copyOf(properties);
-        this.refs = new RefCounted(this::path, null, () -> { });
+        this.refs = new RefCounted(this, null, () -> { }); // named by get(): its path, made when shown
         this.registered = refs.get(REGISTERED_HOLDER);
     }
 
@@ -172,6 +173,12 @@ final class DeviceNode implements Device {
     @Override
     public String path() {
         return (parent == null ? subsystem.path() : parent.path()) + "/" + name;
+    }
+
+    /** @return its path: the name of its references ({@link #refs}), made only when a report shows it */
+    @Override
+    public String get() {
+        return path();
     }
 
     /** Context: the model lock is held, before the device is listed. */

@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 
 import org.drivermodel.api.BoundDevice;
 import org.drivermodel.api.Device;
@@ -159,9 +158,9 @@ class AsyncProbeTest {
      * class loading or a logger's lock.)
      */
     private static void awaitQueuedForDeviceLock(Device device, Thread t) throws InterruptedException {
-        ReentrantLock lock = ((DeviceNode) device).lock;
+        DeviceLock lock = ((DeviceNode) device).lock;
         long end = System.nanoTime() + LONG.toNanos();
-        while (!lock.hasQueuedThread(t)) {
+        while (!lock.isQueued(t)) {
             assertTrue(t.isAlive(), t.getName() + " ended instead of waiting for the device lock");
             assertTrue(System.nanoTime() < end, t.getName() + " waits for the device lock");
             Thread.sleep(1);

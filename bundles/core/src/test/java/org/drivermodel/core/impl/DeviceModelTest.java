@@ -175,7 +175,7 @@ class DeviceModelTest {
         Future<?> removing = pool.submit(() -> model.removeDriver(entry));
         // removal waits for the device lock, which the probe holds (seen in the lock's queue, not
         // guessed from a pause: a removal that had not started yet would prove nothing)
-        java.util.concurrent.locks.ReentrantLock deviceLock = ((DeviceNode) model.device("fake/d1")).lock;
+        DeviceLock deviceLock = ((DeviceNode) model.device("fake/d1")).lock;
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!deviceLock.hasQueuedThreads()) {
             assertTrue(System.nanoTime() < end, "the removal waits for the device lock");

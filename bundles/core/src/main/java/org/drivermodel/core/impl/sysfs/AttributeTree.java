@@ -533,8 +533,8 @@ public final class AttributeTree {
     }
 
     /**
-     * @param path   what was asked to be removed, for the report; null: {@code named}'s path
-     * @param named  the directory a handle operation names; null: the first root's path
+     * @param path   what was asked to be removed, for the report; null: {@code named}'s path, made when shown
+     * @param named  the directory a handle operation names; null: the first root
      * @param finder finds the roots; called under the tree lock (write)
      */
     private RemovalReport removeRoots(String path, DirNode named, Duration deadline, Supplier<List<Node>> finder) {
@@ -545,7 +545,7 @@ public final class AttributeTree {
         long start = System.nanoTime();
         Removal mine = null;
         Removal other = null;
-        String what = path;
+        Node what = null; // a removal by handle names its node; its path is made only when shown
         lock.writeLock().lock();
         try {
             List<Node> roots = finder.get();
@@ -558,13 +558,13 @@ public final class AttributeTree {
                 }
                 OpenFile.checkNotInside(n);
             }
-            if (what == null) { // a handle operation makes the path it reports only now
-                what = named != null ? named.path() : roots.get(0).path();
+            if (path == null) {
+                what = named != null ? named : roots.get(0);
             }
             if (roots.size() == 1 && roots.get(0).removal != null) {
                 other = roots.get(0).removal;
             } else {
-                mine = new Removal(what);
+                mine = new Removal(path, what);
                 for (Node n : roots) {
                     mine.claim(n);
                 }
@@ -572,7 +572,7 @@ public final class AttributeTree {
         } finally {
             lock.writeLock().unlock();
         }
-        return other != null ? other.join(what, deadline, start) : mine.run(this, deadline, start);
+        return other != null ? other.join(path, what, deadline, start) : mine.run(this, deadline, start);
     }
 
     /** Detaches removed nodes from their parents and targets. Context: no lock held; takes it. */

@@ -41,14 +41,25 @@ import org.drivermodel.lifetime.primitives.DrainReport;
  */
 final class Removal {
 
-    final String path;                          // what was asked to be removed
+    private final String asked;                 // what was asked to be removed, by path; null for a removal by handle
+    private final Node named;                   // else the node it names, whose path is made only when shown
     final Thread remover = Thread.currentThread();
     private final List<Node> nodes = new ArrayList<>();  /* claim: guarded by tree lock; then confined to remover. Children first. */
     private Set<Removal> others; /* as nodes; null until another removal is met (rare: made only then) */
     private final CountDownLatch done = new CountDownLatch(1);
 
-    Removal(String path) {
-        this.path = path;
+    /**
+     * @param asked what was asked to be removed, by path; null: {@code named}'s path, made when shown
+     * @param named the node a removal by handle names
+     */
+    Removal(String asked, Node named) {
+        this.asked = asked;
+        this.named = named;
+    }
+
+    /** @return what was asked to be removed */
+    String path() {
+        return asked != null ? asked : named.path();
     }
 
     /**
@@ -114,7 +125,7 @@ final class Removal {
             }
             for (Removal o : others == null ? Set.<Removal>of() : others) {
                 if (!o.await(left(budget, start))) {
-                    unfinished.add(o.path);
+                    unfinished.add(o.path());
                 }
             }
             for (FileNode f : files) {
@@ -131,17 +142,17 @@ final class Removal {
         } finally {
             done.countDown();
         }
-        return new RemovalReport(path, true, Duration.ofNanos(System.nanoTime() - start), undrained, unfinished, failures);
+        return new RemovalReport(asked, named, true, Duration.ofNanos(System.nanoTime() - start), undrained, unfinished, failures);
     }
 
     /**
      * Waits for this removal, on behalf of another caller that asked to remove (part of) the
      * same subtree. Context: no tree lock held.
      */
-    RemovalReport join(String requested, Duration deadline, long start) {
+    RemovalReport join(String requested, Node requestedNode, Duration deadline, long start) {
         boolean finished = remover == Thread.currentThread() || await(deadline); // a release hook removing its own node: do not wait for ourselves
-        return new RemovalReport(requested, false, Duration.ofNanos(System.nanoTime() - start),
-                List.of(), finished ? List.of() : List.of(path), List.of());
+        return new RemovalReport(requested, requestedNode, false, Duration.ofNanos(System.nanoTime() - start),
+                List.of(), finished ? List.of() : List.of(path()), List.of());
     }
 
     /** @return true if the removal finished within the timeout */

@@ -11,7 +11,10 @@ import org.drivermodel.lifetime.primitives.DrainReport;
  * this reports is whether it completed <em>cleanly</em>: callbacks still running past the
  * deadline, concurrent removals of overlapping subtrees that had not finished, release hooks that
  * threw. Immutable. A report that did not drain holds the threads still inside: log it, do not
- * keep it.
+ * keep it. What it names: the path asked for, or, for a removal by handle, the directory's path,
+ * made only when asked (an unplug that drained makes no path string).
+ *
+ * <p>Its parts:
  *
  * @param path             what was asked to be removed
  * @param removedByThisCall true if this call removed it; false if another removal (a concurrent
@@ -22,14 +25,61 @@ import org.drivermodel.lifetime.primitives.DrainReport;
  *                         by the deadline
  * @param releaseFailures  what release hooks threw
  */
-public record RemovalReport(String path, boolean removedByThisCall, Duration took,
-        List<DrainReport> undrained, List<String> unfinished, List<RuntimeException> releaseFailures) {
+public final class RemovalReport {
+    private final String path;  /* null: made from named when asked (a removal by handle makes no path unless shown) */
+    private final Node named;
+    private final boolean removedByThisCall;
+    private final Duration took;
+    private final List<DrainReport> undrained;
+    private final List<String> unfinished;
+    private final List<RuntimeException> releaseFailures;
 
     /** Copies the lists. */
-    public RemovalReport {
-        undrained = List.copyOf(undrained);
-        unfinished = List.copyOf(unfinished);
-        releaseFailures = List.copyOf(releaseFailures);
+    public RemovalReport(String path, boolean removedByThisCall, Duration took,
+            List<DrainReport> undrained, List<String> unfinished, List<RuntimeException> releaseFailures) {
+        this(path, null, removedByThisCall, took, undrained, unfinished, releaseFailures);
+    }
+
+    /** A report whose path is {@code named}'s unless {@code path} is given. */
+    RemovalReport(String path, Node named, boolean removedByThisCall, Duration took,
+            List<DrainReport> undrained, List<String> unfinished, List<RuntimeException> releaseFailures) {
+        this.path = path;
+        this.named = named;
+        this.removedByThisCall = removedByThisCall;
+        this.took = took;
+        this.undrained = List.copyOf(undrained);
+        this.unfinished = List.copyOf(unfinished);
+        this.releaseFailures = List.copyOf(releaseFailures);
+    }
+
+    /** @return what was asked to be removed */
+    public String path() {
+        return path != null ? path : named.path();
+    }
+
+    /** @return true if this call removed it; false if another removal had claimed it and this call waited for it */
+    public boolean removedByThisCall() {
+        return removedByThisCall;
+    }
+
+    /** @return how long the call took */
+    public Duration took() {
+        return took;
+    }
+
+    /** @return the files whose callbacks were still running at the deadline */
+    public List<DrainReport> undrained() {
+        return undrained;
+    }
+
+    /** @return the paths of overlapping removals by other threads that had not finished by the deadline */
+    public List<String> unfinished() {
+        return unfinished;
+    }
+
+    /** @return what release hooks threw */
+    public List<RuntimeException> releaseFailures() {
+        return releaseFailures;
     }
 
     /** @return true if nothing of the removed subtree was still running when this call returned */
@@ -39,7 +89,7 @@ public record RemovalReport(String path, boolean removedByThisCall, Duration too
 
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder("removal of ").append(path)
+        StringBuilder sb = new StringBuilder("removal of ").append(path())
                 .append(removedByThisCall ? "" : " (by another caller)")
                 .append(": ").append(drained() ? "drained" : "NOT drained")
                 .append(" in ").append(took.toMillis()).append(" ms");
