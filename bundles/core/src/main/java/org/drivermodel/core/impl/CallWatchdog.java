@@ -23,7 +23,9 @@ import java.util.function.Consumer;
  * Like Linux's detector, it scans rather than arms a timer per call: a callback costs one entry
  * put into and taken out of a concurrent set, with no lock and no other thread woken (a timer
  * task per call took the timer's lock twice and woke its thread, a third of a plug's cost).
- * One daemon scanner thread (made at the first watch, kept until {@link #shutdown}) scans while
+ * One daemon scanner thread (made with the watchdog, as Linux starts khungtaskd at boot, and kept
+ * until {@link #shutdown}; made at the first watch, it cost that call a thread start, up to a few
+ * milliseconds on a 2-core VM: more than a thousand plugs, issue #19) scans while
  * the set is not empty: each scan reports the entries past their deadline and schedules the next
  * at the earliest deadline left, at most {@link #MAX_SCAN} later, so a report comes at most that long after its deadline. When a scan finds the set empty
  * it stops: it clears {@link #scanning}, then looks at the set again, and the thread that adds an
@@ -55,12 +57,13 @@ final class CallWatchdog {
         scanner = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "drivermodel-watchdog");
             t.setDaemon(true);
-            // made on the first watched call's thread, which may carry a driver's loader (a
-            // child probed from its parent's probe): the core's thread must not keep it
+            // made on the thread that makes the core (or, after a shutdown race, a watched
+            // call's, which may carry a driver's loader): the core's thread keeps no loader
             t.setContextClassLoader(null);
             return t;
         });
         scanner.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        scanner.prestartCoreThread();
     }
 
     /**
