@@ -45,8 +45,9 @@ final class DeviceNode implements Device, Supplier<String> {
     private int generations; /* guarded by lock; bindings made so far */
 
     private List<DeviceNode> children = List.of(); /* guarded by the model lock; in add order; an ArrayList from the first child */
-    private TreeDirectory directory; /* written once under the model lock, before the device is listed: its directory in the
-                                        attribute tree (Linux kobj->sd); those who find the device read it after */
+    private volatile TreeDirectory directory; /* written once under the model lock, before the device is listed: its directory
+                                                 in the attribute tree (Linux kobj->sd); volatile, as a driver may hand its
+                                                 device to a thread of its own by a racy field and add files from there */
 
     DriverEntry claimedBy; /* under the device lock, and the monitor of the claiming driver: the driver that claimed it */
     DeviceNode claimPrev;  /* the same: its neighbours in that driver's list of claimed devices (DriverEntry#claim) */
