@@ -72,19 +72,23 @@ public final class VirtualBusComponent implements Bus, VirtualBus {
     /**
      * Every vbus device has {@code idVendor} and {@code idProduct} (as USB devices do) and a
      * {@code remove} file: writing 1 unplugs the device from inside its own store (Linux PCI's
-     * {@code remove}), which the attribute tree lets it do without waiting for itself.
+     * {@code remove}), which the attribute tree lets it do without waiting for itself. One list
+     * for every device, as Linux's {@code bus_type.dev_groups}: the core shares these files among
+     * the devices and makes a node only for a file opened.
      */
+    private final List<AttributeGroup<Device>> deviceAttributes = List.of(AttributeGroup.of(
+            Attribute.<Device>ro("idVendor", d -> d.property(VENDOR) + "\n"),
+            Attribute.<Device>ro("idProduct", d -> d.property(PRODUCT) + "\n"),
+            Attribute.<Device>wo("remove", (d, value, ctx) -> {
+                if (!AttributeValues.parseBoolean(value, ctx.path())) {
+                    throw new DriverModelException(Errno.EINVAL, ctx.path(), "write 1 to remove the device");
+                }
+                ctx.removeSelf(() -> unplug(d.name()));
+            })));
+
     @Override
     public List<AttributeGroup<Device>> deviceAttributes() {
-        return List.of(AttributeGroup.of(
-                Attribute.<Device>ro("idVendor", d -> d.property(VENDOR) + "\n"),
-                Attribute.<Device>ro("idProduct", d -> d.property(PRODUCT) + "\n"),
-                Attribute.<Device>wo("remove", (d, value, ctx) -> {
-                    if (!AttributeValues.parseBoolean(value, ctx.path())) {
-                        throw new DriverModelException(Errno.EINVAL, ctx.path(), "write 1 to remove the device");
-                    }
-                    ctx.removeSelf(() -> unplug(d.name()));
-                })));
+        return deviceAttributes;
     }
 
     @Override
