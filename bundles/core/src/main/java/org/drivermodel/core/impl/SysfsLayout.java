@@ -98,13 +98,9 @@ final class SysfsLayout {
 
     // ------------------------------------------------------------ drivers
 
-    static String driverDir(DriverEntry driver) {
-        return "/bus/" + driver.info().bus() + "/drivers/" + driver.info().name();
-    }
-
     /** Context: the model lock may be held; the driver's bus is attached. */
     void driverAdded(DriverEntry driver, DriverCore core) {
-        String dir = driverDir(driver);
+        String dir = driver.path();
         String bus = driver.info().bus();
         String name = driver.info().name();
         TreeDirectory directory = tree.createDirectory(dir);
@@ -119,7 +115,7 @@ final class SysfsLayout {
 
     /** Context: no model lock held. */
     void driverRemoved(DriverEntry driver) {
-        removeQuietly(driverDir(driver));
+        removeQuietly(driver.path());
     }
 
     // ------------------------------------------------------------ devices

@@ -105,22 +105,13 @@ public final class AttributeTree {
 
     /**
      * Breaks the active protection of every read or write the current thread is inside on a
-     * file at or under {@code path} (kernfs {@code kernfs_break_active_protection}), so that a
-     * removal this thread starts from inside such a callback — a store that unplugs, unbinds or
-     * stops its own device's driver — drains the others and does not wait for itself. The
-     * callback goes on running; its file's removal no longer waits for it.
+     * file in a directory held by its handle, or below it (kernfs
+     * {@code kernfs_break_active_protection}), so that a removal this thread starts from inside
+     * such a callback — a store that unplugs, unbinds or stops its own device's driver — drains
+     * the others and does not wait for itself. The callback goes on running; its file's removal
+     * no longer waits for it. A file reached through a link counts where it lies.
      *
      * <p>Context: any thread; takes no lock.
-     *
-     * @param path an absolute path
-     * @return true if a call was broken
-     */
-    public boolean breakOwnCalls(String path) {
-        return OpenFile.breakCallsWithin(path);
-    }
-
-    /**
-     * {@link #breakOwnCalls(String)} of the calls on files in a directory held by its handle.
      *
      * @param dir the directory
      * @return true if a call was broken

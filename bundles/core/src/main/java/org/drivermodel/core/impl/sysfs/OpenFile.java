@@ -388,19 +388,6 @@ final class OpenFile implements AttributeFile {
         return call;
     }
 
-    /** @see AttributeTree#breakOwnCalls */
-    static boolean breakCallsWithin(String path) {
-        boolean broke = false;
-        for (Call c = INSIDE.get(); c != null; c = c.previous) {
-            String p = c.file.path;
-            if (c.phase == Call.Phase.INSIDE && (p.equals(path) || p.startsWith(path) && p.charAt(path.length()) == '/')) {
-                c.breakOut();
-                broke = true;
-            }
-        }
-        return broke;
-    }
-
     /** @see AttributeTree#breakOwnCalls(TreeDirectory) */
     static boolean breakCallsWithin(Node root) {
         boolean broke = false;
