@@ -9,7 +9,6 @@ import java.util.function.Supplier;
 import org.drivermodel.api.Device;
 import org.drivermodel.api.DeviceState;
 import org.drivermodel.core.impl.sysfs.TreeDirectory;
-import org.drivermodel.lifetime.primitives.Ref;
 import org.drivermodel.lifetime.primitives.RefCounted;
 
 /**
@@ -24,12 +23,10 @@ import org.drivermodel.lifetime.primitives.RefCounted;
  * are written under it and volatile so that queries read them without it. {@link #children} is
  * guarded by the model lock ({@link Registry#lock}). {@link #refs} counts the tracked
  * references to the node (its kobject count): the core holds one while the device is
- * registered, and removal revokes the rest and waits for them.
+ * registered, the count's initial one ({@code kref_init}: no object for it), and removal
+ * revokes the rest and waits for them.
  */
 final class DeviceNode implements Device, Supplier<String> {
-    /** How reports name the core's own reference to a registered device (left out of them). */
-    static final String REGISTERED_HOLDER = "driver core (registered)";
-
     private final Subsystem subsystem;
     private final String name;
     private final Map<String, String> properties;
@@ -53,17 +50,15 @@ final class DeviceNode implements Device, Supplier<String> {
     DeviceNode claimPrev;  /* the same: its neighbours in that driver's list of claimed devices (DriverEntry#claim) */
     DeviceNode claimNext;  /* the same */
 
-    /** The tracked references to this node; lives as long as the node object, pins no driver. */
+    /** The tracked references to this node, with the core's own while it is registered (the initial one); lives as long as the node object, pins no driver. */
     final RefCounted refs;
-    private final Ref registered; /* the core's own reference while the device is registered */
 
     DeviceNode(Subsystem subsystem, String name, Map<String, String> properties, DeviceNode parent) {
         this.subsystem = subsystem;
         this.name = name;
         this.parent = parent;
         this.properties = Map.copyOf(properties);
-        this.refs = new RefCounted(this, null, () -> { }); // named by get(): its path, made when shown
-        this.registered = refs.get(REGISTERED_HOLDER);
+        this.refs = RefCounted.init(this, null, () -> { }); // named by get(): its path, made when shown
     }
 
     /** Adds a child. Context: the model lock is held. */
@@ -102,7 +97,7 @@ final class DeviceNode implements Device, Supplier<String> {
     /** Revokes every reference and drops the core's own: the start of the removal's wait. */
     void unregisterReferences() {
         refs.revoke();
-        registered.put();
+        refs.putInitial();
     }
 
     Subsystem subsystem() {

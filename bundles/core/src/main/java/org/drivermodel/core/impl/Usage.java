@@ -196,11 +196,9 @@ final class Usage {
         List<LifetimeReport.Reference> references = new ArrayList<>();
         List<LifetimeReport.Pin> pins = new ArrayList<>();
         for (DeviceNode node : registry.nodes()) {
-            for (LeakReport.HolderLeak h : node.refs.verifyNoneHeld().holders()) {
-                if (!h.holder().equals(DeviceNode.REGISTERED_HOLDER)) {
-                    references.add(new LifetimeReport.Reference(node.path(), h.holder(), h.count(),
-                            h.takenAt().stream().map(LeakHistory::stackText).toList()));
-                }
+            for (LeakReport.HolderLeak h : node.refs.verifyNoneHeld().holders()) { // the core's own is no holder
+                references.add(new LifetimeReport.Reference(node.path(), h.holder(), h.count(),
+                        h.takenAt().stream().map(LeakHistory::stackText).toList()));
             }
             Binding b = node.binding();
             if (b != null) {

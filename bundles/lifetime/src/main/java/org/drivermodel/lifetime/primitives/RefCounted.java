@@ -32,8 +32,9 @@ import org.drivermodel.error.Errno;
  *
  * <h2>Design</h2>
  *
- * <p>The count is one {@code int} changed by CAS; it starts at zero, and the release runs the
- * first time it drops back to zero: the put that decrements to zero then CASes zero to a
+ * <p>The count is one {@code int} changed by CAS; it starts at zero (or at one for an object
+ * made by {@link #init}, whose creator holds an untracked reference, as {@code kref_init}), and
+ * the release runs the first time it drops back to zero: the put that decrements to zero then CASes zero to a
  * {@code RELEASED} mark and only the winner of that CAS runs the callback. A {@code get} that
  * slips in between (zero to one) simply makes that CAS fail, and the release waits for the new
  * holder's put; a {@code get} after the mark fails with {@code ENODEV}. So the callback runs
@@ -81,6 +82,7 @@ public final class RefCounted {
     private static final VarHandle SLOTS_FIELD;
     private static final VarHandle OVERFLOW;
     private static final VarHandle WAITERS;
+    private static final VarHandle CREATOR;
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Ref[].class);
 
     static {
@@ -90,6 +92,7 @@ public final class RefCounted {
             SLOTS_FIELD = l.findVarHandle(RefCounted.class, "slots", Ref[].class);
             OVERFLOW = l.findVarHandle(RefCounted.class, "overflow", Set.class);
             WAITERS = l.findVarHandle(RefCounted.class, "waiters", ParkedThreads.class);
+            CREATOR = l.findVarHandle(RefCounted.class, "creatorHolds", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -101,6 +104,8 @@ public final class RefCounted {
 
     private volatile int count;                       /* CAS via COUNT: references held; RELEASED once the release is claimed */
     private volatile RefState lifecycle = RefState.LIVE; /* LIVE or REVOKED; written only by revoke() */
+    private volatile boolean creatorHolds; /* CAS via CREATOR: true from init() until putInitial(); the count includes
+                                              the creator's reference, which has no Ref and no slot */
     private volatile Ref[] slots; /* null until the first get, then never replaced; elements CAS via SLOT:
                                      references counted and not yet put or reclaimed */
     private volatile Set<Ref> overflow; /* null until every slot was taken at once (CAS via OVERFLOW); then
@@ -148,6 +153,49 @@ public final class RefCounted {
         this.name = name;
         this.tracking = tracking;
         this.release = Objects.requireNonNull(release, "release");
+    }
+
+    private RefCounted(Supplier<String> name, RefTracking tracking, Runnable release, boolean creatorHolds) {
+        this((Object) Objects.requireNonNull(name, "name"), tracking, release);
+        this.count = 1;
+        this.creatorHolds = creatorHolds;
+    }
+
+    /**
+     * Creates an object whose creator holds its first reference (Linux's {@code kref_init}): the
+     * count starts at one, and that reference is no {@link Ref} and takes no slot, so an object
+     * nobody else holds costs nothing for it (the core's own reference to each of 100k registered
+     * devices, docs/design.md §8). The creator drops it once with {@link #putInitial}.
+     *
+     * <p>It is not tracked: leak reports count it (their {@link LeakReport#count() count}) but
+     * list no holder for it, and {@link #reclaim} leaves it to its creator.
+     *
+     * @param name     gives the object's name for errors and reports; called at each use
+     * @param tracking whether to record stacks of the other references, or {@code null} to follow
+     *                 the global setting
+     * @param release  run once when the count drops back to zero; must not block for long
+     * @return the object, with a count of one
+     * @since 1.2
+     */
+    public static RefCounted init(Supplier<String> name, RefTracking tracking, Runnable release) {
+        return new RefCounted(name, tracking, release, true);
+    }
+
+    /**
+     * Drops the creator's reference taken by {@link #init} ({@code kref_put} of
+     * {@code kref_init}'s): if it was the last, the release runs, in this thread.
+     *
+     * <p>Context: any thread; never blocks (but for the release).
+     *
+     * @throws IllegalStateException if it was put already, or the object was not made by
+     *         {@link #init}; the count is unchanged
+     * @since 1.2
+     */
+    public void putInitial() {
+        if (!CREATOR.compareAndSet(this, true, false)) {
+            throw new IllegalStateException(name() + ": the creator's reference is not held (put already, or not made by init)");
+        }
+        uncount();
     }
 
     /** @return the name given at construction, or what its supplier gives now */
@@ -296,7 +344,8 @@ public final class RefCounted {
      * had put it: the core's answer to a holder that does not let go. A holder's later
      * {@link Ref#put()} is accepted silently and its {@link Ref#check()} fails with
      * {@code ENODEV}. If this drops the count to zero the release runs, in this thread. A
-     * {@code get} racing with this call may survive it; its own put then releases.
+     * {@code get} racing with this call may survive it; its own put then releases. The creator's
+     * reference of an object made by {@link #init} is not reclaimed: its creator puts it.
      *
      * @return the references reclaimed, grouped by holder
      */
@@ -330,7 +379,12 @@ public final class RefCounted {
     /** Uncounts r, whose put or reclaim was just won; releases on the way to zero. */
     void drop(Ref r) {
         unhold(r);
-        int c = (int) COUNT.getAndAdd(this, -1) - 1; // r was counted, so this never goes below zero
+        uncount();
+    }
+
+    /** Takes one off the count, whose reference was just given up; releases on the way to zero. */
+    private void uncount() {
+        int c = (int) COUNT.getAndAdd(this, -1) - 1; // the reference was counted, so this never goes below zero
         if (c == 0 && COUNT.compareAndSet(this, 0, RELEASED)) {
             try {
                 release.run();

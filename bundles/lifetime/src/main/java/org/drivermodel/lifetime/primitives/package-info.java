@@ -27,9 +27,11 @@
  * of its own. Since then, before any release of this package: the gate's token form
  * ({@code enterToken}/{@code exit(long)}/{@code unbreakProtection}, no caller) went,
  * {@code Deadline} came, and {@code OwnerFrames} can judge frames by a bundle's entries.
+ * 1.1: {@code RefCounted} takes a name supplier. 1.2: {@code RefCounted.init} and
+ * {@code putInitial}, the creator's untracked first reference ({@code kref_init}).
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.drivermodel.lifetime.primitives;
 
 import org.osgi.annotation.bundle.Export;

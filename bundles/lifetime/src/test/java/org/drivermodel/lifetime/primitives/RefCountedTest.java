@@ -288,6 +288,79 @@ class RefCountedTest {
         }
     }
 
+    @Test
+    void theCreatorsInitialReferenceIsCountedNotListedAndReleasesWhenPutLast() {
+        AtomicInteger released = new AtomicInteger();
+        RefCounted obj = RefCounted.init(() -> "/devices/vbus0/usb1", RefTracking.STACKS, released::incrementAndGet);
+        assertEquals(1, obj.count());
+        LeakReport held = obj.verifyNoneHeld();
+        assertEquals(1, held.count());
+        assertEquals(0, listed(held), "the creator's reference has no holder record");
+
+        Ref shell = obj.get("shell");
+        obj.revoke();
+        LeakReport reclaimed = obj.reclaim(); // the shell's, not the creator's
+        assertEquals(1, reclaimed.count());
+        assertEquals(1, reclaimed.countOf("shell"));
+        assertEquals(1, obj.count());
+        assertEquals(0, released.get());
+        shell.put(); // accepted silently after reclaim
+
+        obj.putInitial();
+        assertEquals(1, released.get());
+        assertEquals(RefState.RELEASED, obj.state());
+    }
+
+    @Test
+    void theInitialReferenceIsPutOnceAndOnlyOnAnInitMadeObject() {
+        RefCounted obj = RefCounted.init(() -> "/devices/vbus0/usb2", RefTracking.OFF, releases::incrementAndGet);
+        Ref other = obj.get("other");
+        obj.putInitial();
+        IllegalStateException again = assertThrows(IllegalStateException.class, obj::putInitial);
+        assertTrue(again.getMessage().startsWith("/devices/vbus0/usb2: "), again.getMessage());
+        assertEquals(1, obj.count(), "a second put changes nothing");
+        other.put();
+        assertEquals(1, releases.get());
+
+        assertThrows(IllegalStateException.class, node::putInitial, "not made by init");
+        assertEquals(0, node.count());
+        assertEquals(RefState.LIVE, node.state(), "nothing released");
+    }
+
+    @Test
+    void theInitialPutRacingWithHoldersReleasesExactlyOnceAfterAll() throws Exception {
+        int threads = 4;
+        for (int round = 0; round < 100; round++) {
+            AtomicInteger released = new AtomicInteger();
+            RefCounted obj = RefCounted.init(() -> "obj", RefTracking.OFF, released::incrementAndGet);
+            CyclicBarrier go = new CyclicBarrier(threads + 1);
+            List<Worker<Void>> workers = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                String name = "t" + t;
+                workers.add(Worker.start(name, () -> {
+                    go.await(Bounded.SECONDS, TimeUnit.SECONDS);
+                    for (int i = 0; i < 50; i++) {
+                        try {
+                            obj.get(name).put();
+                        } catch (DriverModelException gone) { // ENODEV once the last put released it
+                            assertEquals(Errno.ENODEV, gone.errno());
+                            return;
+                        }
+                    }
+                }));
+            }
+            workers.add(Worker.start("creator", () -> {
+                go.await(Bounded.SECONDS, TimeUnit.SECONDS);
+                obj.putInitial();
+            }));
+            for (Worker<Void> w : workers) {
+                w.finish();
+            }
+            assertEquals(1, released.get(), "round " + round);
+            assertEquals(RefState.RELEASED, obj.state(), "round " + round);
+        }
+    }
+
     /** @return the references a report lists (its count is the object's count, these are the records) */
     private static int listed(LeakReport report) {
         return report.holders().stream().mapToInt(LeakReport.HolderLeak::count).sum();
