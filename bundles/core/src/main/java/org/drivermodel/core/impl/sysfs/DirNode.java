@@ -14,10 +14,12 @@ import org.drivermodel.api.AttributeGroup;
  * A directory (kernfs {@code KERNFS_DIR}): children sorted by name.
  *
  * <p>Most directories are a device's, with a handful of attribute files and links: they keep
- * their children in a sorted array, exactly as long as needed, searched by bisection. A
- * directory that grows past {@link #SMALL} entries (a bus's devices, a class's) moves them to a
- * {@link TreeMap}, so adding and removing stay logarithmic; it never moves back. A TreeMap for
- * every directory cost about 240 bytes per device (docs/design.md §8, memory per device node).
+ * their children in a sorted array, exactly as long as needed, searched by bisection, and a
+ * directory with one child (a bound device's {@code driver} link) keeps that child alone, with
+ * no array. A directory that grows past {@link #SMALL} entries (a bus's devices, a class's)
+ * moves them to a {@link TreeMap}, so adding and removing stay logarithmic; it never moves back.
+ * A TreeMap for every directory cost about 240 bytes per device, and a one-entry array 24
+ * (docs/design.md §8, memory per device node).
  *
  * <p>A device's directory also has <b>shared files</b> ({@link #share}): one attribute group for
  * every device, whose files cost a directory two references in all (the group and the owner),
@@ -31,95 +33,132 @@ final class DirNode extends Node implements TreeDirectory {
     /** Entries a directory keeps in its array. */
     static final int SMALL = 8;
 
-    private static final Node[] NONE = new Node[0];
-
-    private Node[] small = NONE;          /* guarded by tree lock; sorted by name; unused once big is set */
-    private TreeMap<String, Node> big;    /* guarded by tree lock; null until more than SMALL children */
+    private Object children;               /* guarded by tree lock: null (none), a Node (one), a Node[] sorted by
+                                              name (two to SMALL), or a TreeMap<String, Node> (more; kept from then on) */
     private AttributeGroup<Object> shared; /* guarded by tree lock; the shared files of a device directory, or null */
     private Object sharedOwner;            /* guarded by tree lock; what their callbacks receive; null once claimed */
+    private LinkNode incoming;             /* guarded by tree lock; first of the links targeting this directory (Node#firstIncoming) */
 
     DirNode(String name, DirNode parent) {
         super(name, parent);
     }
 
+    @Override
+    LinkNode firstIncoming() {
+        return incoming;
+    }
+
+    @Override
+    void firstIncoming(LinkNode first) {
+        incoming = first;
+    }
+
     /** @return the child of that name, or null */
     Node child(String name) {
-        if (big != null) {
-            return big.get(name);
+        Object c = children;
+        if (c instanceof Node one) {
+            return one.name.equals(name) ? one : null;
         }
-        int i = find(name);
-        return i >= 0 ? small[i] : null;
+        if (c instanceof Node[] few) {
+            int i = find(few, name);
+            return i >= 0 ? few[i] : null;
+        }
+        return c == null ? null : tree(c).get(name);
     }
 
     /** @return the child whose name the key names (a path's component where it lies), or null */
     Node child(SysfsPath.Key key) {
-        if (big != null) {
-            return big.get(key); // a TreeMap of natural order compares the key with its keys: key.compareTo(name)
+        Object c = children;
+        if (c instanceof Node one) {
+            return key.compareTo(one.name) == 0 ? one : null;
         }
-        int lo = 0;
-        int hi = small.length - 1;
-        while (lo <= hi) {
-            int mid = (lo + hi) >>> 1;
-            int c = -key.compareTo(small[mid].name);
-            if (c < 0) {
-                lo = mid + 1;
-            } else if (c > 0) {
-                hi = mid - 1;
-            } else {
-                return small[mid];
+        if (c instanceof Node[] few) {
+            int lo = 0;
+            int hi = few.length - 1;
+            while (lo <= hi) {
+                int mid = (lo + hi) >>> 1;
+                int cmp = -key.compareTo(few[mid].name);
+                if (cmp < 0) {
+                    lo = mid + 1;
+                } else if (cmp > 0) {
+                    hi = mid - 1;
+                } else {
+                    return few[mid];
+                }
             }
+            return null;
         }
-        return null;
+        // a TreeMap of natural order compares the key with its keys: key.compareTo(name)
+        return c == null ? null : tree(c).get(key);
     }
 
     /** Adds a child under its own name, replacing one of the same name. */
     void put(Node child) {
-        if (big != null) {
-            big.put(child.name, child);
-            return;
+        Object c = children;
+        if (c == null) {
+            children = child;
+        } else if (c instanceof Node one) {
+            int cmp = one.name.compareTo(child.name);
+            children = cmp == 0 ? child : cmp < 0 ? new Node[] { one, child } : new Node[] { child, one };
+        } else if (c instanceof Node[] few) {
+            put(few, child);
+        } else {
+            tree(c).put(child.name, child);
         }
-        int i = find(child.name);
+    }
+
+    private void put(Node[] few, Node child) {
+        int i = find(few, child.name);
         if (i >= 0) {
-            small = small.clone();
-            small[i] = child;
-            return;
-        }
-        if (small.length == SMALL) {
-            big = new TreeMap<>();
-            for (Node n : small) {
+            Node[] replaced = few.clone();
+            replaced[i] = child;
+            children = replaced;
+        } else if (few.length == SMALL) {
+            TreeMap<String, Node> big = new TreeMap<>();
+            for (Node n : few) {
                 big.put(n.name, n);
             }
             big.put(child.name, child);
-            small = NONE;
-            return;
+            children = big;
+        } else {
+            int at = -i - 1;
+            Node[] grown = new Node[few.length + 1];
+            System.arraycopy(few, 0, grown, 0, at);
+            grown[at] = child;
+            System.arraycopy(few, at, grown, at + 1, few.length - at);
+            children = grown;
         }
-        int at = -i - 1;
-        Node[] grown = new Node[small.length + 1];
-        System.arraycopy(small, 0, grown, 0, at);
-        grown[at] = child;
-        System.arraycopy(small, at, grown, at + 1, small.length - at);
-        small = grown;
     }
 
     /** Removes the child of that name if it is {@code child}. */
     void remove(Node child) {
-        if (big != null) {
-            big.remove(child.name, child);
-            return;
+        Object c = children;
+        if (c instanceof Node one) {
+            if (one == child) {
+                children = null;
+            }
+        } else if (c instanceof Node[] few) {
+            int i = find(few, child.name);
+            if (i < 0 || few[i] != child) {
+                return;
+            }
+            if (few.length == 2) {
+                children = few[1 - i];
+                return;
+            }
+            Node[] shrunk = new Node[few.length - 1];
+            System.arraycopy(few, 0, shrunk, 0, i);
+            System.arraycopy(few, i + 1, shrunk, i, few.length - i - 1);
+            children = shrunk;
+        } else if (c != null) {
+            tree(c).remove(child.name, child);
         }
-        int i = find(child.name);
-        if (i < 0 || small[i] != child) {
-            return;
-        }
-        Node[] shrunk = small.length == 1 ? NONE : new Node[small.length - 1];
-        System.arraycopy(small, 0, shrunk, 0, i);
-        System.arraycopy(small, i + 1, shrunk, i, small.length - i - 1);
-        small = shrunk;
     }
 
     /** @return the number of children */
     int size() {
-        return big != null ? big.size() : small.length;
+        Object c = children;
+        return c == null ? 0 : c instanceof Node ? 1 : c instanceof Node[] few ? few.length : tree(c).size();
     }
 
     // ---- shared files ----------------------------------------------------------------------
@@ -192,27 +231,37 @@ final class DirNode extends Node implements TreeDirectory {
 
     /** Calls {@code action} for each child, in name order; nothing is made for a small directory. Context: tree lock held, children not changed meanwhile */
     void forEachChild(java.util.function.Consumer<Node> action) {
-        if (big != null) {
-            big.values().forEach(action);
-        } else {
-            for (Node n : small) {
+        Object c = children;
+        if (c instanceof Node one) {
+            action.accept(one);
+        } else if (c instanceof Node[] few) {
+            for (Node n : few) {
                 action.accept(n);
             }
+        } else if (c != null) {
+            tree(c).values().forEach(action);
         }
     }
 
     /** @return the children sorted by name; a view to read under the lock, not to change */
     Collection<Node> children() {
-        return big != null ? big.values() : Arrays.asList(small);
+        Object c = children;
+        return c == null ? List.of() : c instanceof Node one ? List.of(one)
+                : c instanceof Node[] few ? Arrays.asList(few) : tree(c).values();
     }
 
-    /** @return the index of the name in {@link #small}, or {@code -(insertion point) - 1} */
-    private int find(String name) {
+    @SuppressWarnings("unchecked")
+    private static TreeMap<String, Node> tree(Object children) {
+        return (TreeMap<String, Node>) children;
+    }
+
+    /** @return the index of the name in {@code few}, or {@code -(insertion point) - 1} */
+    private static int find(Node[] few, String name) {
         int lo = 0;
-        int hi = small.length - 1;
+        int hi = few.length - 1;
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
-            int c = small[mid].name.compareTo(name);
+            int c = few[mid].name.compareTo(name);
             if (c < 0) {
                 lo = mid + 1;
             } else if (c > 0) {
@@ -226,6 +275,7 @@ final class DirNode extends Node implements TreeDirectory {
 
     @Override
     public String toString() {
-        return "DirNode[" + path() + ", " + size() + " children" + (big == null ? " " + Arrays.toString(small) : "") + "]";
+        Object c = children;
+        return "DirNode[" + path() + ", " + size() + " children" + (c instanceof TreeMap ? "" : " " + children()) + "]";
     }
 }

@@ -51,6 +51,17 @@ final class FileNode extends Node {
     private volatile Attribute<Object> attribute;  /* set before publication; cleared by the removal after the drain */
     private volatile Object owner;                 /* as attribute */
     private volatile Opened opened;                /* null until the first open, then fixed (CAS via OPENED) */
+    private LinkNode incoming;                     /* guarded by tree lock; first of the links targeting this file (Node#firstIncoming) */
+
+    @Override
+    LinkNode firstIncoming() {
+        return incoming;
+    }
+
+    @Override
+    void firstIncoming(LinkNode first) {
+        incoming = first;
+    }
 
     /**
      * What a file needs once opened: its active reference, its handles, its self-removal claim,

@@ -15,4 +15,15 @@ final class LinkNode extends Node {
         super(name, parent);
         this.target = target;
     }
+
+    /** @return null: a link is never a link's target */
+    @Override
+    LinkNode firstIncoming() {
+        return null;
+    }
+
+    @Override
+    void firstIncoming(LinkNode first) {
+        throw new IllegalStateException("a link is never a link's target: " + path());
+    }
 }

@@ -8,8 +8,9 @@ import java.util.List;
  * file or a symlink. Anyone may hold a node; what it points at of an owner is dropped when it
  * is removed.
  *
- * <p>Concurrency: the structural fields ({@link #state}, {@link #removal}, {@link #incoming})
- * are guarded by the tree lock ({@link AttributeTree#lock}); the node's identity is final.
+ * <p>Concurrency: the structural fields ({@link #state}, {@link #removal}, and the list of links
+ * into a directory or a file) are guarded by the tree lock ({@link AttributeTree#lock}); the
+ * node's identity is final.
  */
 abstract sealed class Node permits DirNode, FileNode, LinkNode {
 
@@ -18,8 +19,6 @@ abstract sealed class Node permits DirNode, FileNode, LinkNode {
 
     NodeState state = NodeState.NEW;        /* guarded by tree lock */
     Removal removal;                        /* guarded by tree lock; the removal that claimed this node */
-    private LinkNode incoming;              /* guarded by tree lock; first of the links targeting this node (a
-                                               list through LinkNode.nextIncoming), null when none */
 
     Node(String name, DirNode parent) {
         this.name = name;
@@ -50,26 +49,38 @@ abstract sealed class Node permits DirNode, FileNode, LinkNode {
         return b.toString();
     }
 
+    /**
+     * @return the first of the links targeting this node (a list through
+     *         {@link LinkNode#nextIncoming}), null when none. A link is never a target, so it keeps
+     *         no such field: a device has two links, 8 bytes each (docs/design.md §8). Context:
+     *         tree lock held
+     */
+    abstract LinkNode firstIncoming();
+
+    /** Sets the first of the links targeting this node. Context: tree lock held (write) */
+    abstract void firstIncoming(LinkNode first);
+
     /** Context: tree lock held (write). O(1). */
-    void addIncoming(LinkNode link) {
+    final void addIncoming(LinkNode link) {
+        LinkNode incoming = firstIncoming();
         link.nextIncoming = incoming;
         link.prevIncoming = null;
         if (incoming != null) {
             incoming.prevIncoming = link;
         }
-        incoming = link;
+        firstIncoming(link);
     }
 
     /**
      * Context: tree lock held (write). O(1): a driver's directory is the target of every bound
      * device's {@code driver} link, so a list scan here made unbinding N devices quadratic.
      */
-    void removeIncoming(LinkNode link) {
-        if (link.prevIncoming == null ? incoming != link : link.prevIncoming.nextIncoming != link) {
+    final void removeIncoming(LinkNode link) {
+        if (link.prevIncoming == null ? firstIncoming() != link : link.prevIncoming.nextIncoming != link) {
             return; // not (or no longer) in this list
         }
         if (link.prevIncoming == null) {
-            incoming = link.nextIncoming;
+            firstIncoming(link.nextIncoming);
         } else {
             link.prevIncoming.nextIncoming = link.nextIncoming;
         }
@@ -80,18 +91,13 @@ abstract sealed class Node permits DirNode, FileNode, LinkNode {
         link.prevIncoming = null;
     }
 
-    /** @return the newest link targeting this node (the next ones by {@link LinkNode#nextIncoming}), or null. Context: tree lock held */
-    final LinkNode firstIncoming() {
-        return incoming;
-    }
-
     /** @return the links targeting this node, newest first; a snapshot. Context: tree lock held */
     List<LinkNode> incoming() {
-        if (incoming == null) {
+        if (firstIncoming() == null) {
             return List.of();
         }
         List<LinkNode> links = new ArrayList<>();
-        for (LinkNode l = incoming; l != null; l = l.nextIncoming) {
+        for (LinkNode l = firstIncoming(); l != null; l = l.nextIncoming) {
             links.add(l);
         }
         return links;

@@ -12,12 +12,12 @@ import java.util.TreeMap;
 
 import org.junit.jupiter.api.Test;
 
-/** The directory's children: a sorted array while small, a tree beyond; same answers either way. */
+/** The directory's children: one alone, a sorted array while small, a tree beyond; same answers every way. */
 class DirNodeTest {
 
     @Test
     void childrenStaySortedAndFoundAcrossTheMoveToATree() {
-        for (int count : new int[] { 0, 1, DirNode.SMALL - 1, DirNode.SMALL, DirNode.SMALL + 1, 100 }) {
+        for (int count : new int[] { 0, 1, 2, 3, DirNode.SMALL - 1, DirNode.SMALL, DirNode.SMALL + 1, 100 }) {
             DirNode root = new DirNode("", null);
             DirNode dir = new DirNode("d", root);
             TreeMap<String, Node> expected = new TreeMap<>();
@@ -59,7 +59,7 @@ class DirNodeTest {
     void aPathComponentFindsWhatItsStringFinds() {
         List<String> names = List.of("a", "ab", "abc", "b", "driver", "driver_override", "n001", "uevent", "z", "\u00e9t\u00e9",
                 "1209:0001.1", "1209:0001.10", "1209:0001.2");
-        for (int count : new int[] { 3, DirNode.SMALL, names.size() }) {
+        for (int count : new int[] { 1, 2, 3, DirNode.SMALL, names.size() }) {
             DirNode dir = new DirNode("d", new DirNode("", null));
             for (String n : names.subList(0, count)) {
                 dir.put(new DirNode(n, dir));
@@ -83,5 +83,32 @@ class DirNodeTest {
         dir.put(a2);
         assertEquals(1, dir.size());
         assertSame(a2, dir.child("a"));
+        DirNode b = new DirNode("b", dir);
+        DirNode b2 = new DirNode("b", dir);
+        dir.put(b);
+        dir.put(b2);
+        assertEquals(List.of(a2, b2), new ArrayList<>(dir.children()));
+    }
+
+    @Test
+    void removingDownToOneChildAndToNoneLeavesTheRightOne() {
+        DirNode dir = new DirNode("d", new DirNode("", null));
+        DirNode a = new DirNode("a", dir);
+        DirNode b = new DirNode("b", dir);
+        dir.put(b);
+        dir.put(a);
+        dir.remove(a);
+        assertEquals(List.of(b), new ArrayList<>(dir.children()));
+        assertNull(dir.child("a"));
+        dir.remove(new DirNode("b", dir)); // another node of that name
+        assertSame(b, dir.child("b"));
+        dir.remove(b);
+        assertEquals(0, dir.size());
+        assertEquals(List.of(), new ArrayList<>(dir.children()));
+        dir.put(a);
+        dir.put(b);
+        dir.remove(b);
+        assertSame(a, dir.child("a"));
+        assertEquals(1, dir.size());
     }
 }
