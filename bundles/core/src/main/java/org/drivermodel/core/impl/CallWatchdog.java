@@ -32,8 +32,9 @@ import java.util.function.Consumer;
  * entry looks at the flag after its add, so one of them always restarts it.
  * {@link Watch#fired} is set by the scan before it reports, so the watched thread, after close,
  * knows whether its callback was reported. A closed entry is out of the set: the watchdog keeps
- * nothing of a callback that returned. A watch is one object (its flag is a field compared and
- * set through a VarHandle). The scan holds no lock and calls no driver code.
+ * nothing of a callback that returned. A watch is one object, the caller's own (the driver
+ * core's frame of the call is its watch: {@link DriverCall.Frame}); its flag is a field compared
+ * and set through a VarHandle. The scan holds no lock and calls no driver code.
  */
 final class CallWatchdog {
     /** The longest a report may come after its deadline. */
@@ -80,41 +81,69 @@ final class CallWatchdog {
         }
     }
 
-    /** One watched callback, in the set from {@link #watch} to {@link #close}. */
-    final class Watch implements AutoCloseable {
-        private final Thread thread;
-        private final long due; /* System.nanoTime() at the deadline */
-        private final Duration deadline;
-        private final Consumer<Overdue> report;
+    /**
+     * One watched callback, in the set from {@link #watch(Watch, Duration)} to {@link #unwatch}:
+     * the caller's object, which says what its report does.
+     */
+    abstract static class Watch {
+        private Thread thread; /* written by watch() before the set publishes it, read by the scan after */
+        private long due;      /* the same: System.nanoTime() at the deadline */
+        private long deadline; /* the same: how long it may run, in nanoseconds */
         private final int hash = ThreadLocalRandom.current().nextInt(); /* cheaper than the identity hash */
         private volatile boolean fired; /* set once by the scan, through FIRED */
 
-        private Watch(Thread thread, Duration deadline, Consumer<Overdue> report) {
-            this.thread = thread;
-            this.deadline = deadline;
-            this.due = System.nanoTime() + deadline.toNanos();
+        /** Reports the callback past its deadline. Context: the scanner thread, once, no lock held. */
+        abstract void overdue(Overdue overdue);
+
+        /** @return true if the scan reported it: the callback ran past its deadline */
+        final boolean fired() {
+            return fired;
+        }
+
+        @Override
+        public final int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public final boolean equals(Object o) {
+            return this == o;
+        }
+    }
+
+    /** A watch whose report goes to a consumer, closed when the callback returns. */
+    final class Reported extends Watch implements AutoCloseable {
+        private final Consumer<Overdue> report;
+
+        private Reported(Consumer<Overdue> report) {
             this.report = report;
         }
 
-        /** @return true if the scan reported it: the callback ran past its deadline */
-        boolean fired() {
-            return fired;
+        @Override
+        void overdue(Overdue overdue) {
+            report.accept(overdue);
         }
 
         /** The callback returned: it is no longer watched. */
         @Override
         public void close() {
-            running.remove(this);
+            unwatch(this);
         }
+    }
 
-        @Override
-        public int hashCode() {
-            return hash;
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return this == o;
+    /**
+     * Starts watching a callback the current thread is about to run.
+     *
+     * @param watch    the caller's watch, not watched now; its report runs on the scanner thread, once
+     * @param deadline how long it may run
+     */
+    void watch(Watch watch, Duration deadline) {
+        watch.thread = Thread.currentThread();
+        watch.deadline = deadline.toNanos();
+        watch.due = System.nanoTime() + watch.deadline;
+        running.add(watch);
+        if (!scanning.get() && scanning.compareAndSet(false, true)) {
+            schedule(watch.deadline);
         }
     }
 
@@ -125,13 +154,15 @@ final class CallWatchdog {
      * @param report   what to do if it runs longer; runs on the scanner thread, once
      * @return the watch, to close when the callback returns
      */
-    Watch watch(Duration deadline, Consumer<Overdue> report) {
-        Watch w = new Watch(Thread.currentThread(), deadline, report);
-        running.add(w);
-        if (!scanning.get() && scanning.compareAndSet(false, true)) {
-            schedule(deadline.toNanos());
-        }
+    Reported watch(Duration deadline, Consumer<Overdue> report) {
+        Reported w = new Reported(report);
+        watch(w, deadline);
         return w;
+    }
+
+    /** The callback returned: it is no longer watched. */
+    void unwatch(Watch watch) {
+        running.remove(watch);
     }
 
     /** @return how many callbacks are watched now */
@@ -160,8 +191,8 @@ final class CallWatchdog {
             long left = w.due - now;
             if (left <= 0) {
                 if (FIRED.compareAndSet(w, false, true)) {
-                    w.report.accept(new Overdue(w.thread, w.thread.getState(), Arrays.asList(w.thread.getStackTrace()),
-                            w.deadline));
+                    w.overdue(new Overdue(w.thread, w.thread.getState(), Arrays.asList(w.thread.getStackTrace()),
+                            Duration.ofNanos(w.deadline)));
                 }
             } else {
                 next = Math.min(next, left);

@@ -60,8 +60,27 @@ final class DriverCall {
         REMOVE
     }
 
-    /** A probe or remove in progress on this thread. */
-    record Frame(Kind kind, Binding binding, Frame previous) {
+    /**
+     * A probe or remove in progress on this thread, and its watch: one object per call (a frame,
+     * a watch and its report's closure were three, a fifth of what a plug left to collect).
+     */
+    final class Frame extends CallWatchdog.Watch {
+        final Kind kind;
+        final Binding binding;
+        final Frame previous;
+        private final ClassLoader loader; /* the driver's, taken now: its report may come after the driver went */
+
+        private Frame(Kind kind, Binding binding, Frame previous) {
+            this.kind = kind;
+            this.binding = binding;
+            this.previous = previous;
+            this.loader = binding.driverEntry().loader();
+        }
+
+        @Override
+        void overdue(CallWatchdog.Overdue o) {
+            stuck(binding, kind == Kind.PROBE ? "probe" : "remove", o.thread(), o.state(), o.stack(), o.waited(), loader);
+        }
     }
 
     private static final ThreadLocal<Frame> INSIDE = new ThreadLocal<>();
@@ -104,13 +123,17 @@ final class DriverCall {
         return false;
     }
 
-    private static Frame push(Kind kind, Binding b) {
+    /** Enters a probe or remove: its frame on this thread, watched. */
+    private Frame push(Kind kind, Binding b) {
         Frame f = new Frame(kind, b, INSIDE.get());
         INSIDE.set(f);
+        watchdog.watch(f, deadline.get());
         return f;
     }
 
-    private static void pop(Frame f) {
+    /** Leaves it: no longer watched, its frame off this thread. */
+    private void pop(Frame f) {
+        watchdog.unwatch(f);
         // set, never remove: an entry whose value is null pins nothing, and a removed entry
         // would be made again by the next get (a probe's re-entrancy checks), every plug
         INSIDE.set(f.previous);
@@ -125,7 +148,6 @@ final class DriverCall {
      */
     Throwable probe(Binding b) {
         Frame f = push(Kind.PROBE, b);
-        CallWatchdog.Watch watch = watch("probe", b);
         Thread self = Thread.currentThread();
         ClassLoader context = self.getContextClassLoader();
         try {
@@ -136,16 +158,14 @@ final class DriverCall {
             return t;
         } finally {
             self.setContextClassLoader(context);
-            watch.close();
             pop(f);
         }
     }
 
     /** Runs the driver's remove, containing and reporting what it throws. Context: the device lock is held. */
     void remove(Binding b) {
-        Frame f = push(Kind.REMOVE, b);
         long start = System.nanoTime();
-        CallWatchdog.Watch watch = watch("remove", b);
+        Frame f = push(Kind.REMOVE, b);
         Thread self = Thread.currentThread();
         ClassLoader context = self.getContextClassLoader();
         Throwable failure = null;
@@ -156,7 +176,6 @@ final class DriverCall {
             failure = t;
         } finally {
             self.setContextClassLoader(context);
-            watch.close();
             pop(f);
         }
         if (failure != null) {
@@ -164,7 +183,7 @@ final class DriverCall {
             // worker thread now must not hand it the driver's loader
             fault(b, "remove", failure);
         }
-        if (watch.fired()) {
+        if (f.fired()) {
             log.warn("device {}: remove of driver {} returned after {} ms, past its deadline", b.node(), b.driverEntry(),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
         }
@@ -231,16 +250,6 @@ final class DriverCall {
             log.warn("device {}: show of {} by driver {} returned {} characters, more than a page: truncated to {}",
                     b.node(), file, b.driverDescription(), length, AttributeTree.PAGE_SIZE);
         }
-    }
-
-    private CallWatchdog.Watch watch(String callback, Binding b) {
-        ClassLoader loader = b.driverEntry().loader();
-        return watchdog.watch(deadline.get(), overdue -> overdue(callback, b, loader, overdue));
-    }
-
-    /** Reports a probe or remove past its deadline. Context: the watchdog's thread, no lock held. */
-    private void overdue(String callback, Binding b, ClassLoader loader, CallWatchdog.Overdue o) {
-        stuck(b, callback, o.thread(), o.state(), o.stack(), o.waited(), loader);
     }
 
     /**

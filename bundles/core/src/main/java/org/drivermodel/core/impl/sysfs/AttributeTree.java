@@ -570,7 +570,8 @@ public final class AttributeTree {
     void detach(List<Node> nodes) {
         lock.writeLock().lock();
         try {
-            for (Node n : nodes) {
+            for (int i = 0; i < nodes.size(); i++) { // indexed: an unplug's garbage
+                Node n = nodes.get(i);
                 if (n.parent != null) {
                     n.parent.remove(n);
                 }

@@ -77,9 +77,7 @@ final class Removal {
         }
         n.removal = this;
         if (n instanceof DirNode d) {
-            for (Node child : d.children()) {
-                claim(child);
-            }
+            d.forEachChild(this::claim); // claiming changes no directory's children
             d.unshare(); // its shared files vanish with it; those opened are children, claimed above
         }
         n.state = NodeState.REMOVED;
@@ -96,44 +94,46 @@ final class Removal {
      */
     RemovalReport run(AttributeTree tree, Duration deadline, long start) {
         long budget = Deadline.nanos(deadline);
-        List<DrainReport> undrained = new ArrayList<>();
-        List<String> unfinished = new ArrayList<>();
-        List<RuntimeException> failures = new ArrayList<>();
+        // what goes wrong is rare: the lists are made only then, and the loops are indexed (a
+        // device's removal made five lists and their iterators for nothing, a fifth of an unplug's garbage)
+        List<DrainReport> undrained = null;
+        List<String> unfinished = null;
+        List<RuntimeException> failures = null;
         try {
-            List<FileNode> files = new ArrayList<>();
-            for (Node n : nodes) {
-                if (n instanceof FileNode f) {
-                    files.add(f);
-                }
-            }
             // shut every door before waiting on any: the subtree stops answering at once
-            List<FileNode> busy = new ArrayList<>();
-            for (FileNode f : files) {
-                if (!f.everOpened()) {
+            List<FileNode> busy = null;
+            for (int i = 0; i < nodes.size(); i++) {
+                if (!(nodes.get(i) instanceof FileNode f) || !f.everOpened()) {
                     continue; // claimed, it can be opened no more: nobody can ever be inside
                 }
                 if (!f.gate().kill(Duration.ZERO, f.loader()).drained()) {
-                    busy.add(f);
+                    busy = add(busy, f);
                 }
                 f.wakeWaiters(); // its gate is dying: a handle waiting for a change gets ENODEV now, not at its timeout
             }
-            for (FileNode f : busy) {
+            for (int i = 0; busy != null && i < busy.size(); i++) {
+                FileNode f = busy.get(i);
                 DrainReport r = f.gate().kill(left(budget, start), f.loader());
                 if (!r.drained()) {
-                    undrained.add(r);
+                    undrained = add(undrained, r);
                 }
             }
-            for (Removal o : others == null ? Set.<Removal>of() : others) {
-                if (!o.await(left(budget, start))) {
-                    unfinished.add(o.path());
+            if (others != null) {
+                for (Removal o : others) {
+                    if (!o.await(left(budget, start))) {
+                        unfinished = add(unfinished, o.path());
+                    }
                 }
             }
-            for (FileNode f : files) {
+            for (int i = 0; i < nodes.size(); i++) {
+                if (!(nodes.get(i) instanceof FileNode f)) {
+                    continue;
+                }
                 Binding b = f.everOpened() ? f.binding() : null;
                 for (OpenFile h : f.handles()) {
                     RuntimeException e = h.releaseByDrain(b);
                     if (e != null) {
-                        failures.add(e);
+                        failures = add(failures, e);
                     }
                 }
                 f.clearBinding(); // the tree lets go of the owner and its code
@@ -142,7 +142,18 @@ final class Removal {
         } finally {
             done.countDown();
         }
-        return new RemovalReport(asked, named, true, Duration.ofNanos(System.nanoTime() - start), undrained, unfinished, failures);
+        return new RemovalReport(asked, named, true, Duration.ofNanos(System.nanoTime() - start), orNone(undrained),
+                orNone(unfinished), orNone(failures));
+    }
+
+    private static <T> List<T> add(List<T> list, T item) {
+        List<T> l = list != null ? list : new ArrayList<>(2);
+        l.add(item);
+        return l;
+    }
+
+    private static <T> List<T> orNone(List<T> list) {
+        return list != null ? list : List.of();
     }
 
     /**
