@@ -48,5 +48,8 @@ class BenchmarksRunIT {
             assertTrue(json.contains(benchmark), benchmark + " left no result");
         }
         assertTrue(Files.readString(out.resolve("footprint.txt")).contains("FOOTPRINT side=drivermodel"), output);
+        String alloc = Files.readString(out.resolve("alloc.txt"));
+        assertTrue(alloc.contains("ALLOC side=drivermodel devices=2000 plug="), output + alloc);
+        assertTrue(alloc.contains("ALLOC side=felix-service-registry devices=1000 plug="), output + alloc);
     }
 }
