@@ -11,7 +11,6 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
 
 /**
  * Watches driver callbacks that must return — a driver's {@code probe} and {@code remove} — and
@@ -111,26 +110,6 @@ final class CallWatchdog {
         }
     }
 
-    /** A watch whose report goes to a consumer, closed when the callback returns. */
-    final class Reported extends Watch implements AutoCloseable {
-        private final Consumer<Overdue> report;
-
-        private Reported(Consumer<Overdue> report) {
-            this.report = report;
-        }
-
-        @Override
-        void overdue(Overdue overdue) {
-            report.accept(overdue);
-        }
-
-        /** The callback returned: it is no longer watched. */
-        @Override
-        public void close() {
-            unwatch(this);
-        }
-    }
-
     /**
      * Starts watching a callback the current thread is about to run.
      *
@@ -145,19 +124,6 @@ final class CallWatchdog {
         if (!scanning.get() && scanning.compareAndSet(false, true)) {
             schedule(watch.deadline);
         }
-    }
-
-    /**
-     * Starts watching a callback the current thread is about to run.
-     *
-     * @param deadline how long it may run
-     * @param report   what to do if it runs longer; runs on the scanner thread, once
-     * @return the watch, to close when the callback returns
-     */
-    Reported watch(Duration deadline, Consumer<Overdue> report) {
-        Reported w = new Reported(report);
-        watch(w, deadline);
-        return w;
     }
 
     /** The callback returned: it is no longer watched. */

@@ -61,8 +61,8 @@ final class DriverCall {
     }
 
     /**
-     * A probe or remove in progress on this thread, and its watch: one object per call (a frame,
-     * a watch and its report's closure were three, a fifth of what a plug left to collect).
+     * A probe or remove in progress on this thread, and its watch: one object per call, where a
+     * frame, a watch and its report's closure were three.
      */
     final class Frame extends CallWatchdog.Watch {
         final Kind kind;

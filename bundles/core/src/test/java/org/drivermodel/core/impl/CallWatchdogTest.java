@@ -41,7 +41,7 @@ class CallWatchdogTest {
         final CallWatchdog dog;
         final Duration deadline;
         final BlockingQueue<CallWatchdog.Overdue> reports;
-        volatile CallWatchdog.Reported watch;
+        volatile ReportedWatch watch;
 
         Stuck(CallWatchdog dog, Duration deadline, BlockingQueue<CallWatchdog.Overdue> reports) {
             super("stuck-callback");
@@ -53,7 +53,7 @@ class CallWatchdogTest {
 
         @Override
         public void run() {
-            try (CallWatchdog.Reported w = dog.watch(deadline, reports::add)) {
+            try (ReportedWatch w = ReportedWatch.start(dog, deadline, reports::add)) {
                 watch = w;
                 watching.countDown();
                 blockedInDriver();
@@ -102,7 +102,7 @@ class CallWatchdogTest {
     @Test
     void aCallbackThatReturnedInTimeIsNeverReported() throws Exception {
         AtomicInteger early = new AtomicInteger();
-        CallWatchdog.Reported w = watchdog.watch(Duration.ofMillis(20), o -> early.incrementAndGet());
+        ReportedWatch w = ReportedWatch.start(watchdog, Duration.ofMillis(20), o -> early.incrementAndGet());
         w.close();
         assertFalse(w.fired());
         assertEquals(0, watchdog.running());
@@ -146,7 +146,7 @@ class CallWatchdogTest {
         for (int t = 0; t < threads; t++) {
             Thread th = new Thread(() -> {
                 for (int i = 0; i < 20_000; i++) {
-                    try (CallWatchdog.Reported w = watchdog.watch(Duration.ofSeconds(BOUND_S * 3), o -> reported.incrementAndGet())) {
+                    try (ReportedWatch w = ReportedWatch.start(watchdog, Duration.ofSeconds(BOUND_S * 3), o -> reported.incrementAndGet())) {
                         assertFalse(w.fired());
                     }
                 }

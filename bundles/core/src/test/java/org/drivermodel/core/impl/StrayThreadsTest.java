@@ -111,7 +111,7 @@ class StrayThreadsTest {
         try {
             CountDownLatch reported = new CountDownLatch(1);
             java.util.concurrent.atomic.AtomicReference<CallWatchdog.Overdue> overdue = new java.util.concurrent.atomic.AtomicReference<>();
-            CallWatchdog.Reported w = dog.watch(Duration.ofMillis(20), o -> {
+            ReportedWatch w = ReportedWatch.start(dog, Duration.ofMillis(20), o -> {
                 overdue.set(o);
                 reported.countDown();
             });
@@ -122,7 +122,7 @@ class StrayThreadsTest {
             assertTrue(overdue.get().stack().stream().anyMatch(f -> f.getClassName().equals(StrayThreadsTest.class.getName())),
                     overdue.get().stack().toString());
 
-            CallWatchdog.Reported quick = dog.watch(Duration.ofDays(1), o -> {
+            ReportedWatch quick = ReportedWatch.start(dog, Duration.ofDays(1), o -> {
                 throw new AssertionError("reported a callback that returned");
             });
             quick.close();

@@ -95,7 +95,7 @@ final class Removal {
     RemovalReport run(AttributeTree tree, Duration deadline, long start) {
         long budget = Deadline.nanos(deadline);
         // what goes wrong is rare: the lists are made only then, and the loops are indexed (a
-        // device's removal made five lists and their iterators for nothing, a fifth of an unplug's garbage)
+        // device's removal made five lists and their iterators for nothing)
         List<DrainReport> undrained = null;
         List<String> unfinished = null;
         List<RuntimeException> failures = null;
