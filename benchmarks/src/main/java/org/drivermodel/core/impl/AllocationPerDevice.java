@@ -3,6 +3,7 @@ package org.drivermodel.core.impl;
 import java.lang.management.ManagementFactory;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 
 /**
@@ -23,7 +24,7 @@ import java.util.stream.IntStream;
  */
 public final class AllocationPerDevice {
 
-    private static final int ROUNDS = 3;
+    private static final int ROUNDS = 5;
 
     private AllocationPerDevice() {
     }
@@ -34,8 +35,6 @@ public final class AllocationPerDevice {
         Map<String, String> properties = Map.of("idVendor", "1d6b", "idProduct", "0104");
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         threads.setThreadAllocatedMemoryEnabled(true);
-        long self = Thread.currentThread().getId();
-
         String[] warm = names(20_000);
         for (int round = 0; round < 10; round++) { // compiled code, as in HotplugBenchmark's warm-up
             CoreHotplug c = new CoreHotplug();
@@ -44,44 +43,39 @@ public final class AllocationPerDevice {
             c.verifyAndClose(warm.length);
         }
         for (int n : counts) {
-            String[] names = names(n);
-            long plug = 0;
-            long unplug = 0;
-            for (int round = 0; round < ROUNDS; round++) { // the last round is reported: all compiled by then
-                CoreHotplug c = new CoreHotplug();
-                long a = threads.getThreadAllocatedBytes(self);
-                c.plug(names, properties);
-                long b = threads.getThreadAllocatedBytes(self);
-                c.unplug(names);
-                long e = threads.getThreadAllocatedBytes(self);
-                c.verifyAndClose(n);
-                plug = b - a;
-                unplug = e - b;
-            }
-            report("drivermodel", n, plug, unplug);
+            report("drivermodel", n, measure(CoreHotplug::new, names(n), properties, threads));
         }
+        report("felix-service-registry", 1_000, measure(FelixRegistryBaseline::new, names(1_000), properties, threads));
+    }
 
-        String[] names = names(1_000);
-        for (int round = 0; round < ROUNDS + 2; round++) {
-            FelixRegistryBaseline f = new FelixRegistryBaseline();
+    /**
+     * @return bytes this thread allocated in the plug and in the unplug of the last of
+     *         {@link #ROUNDS} rounds, each round on a fresh side (the last is compiled code)
+     */
+    private static long[] measure(Callable<HotplugSide> fresh, String[] names, Map<String, String> properties,
+            com.sun.management.ThreadMXBean threads) throws Exception {
+        long self = Thread.currentThread().getId();
+        long[] bytes = new long[2];
+        for (int round = 0; round < ROUNDS; round++) {
+            HotplugSide side = fresh.call();
             long a = threads.getThreadAllocatedBytes(self);
-            f.plug(names, properties);
+            side.plug(names, properties);
             long b = threads.getThreadAllocatedBytes(self);
-            f.unplug(names);
+            side.unplug(names);
             long e = threads.getThreadAllocatedBytes(self);
-            f.verifyAndClose(names.length);
-            if (round == ROUNDS + 1) {
-                report("felix-service-registry", names.length, b - a, e - b);
-            }
+            side.verifyAndClose(names.length);
+            bytes[0] = b - a;
+            bytes[1] = e - b;
         }
+        return bytes;
     }
 
     private static String[] names(int n) {
         return IntStream.range(0, n).mapToObj(i -> "1d6b:0104." + i).toArray(String[]::new);
     }
 
-    private static void report(String side, int n, long plug, long unplug) {
-        System.out.printf(Locale.ROOT, "ALLOC side=%s devices=%d plug=%.0f unplug=%.0f%n", side, n, (double) plug / n,
-                (double) unplug / n);
+    private static void report(String side, int n, long[] bytes) {
+        System.out.printf(Locale.ROOT, "ALLOC side=%s devices=%d plug=%.0f unplug=%.0f%n", side, n, (double) bytes[0] / n,
+                (double) bytes[1] / n);
     }
 }

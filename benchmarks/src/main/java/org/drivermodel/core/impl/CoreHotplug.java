@@ -17,7 +17,7 @@ import org.drivermodel.api.DriverInfo;
  * whose devices carry vbus's two identity properties and attributes, and one driver matching
  * every device whose probe and remove only count. One thread uses an instance.
  */
-final class CoreHotplug {
+final class CoreHotplug implements HotplugSide {
     private final DeviceModel model = new DeviceModel(NopLogger.INSTANCE);
     private final BenchBus bus = new BenchBus();
     private final BusHandle ctx = model.attachBus(bus, 1);
@@ -27,14 +27,16 @@ final class CoreHotplug {
         model.addDriver(new DriverInfo("benchdrv", bus.name(), 2, Map.of()), driver);
     }
 
-    int plug(String[] names, Map<String, String> properties) {
+    @Override
+    public int plug(String[] names, Map<String, String> properties) {
         for (String n : names) {
             ctx.addDevice(n, properties);
         }
         return driver.probed;
     }
 
-    int unplug(String[] names) {
+    @Override
+    public int unplug(String[] names) {
         for (String n : names) {
             ctx.removeDevice(n);
         }
@@ -49,7 +51,8 @@ final class CoreHotplug {
      * shot's young collections copied the dead model's young part as well (nepotism), up to
      * twice the bytes of the devices it plugged. Felix's side stops its framework likewise.
      */
-    void verifyAndClose(int devices) {
+    @Override
+    public void verifyAndClose(int devices) {
         if (driver.probed != devices) {
             throw new IllegalStateException("probed " + driver.probed + " of " + devices);
         }

@@ -30,7 +30,7 @@ import org.osgi.util.tracker.ServiceTrackerCustomizer;
  *
  * <p>One thread uses an instance.
  */
-final class FelixRegistryBaseline {
+final class FelixRegistryBaseline implements HotplugSide {
 
     /** The device service interface (a Device Access {@code Device}). */
     interface BenchDevice {
@@ -85,7 +85,8 @@ final class FelixRegistryBaseline {
     }
 
     /** Registers one service per name, with the given properties and its name; returns the probes counted. */
-    int plug(String[] names, Map<String, String> properties) {
+    @Override
+    public int plug(String[] names, Map<String, String> properties) {
         registrations = new ServiceRegistration<?>[names.length];
         for (int i = 0; i < names.length; i++) {
             Hashtable<String, Object> props = new Hashtable<>(properties);
@@ -96,7 +97,8 @@ final class FelixRegistryBaseline {
     }
 
     /** Unregisters them in the order they were plugged; returns the removes counted. */
-    int unplug(String[] names) {
+    @Override
+    public int unplug(String[] names) {
         for (int i = 0; i < names.length; i++) {
             registrations[i].unregister();
             registrations[i] = null;
@@ -110,7 +112,8 @@ final class FelixRegistryBaseline {
     }
 
     /** Checks that the work counted was done, then stops the framework and deletes its storage. */
-    void verifyAndClose(int devices) throws Exception {
+    @Override
+    public void verifyAndClose(int devices) throws Exception {
         verify(devices);
         close();
     }

@@ -81,17 +81,10 @@ public class HotplugBenchmark {
             boolean felix = params.getBenchmark().contains("felix_");
             String[] names = Arrays.copyOf(WARM_NAMES, felix ? 2_000 : 20_000);
             for (int round = 0; round < ROUNDS; round++) {
-                if (felix) {
-                    FelixRegistryBaseline f = new FelixRegistryBaseline();
-                    f.plug(names, d.properties);
-                    f.unplug(names);
-                    f.verifyAndClose(names.length);
-                } else {
-                    CoreHotplug c = new CoreHotplug();
-                    c.plug(names, d.properties);
-                    c.unplug(names);
-                    c.verifyAndClose(names.length);
-                }
+                HotplugSide side = felix ? new FelixRegistryBaseline() : new CoreHotplug();
+                side.plug(names, d.properties);
+                side.unplug(names);
+                side.verifyAndClose(names.length);
             }
         }
 
