@@ -5,21 +5,21 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
-import java.util.TreeMap;
 
 import org.drivermodel.api.Attribute;
 import org.drivermodel.api.AttributeGroup;
 
 /**
- * A directory (kernfs {@code KERNFS_DIR}): children sorted by name.
+ * A directory (kernfs {@code KERNFS_DIR}): children by name, listed sorted.
  *
  * <p>Most directories are a device's, with a handful of attribute files and links: they keep
  * their children in a sorted array, exactly as long as needed, searched by bisection, and a
  * directory with one child (a bound device's {@code driver} link) keeps that child alone, with
  * no array. A directory that grows past {@link #SMALL} entries (a bus's devices, a class's)
- * moves them to a {@link TreeMap}, so adding and removing stay logarithmic; it never moves back.
- * A TreeMap for every directory cost about 240 bytes per device, and a one-entry array 24
- * (docs/design.md §8, memory per device node).
+ * moves them to a {@link ChildTable}, a hash table chained through the nodes, so adding and
+ * removing take constant time and no entry object; it never moves back. A TreeMap for every
+ * directory cost about 240 bytes per device, and a one-entry array 24; a TreeMap for the big
+ * ones 40 bytes per child (docs/design.md §8, memory per device node).
  *
  * <p>A device's directory also has <b>shared files</b> ({@link #share}): one attribute group for
  * every device, whose files cost a directory two references in all (the group and the owner),
@@ -34,7 +34,7 @@ final class DirNode extends Node implements TreeDirectory {
     static final int SMALL = 8;
 
     private Object children;               /* guarded by tree lock: null (none), a Node (one), a Node[] sorted by
-                                              name (two to SMALL), or a TreeMap<String, Node> (more; kept from then on) */
+                                              name (two to SMALL), or a ChildTable (more; kept from then on) */
     private AttributeGroup<Object> shared; /* guarded by tree lock; the shared files of a device directory, or null */
     private Object sharedOwner;            /* guarded by tree lock; what their callbacks receive; null once claimed */
     private LinkNode incoming;             /* guarded by tree lock; first of the links targeting this directory (Node#firstIncoming) */
@@ -63,7 +63,7 @@ final class DirNode extends Node implements TreeDirectory {
             int i = find(few, name);
             return i >= 0 ? few[i] : null;
         }
-        return c == null ? null : tree(c).get(name);
+        return c == null ? null : ((ChildTable) c).get(name);
     }
 
     /** @return the child whose name the key names (a path's component where it lies), or null */
@@ -88,8 +88,7 @@ final class DirNode extends Node implements TreeDirectory {
             }
             return null;
         }
-        // a TreeMap of natural order compares the key with its keys: key.compareTo(name)
-        return c == null ? null : tree(c).get(key);
+        return c == null ? null : ((ChildTable) c).get(key);
     }
 
     /** Adds a child under its own name, replacing one of the same name. */
@@ -103,7 +102,7 @@ final class DirNode extends Node implements TreeDirectory {
         } else if (c instanceof Node[] few) {
             put(few, child);
         } else {
-            tree(c).put(child.name, child);
+            ((ChildTable) c).put(child);
         }
     }
 
@@ -114,11 +113,11 @@ final class DirNode extends Node implements TreeDirectory {
             replaced[i] = child;
             children = replaced;
         } else if (few.length == SMALL) {
-            TreeMap<String, Node> big = new TreeMap<>();
+            ChildTable big = new ChildTable();
             for (Node n : few) {
-                big.put(n.name, n);
+                big.put(n);
             }
-            big.put(child.name, child);
+            big.put(child);
             children = big;
         } else {
             int at = -i - 1;
@@ -151,14 +150,14 @@ final class DirNode extends Node implements TreeDirectory {
             System.arraycopy(few, i + 1, shrunk, i, few.length - i - 1);
             children = shrunk;
         } else if (c != null) {
-            tree(c).remove(child.name, child);
+            ((ChildTable) c).remove(child);
         }
     }
 
     /** @return the number of children */
     int size() {
         Object c = children;
-        return c == null ? 0 : c instanceof Node ? 1 : c instanceof Node[] few ? few.length : tree(c).size();
+        return c == null ? 0 : c instanceof Node ? 1 : c instanceof Node[] few ? few.length : ((ChildTable) c).size();
     }
 
     // ---- shared files ----------------------------------------------------------------------
@@ -229,7 +228,10 @@ final class DirNode extends Node implements TreeDirectory {
         return names;
     }
 
-    /** Calls {@code action} for each child, in name order; nothing is made for a small directory. Context: tree lock held, children not changed meanwhile */
+    /**
+     * Calls {@code action} for each child, in name order; nothing is made for a small directory,
+     * a big one sorts a snapshot. Context: tree lock held, children not changed meanwhile
+     */
     void forEachChild(java.util.function.Consumer<Node> action) {
         Object c = children;
         if (c instanceof Node one) {
@@ -239,20 +241,17 @@ final class DirNode extends Node implements TreeDirectory {
                 action.accept(n);
             }
         } else if (c != null) {
-            tree(c).values().forEach(action);
+            for (Node n : ((ChildTable) c).sorted()) {
+                action.accept(n);
+            }
         }
     }
 
-    /** @return the children sorted by name; a view to read under the lock, not to change */
+    /** @return the children sorted by name; a view (a big directory's: a snapshot) to read under the lock, not to change */
     Collection<Node> children() {
         Object c = children;
         return c == null ? List.of() : c instanceof Node one ? List.of(one)
-                : c instanceof Node[] few ? Arrays.asList(few) : tree(c).values();
-    }
-
-    @SuppressWarnings("unchecked")
-    private static TreeMap<String, Node> tree(Object children) {
-        return (TreeMap<String, Node>) children;
+                : Arrays.asList(c instanceof Node[] few ? few : ((ChildTable) c).sorted());
     }
 
     /** @return the index of the name in {@code few}, or {@code -(insertion point) - 1} */
@@ -276,6 +275,6 @@ final class DirNode extends Node implements TreeDirectory {
     @Override
     public String toString() {
         Object c = children;
-        return "DirNode[" + path() + ", " + size() + " children" + (c instanceof TreeMap ? "" : " " + children()) + "]";
+        return "DirNode[" + path() + ", " + size() + " children" + (c instanceof ChildTable ? "" : " " + children()) + "]";
     }
 }

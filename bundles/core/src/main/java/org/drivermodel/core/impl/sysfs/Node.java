@@ -8,20 +8,23 @@ import java.util.List;
  * file or a symlink. Anyone may hold a node; what it points at of an owner is dropped when it
  * is removed.
  *
- * <p>Concurrency: the structural fields ({@link #state}, {@link #removal}, and the list of links
- * into a directory or a file) are guarded by the tree lock ({@link AttributeTree#lock}); the
+ * <p>Concurrency: the structural fields ({@link #state}, {@link #removal}, {@link #hashNext} and
+ * the list of links into a directory or a file) are guarded by the tree lock ({@link AttributeTree#lock}); the
  * node's identity is final.
  */
 abstract sealed class Node permits DirNode, FileNode, LinkNode {
 
     final String name;            // "" for the root
+    final int hash;               // name.hashCode(), for a big directory's ChildTable
     final DirNode parent;         // null for the root; kept after removal (a removed node's ancestry)
 
     NodeState state = NodeState.NEW;        /* guarded by tree lock */
     Removal removal;                        /* guarded by tree lock; the removal that claimed this node */
+    Node hashNext;                          /* guarded by tree lock; the next in its chain of a big directory's ChildTable */
 
     Node(String name, DirNode parent) {
         this.name = name;
+        this.hash = name.hashCode();
         this.parent = parent;
     }
 

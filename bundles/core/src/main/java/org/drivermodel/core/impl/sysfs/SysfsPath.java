@@ -111,6 +111,15 @@ final class SysfsPath {
 
     /** A component where it lies in its path, compared with a name as {@code String.compareTo} would compare its string. */
     record Key(String path, int start, int end) implements Comparable<String> {
+        /** @return the hash its name's string would have ({@link String#hashCode}), made from the path in place */
+        int nameHash() {
+            int h = 0;
+            for (int i = start; i < end; i++) {
+                h = 31 * h + path.charAt(i);
+            }
+            return h;
+        }
+
         @Override
         public int compareTo(String name) {
             int length = end - start;

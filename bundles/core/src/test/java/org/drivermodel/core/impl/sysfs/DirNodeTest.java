@@ -12,12 +12,12 @@ import java.util.TreeMap;
 
 import org.junit.jupiter.api.Test;
 
-/** The directory's children: one alone, a sorted array while small, a tree beyond; same answers every way. */
+/** The directory's children: one alone, a sorted array while small, a hash table beyond; same answers every way. */
 class DirNodeTest {
 
     @Test
-    void childrenStaySortedAndFoundAcrossTheMoveToATree() {
-        for (int count : new int[] { 0, 1, 2, 3, DirNode.SMALL - 1, DirNode.SMALL, DirNode.SMALL + 1, 100 }) {
+    void childrenStaySortedAndFoundAcrossTheMoveToATable() {
+        for (int count : new int[] { 0, 1, 2, 3, DirNode.SMALL - 1, DirNode.SMALL, DirNode.SMALL + 1, 100, 5000 }) {
             DirNode root = new DirNode("", null);
             DirNode dir = new DirNode("d", root);
             TreeMap<String, Node> expected = new TreeMap<>();
@@ -57,21 +57,63 @@ class DirNodeTest {
      */
     @Test
     void aPathComponentFindsWhatItsStringFinds() {
+        // "Aa" and "BB" have the same String hash: a big directory's chain holds both
         List<String> names = List.of("a", "ab", "abc", "b", "driver", "driver_override", "n001", "uevent", "z", "\u00e9t\u00e9",
-                "1209:0001.1", "1209:0001.10", "1209:0001.2");
+                "1209:0001.1", "1209:0001.10", "1209:0001.2", "Aa", "BB");
         for (int count : new int[] { 1, 2, 3, DirNode.SMALL, names.size() }) {
             DirNode dir = new DirNode("d", new DirNode("", null));
             for (String n : names.subList(0, count)) {
                 dir.put(new DirNode(n, dir));
             }
             for (String probe : List.of("a", "ab", "abc", "abcd", "b", "driver", "drive", "driver_", "driver_override", "uevent",
-                    "\u00e9t\u00e9", "\u00e9", "1209:0001.1", "1209:0001.10", "1209:0001.", "y", "zz")) {
+                    "\u00e9t\u00e9", "\u00e9", "1209:0001.1", "1209:0001.10", "1209:0001.", "y", "zz", "Aa", "BB", "C#")) {
                 SysfsPath.Components c = (SysfsPath.Components) SysfsPath.parse("/x/" + probe + "/y");
                 assertEquals(probe, c.get(1));
                 assertSame(dir.child(probe), dir.child(c.key(1)), probe + " among " + count);
                 assertEquals(Integer.signum(probe.compareTo("driver")), Integer.signum(c.key(1).compareTo("driver")), probe);
             }
         }
+    }
+
+    /**
+     * A big directory's table: names of one hash share a chain, a replaced child leaves the
+     * chain, and a directory grown to thousands and emptied again answers as a small one would.
+     */
+    @Test
+    void aBigDirectoryKeepsCollidingNamesApartAndShrinks() {
+        assertEquals("Aa".hashCode(), "BB".hashCode());
+        DirNode dir = new DirNode("d", new DirNode("", null));
+        List<Node> fill = new ArrayList<>();
+        for (int i = 0; i < 3000; i++) {
+            DirNode n = new DirNode("f" + i, dir);
+            dir.put(n);
+            fill.add(n);
+        }
+        DirNode aa = new DirNode("Aa", dir);
+        DirNode bb = new DirNode("BB", dir);
+        dir.put(aa);
+        dir.put(bb);
+        DirNode aa2 = new DirNode("Aa", dir);
+        dir.put(aa2); // replaces aa, keeps bb
+        assertSame(aa2, dir.child("Aa"));
+        assertSame(bb, dir.child("BB"));
+        assertEquals(3002, dir.size());
+        dir.remove(aa); // no longer a child: nothing changes
+        assertSame(aa2, dir.child("Aa"));
+        assertEquals(3002, dir.size());
+        for (Node n : fill) {
+            dir.remove(n);
+        }
+        assertEquals(List.of(aa2, bb), new ArrayList<>(dir.children()));
+        dir.remove(aa2);
+        assertNull(dir.child("Aa"));
+        assertSame(bb, dir.child("BB"));
+        dir.remove(bb);
+        assertEquals(0, dir.size());
+        assertEquals(List.of(), new ArrayList<>(dir.children()));
+        DirNode again = new DirNode("again", dir);
+        dir.put(again);
+        assertSame(again, dir.child("again"));
     }
 
     @Test
