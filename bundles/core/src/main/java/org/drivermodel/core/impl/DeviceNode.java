@@ -29,6 +29,7 @@ import org.drivermodel.lifetime.primitives.RefCounted;
 final class DeviceNode implements Device, Supplier<String> {
     private final Subsystem subsystem;
     private final String name;
+    final int nameHash; /* name.hashCode(), for its subsystem's DeviceTable */
     private final Map<String, String> properties;
     private final DeviceNode parent;
 
@@ -50,12 +51,17 @@ final class DeviceNode implements Device, Supplier<String> {
     DeviceNode claimPrev;  /* the same: its neighbours in that driver's list of claimed devices (DriverEntry#claim) */
     DeviceNode claimNext;  /* the same */
 
+    DeviceNode tableNext;  /* guarded by the model lock: the next in its chain of its subsystem's DeviceTable */
+    DeviceNode addedPrev;  /* the same: its neighbours in the subsystem's add order */
+    DeviceNode addedNext;  /* the same */
+
     /** The tracked references to this node, with the core's own while it is registered (the initial one); lives as long as the node object, pins no driver. */
     final RefCounted refs;
 
     DeviceNode(Subsystem subsystem, String name, Map<String, String> properties, DeviceNode parent) {
         this.subsystem = subsystem;
         this.name = name;
+        this.nameHash = name.hashCode();
         this.parent = parent;
         this.properties = Map.copyOf(properties);
         this.refs = RefCounted.init(this, null, () -> { }); // named by get(): its path, made when shown

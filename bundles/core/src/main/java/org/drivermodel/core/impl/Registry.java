@@ -96,7 +96,7 @@ final class Registry {
                 return null;
             }
             s.state = Subsystem.State.DYING;
-            return new ArrayList<>(s.devices.values());
+            return s.devices.inAddOrder();
         } finally {
             lock.unlock();
         }
@@ -280,17 +280,17 @@ final class Registry {
                 throw new DriverModelException(Errno.ENODEV, s.path(), (s.isBus() ? "bus" : "class") + " is "
                         + s.state.name().toLowerCase());
             }
-            if (s.devices.containsKey(node.name())) {
+            if (s.devices.get(node.name()) != null) {
                 throw new DriverModelException(Errno.EEXIST, node.path(), "a device of that name exists");
             }
-            if (parent != null && parent.subsystem().devices.get(parent.name()) != parent) {
+            if (parent != null && !parent.subsystem().devices.lists(parent)) {
                 throw new DriverModelException(Errno.ENODEV, parent.path(), "parent was removed");
             }
             publish.accept(node);
             if (parent != null) {
                 parent.addChild(node);
             }
-            s.devices.put(node.name(), node);
+            s.devices.add(node);
         } finally {
             lock.unlock();
         }
@@ -305,7 +305,7 @@ final class Registry {
     List<DeviceNode> unlist(DeviceNode node) {
         lock.lock();
         try {
-            if (!node.subsystem().devices.remove(node.name(), node)) {
+            if (!node.subsystem().devices.remove(node)) {
                 return null;
             }
             return node.children();
@@ -325,7 +325,7 @@ final class Registry {
     boolean publishIfListed(DeviceNode node, Runnable publish) {
         lock.lock();
         try {
-            if (node.subsystem().devices.get(node.name()) != node) {
+            if (!node.subsystem().devices.lists(node)) {
                 return false;
             }
             publish.run();
@@ -369,7 +369,7 @@ final class Registry {
         lock.lock();
         try {
             Subsystem entry = buses.get(bus);
-            return entry == null ? List.of() : List.copyOf(entry.devices.values());
+            return entry == null ? List.of() : entry.devices.inAddOrder();
         } finally {
             lock.unlock();
         }
@@ -456,7 +456,7 @@ final class Registry {
     /** @return the listed child of that name, or null. Context: the model lock is held */
     private static DeviceNode listedChild(DeviceNode parent, String name) {
         for (DeviceNode c : parent.childrenLocked()) {
-            if (c.name().equals(name) && c.subsystem().devices.get(name) == c) {
+            if (c.name().equals(name) && c.subsystem().devices.lists(c)) {
                 return c;
             }
         }
@@ -468,8 +468,8 @@ final class Registry {
         List<Device> all = new ArrayList<>();
         lock.lock();
         try {
-            buses.values().forEach(b -> all.addAll(b.devices.values()));
-            classes.values().forEach(c -> all.addAll(c.devices.values()));
+            buses.values().forEach(b -> all.addAll(b.devices.inAddOrder()));
+            classes.values().forEach(c -> all.addAll(c.devices.inAddOrder()));
         } finally {
             lock.unlock();
         }
@@ -482,8 +482,8 @@ final class Registry {
         lock.lock();
         try {
             List<DeviceNode> all = new ArrayList<>();
-            buses.values().forEach(b -> all.addAll(b.devices.values()));
-            classes.values().forEach(c -> all.addAll(c.devices.values()));
+            buses.values().forEach(b -> all.addAll(b.devices.inAddOrder()));
+            classes.values().forEach(c -> all.addAll(c.devices.inAddOrder()));
             return sortedByPath(all);
         } finally {
             lock.unlock();

@@ -1,8 +1,6 @@
 package org.drivermodel.core.impl;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import org.drivermodel.api.AttributeGroup;
 import org.drivermodel.api.Bus;
@@ -50,7 +48,7 @@ final class Subsystem {
 
     State state = State.LIVE; /* guarded by model.lock */
     volatile boolean autoprobe = true; /* Linux drivers_autoprobe; a plain flag, read without locks */
-    final Map<String, DeviceNode> devices = new LinkedHashMap<>(); /* guarded by model.lock; in add order */
+    final DeviceTable devices = new DeviceTable(); /* guarded by model.lock; by name, in add order */
 
     private Subsystem(Kind kind, Bus bus, String name, long bundleId, List<AttributeGroup<Device>> classAttributes) {
         this.kind = kind;
