@@ -70,11 +70,19 @@ public class HotplugBenchmark {
      * 100k does (a single shot of 1k cold devices measures the interpreter): plug and unplug
      * rounds in throw-away instances. Felix gets smaller rounds, its per-device cost growing
      * with the count.
+     *
+     * <p>Then many small rounds in one instance: tiered compilation counts calls, and a few long
+     * rounds compile the shot's loop only on the stack (OSR), so the first tens of 1k shots ran
+     * the loop's methods half compiled, three times slower than the rest of their fork, and made
+     * the 1k end of the flatness figure vary 3x across forks.
      */
     @State(Scope.Benchmark)
     public static class WarmUp {
         /** Plug and unplug rounds; {@code -Dbench.warmup.rounds=N} (benchmarks/run --quick uses 1). */
         static final int ROUNDS = Integer.getInteger("bench.warmup.rounds", 10);
+        /** Small rounds (of {@link #SMALL} devices) for each long one: C2 compiles a method called 600 times or more. */
+        static final int SMALL_ROUNDS = 100 * ROUNDS;
+        static final int SMALL = 100;
 
         @Setup(Level.Trial)
         public void warm(Devices d, BenchmarkParams params) throws Exception {
@@ -86,6 +94,13 @@ public class HotplugBenchmark {
                 side.unplug(names);
                 side.verifyAndClose(names.length);
             }
+            String[] few = Arrays.copyOf(WARM_NAMES, SMALL);
+            HotplugSide side = felix ? new FelixRegistryBaseline() : new CoreHotplug();
+            for (int round = 0; round < SMALL_ROUNDS; round++) {
+                side.plug(few, d.properties);
+                side.unplug(few);
+            }
+            side.verifyAndClose(SMALL_ROUNDS * SMALL);
         }
 
         private static final String[] WARM_NAMES = IntStream.range(0, 20_000)
