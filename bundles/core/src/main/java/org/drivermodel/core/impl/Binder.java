@@ -107,7 +107,7 @@ final class Binder {
         try {
             return node.state() == DeviceState.UNBOUND && probe(node, driver).is(ProbeResult.Outcome.BOUND);
         } finally {
-            node.lock.unlock();
+            node.unlock();
         }
     }
 
@@ -157,7 +157,7 @@ final class Binder {
             }
             return ProbeResult.NO_MATCH;
         } finally {
-            node.lock.unlock();
+            node.unlock();
         }
     }
 
@@ -185,10 +185,10 @@ final class Binder {
     /** Takes a device lock for an attach, within the deadline; false (logged) if it is held longer. */
     private boolean lockOrSkip(DeviceNode node, String who) {
         registry.assertNotLocked(); // lock order: no device lock under the model lock
-        if (node.lock.lockWithin(deadline())) {
+        if (node.lockWithin(deadline())) {
             return true;
         }
-        Thread holder = node.lock.holder();
+        Thread holder = node.holder();
         log.warn("device {}: not offered to {}: its lock is held past {} ms{}", node, who, deadline().toMillis(),
                 holder == null ? "" : " by thread \"" + holder.getName() + "\"");
         return false;
@@ -289,7 +289,7 @@ final class Binder {
      */
     void end(Binding b, Binding.Cause cause) {
         DeviceNode node = b.node();
-        assert node.lock.isHeldByCurrentThread();
+        assert node.isHeldByCurrentThread();
         DriverCall.Kind inside = DriverCall.insideOf(b);
         if (inside == DriverCall.Kind.PROBE) {
             b.requestEnd(cause);
@@ -353,7 +353,7 @@ final class Binder {
     /** @see org.drivermodel.api.DriverCore#bind */
     ProbeResult bind(DriverEntry entry, DeviceNode node) {
         registry.assertNotLocked(); // lock order: no device lock under the model lock
-        node.lock.lockOrBusy(deadline(), node.path());
+        node.lockOrBusy(deadline(), node.path());
         try {
             if (node.state() != DeviceState.UNBOUND) {
                 Binding b = node.binding();
@@ -362,7 +362,7 @@ final class Binder {
             }
             return probe(node, entry);
         } finally {
-            node.lock.unlock();
+            node.unlock();
         }
     }
 
@@ -372,7 +372,7 @@ final class Binder {
         // a store unbinding its own device: let it out of its file's drain before waiting for
         // the lock, which another thread ending the binding may hold while it drains that file
         sysfs.breakOwnCalls(node);
-        node.lock.lockOrBusy(deadline(), node.path());
+        node.lockOrBusy(deadline(), node.path());
         try {
             Binding b = node.binding();
             if (b == null || !b.isOf(entry) || (node.state() != DeviceState.BOUND
@@ -381,7 +381,7 @@ final class Binder {
             }
             end(b, Binding.Cause.UNBIND);
         } finally {
-            node.lock.unlock();
+            node.unlock();
         }
     }
 
@@ -475,11 +475,11 @@ final class Binder {
     /** Context: the device lock must be taken within the deadline, for override changes. */
     void setOverride(DeviceNode node, String value) {
         registry.assertNotLocked(); // lock order: no device lock under the model lock
-        node.lock.lockOrBusy(deadline(), node.path());
+        node.lockOrBusy(deadline(), node.path());
         try {
             node.setOverride(value);
         } finally {
-            node.lock.unlock();
+            node.unlock();
         }
     }
 }

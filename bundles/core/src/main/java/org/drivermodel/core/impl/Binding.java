@@ -168,7 +168,7 @@ final class Binding implements BoundDevice {
 
     /** Context: the device lock is held. Over (UNBOUND), the binding lets go of its driver. */
     void moveTo(State next) {
-        assert node.lock.isHeldByCurrentThread();
+        assert node.isHeldByCurrentThread();
         state = next;
         if (next == State.UNBOUND) {
             driver = null;

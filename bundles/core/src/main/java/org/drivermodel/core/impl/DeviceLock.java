@@ -1,88 +1,74 @@
 package org.drivermodel.core.impl;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.AbstractQueuedSynchronizer;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.drivermodel.error.DriverModelException;
 import org.drivermodel.error.Errno;
 
 /**
- * A device lock (Linux {@code device_lock}) that names its holder: a removal that cannot take
- * it within its deadline reports the thread holding it (a probe stuck in driver code), as
- * Linux's hung-task detector names the task that holds a lock too long.
+ * The device lock (Linux {@code device_lock}, the mutex embedded in {@code struct device}),
+ * embedded the same way: a {@link DeviceNode} is one, so a device costs two fields for its
+ * lock and no object of its own (issue #19: it was an {@code AbstractQueuedSynchronizer} of 32
+ * bytes per device, one more object for each young collection to copy at 100k devices). It is
+ * reentrant, names its holder (a removal that cannot take it within its deadline reports the
+ * thread holding it, a probe stuck in driver code, as Linux's hung-task detector names the task
+ * that holds a lock too long), and every wait for it is bounded.
  *
- * <p>Concurrency: a reentrant, non-fair exclusive lock, as {@code ReentrantLock}, built on the
- * synchronizer directly (the reentrant mutex of {@link AbstractQueuedSynchronizer}'s
- * documentation) so that it is one object per device, not a lock and its sync (issue #19: the
- * objects a young collection copies at 100k devices). The state is the hold count, the owner the
- * synchronizer's exclusive owner thread; {@link #holder} reads it racily, for reports.
+ * <p>Its methods are package-private: a driver holds the node as a {@code Device} and cannot
+ * reach them; the node's own monitor is not used, so a driver that synchronizes on its device
+ * blocks nobody here.
+ *
+ * <p>Concurrency: {@link #owner} is set by compare-and-set from null to the taking thread and
+ * back to null by a volatile write of the last unlock; {@link #holds} is written and read by
+ * the owner only. A thread that has to wait does so on one of {@link #QUEUES} shared monitors,
+ * chosen by the lock's hash (Linux's hashed wait queues of {@code wait_on_bit}: waiting is rare,
+ * so a wait queue per device would be memory for nothing), after counting itself in
+ * {@link #WAITING} under that monitor. An unlock that sees nobody counted touches no monitor;
+ * otherwise it wakes every waiter of that queue, and each tries again. No wake-up is lost: a
+ * waiter counts itself before its failed try, the unlock frees the owner before it reads the
+ * count (both volatile, so one of the two sees the other), and the waiter holds the queue's
+ * monitor from its count until it waits, so a wake-up cannot come between.
  */
-final class DeviceLock extends AbstractQueuedSynchronizer {
-    private static final long serialVersionUID = 1L;
+class DeviceLock {
 
-    @Override
-    protected boolean tryAcquire(int acquires) {
-        Thread current = Thread.currentThread();
-        int held = getState();
-        if (held == 0) {
-            if (compareAndSetState(0, acquires)) {
-                setExclusiveOwnerThread(current);
-                return true;
-            }
-        } else if (current == getExclusiveOwnerThread()) {
-            int next = held + acquires;
-            if (next < 0) {
+    /** The shared wait queues (a power of two). */
+    private static final int QUEUE_COUNT = 64;
+    private static final Object[] QUEUES = new Object[QUEUE_COUNT];
+    /** Threads waiting for any device lock (a count, not a list: the queues' monitors hold them). */
+    private static final AtomicInteger WAITING = new AtomicInteger();
+    private static final VarHandle OWNER;
+
+    static {
+        for (int i = 0; i < QUEUE_COUNT; i++) {
+            QUEUES[i] = new Object();
+        }
+        try {
+            OWNER = MethodHandles.lookup().findVarHandle(DeviceLock.class, "owner", Thread.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private volatile Thread owner; /* CAS via OWNER: the holding thread, or null */
+    private int holds;             /* the owner's: how many times it took the lock */
+
+    /** @return true if taken at once (free, or held by this thread) */
+    private boolean tryTake(Thread me) {
+        if (owner == me) {
+            if (holds == Integer.MAX_VALUE) {
                 throw new Error("maximum lock count exceeded");
             }
-            setState(next); // only the owner writes it now
+            holds++;
+            return true;
+        }
+        if (owner == null && OWNER.compareAndSet(this, null, me)) {
+            holds = 1;
             return true;
         }
         return false;
-    }
-
-    @Override
-    protected boolean tryRelease(int releases) {
-        if (getExclusiveOwnerThread() != Thread.currentThread()) {
-            throw new IllegalMonitorStateException();
-        }
-        int held = getState() - releases;
-        boolean free = held == 0;
-        if (free) {
-            setExclusiveOwnerThread(null);
-        }
-        setState(held); // the volatile write that publishes the release
-        return free;
-    }
-
-    @Override
-    protected boolean isHeldExclusively() {
-        return getExclusiveOwnerThread() == Thread.currentThread();
-    }
-
-    /** Takes the lock, waiting as long as it takes. */
-    void lock() {
-        acquire(1);
-    }
-
-    /** Lets go of one hold. @throws IllegalMonitorStateException if the caller does not hold it */
-    void unlock() {
-        release(1);
-    }
-
-    /** @return true if taken within the timeout */
-    boolean tryLock(long timeout, TimeUnit unit) throws InterruptedException {
-        return tryAcquireNanos(1, unit.toNanos(timeout));
-    }
-
-    /** @return true if the calling thread holds it */
-    boolean isHeldByCurrentThread() {
-        return isHeldExclusively();
-    }
-
-    /** @return the thread holding it now, or null; a racy snapshot for reports */
-    Thread holder() {
-        return getExclusiveOwnerThread();
     }
 
     /**
@@ -92,19 +78,35 @@ final class DeviceLock extends AbstractQueuedSynchronizer {
      * @return true if taken
      */
     boolean lockWithin(Duration deadline) {
+        Thread me = Thread.currentThread();
+        if (tryTake(me)) {
+            return true;
+        }
         long end = System.nanoTime() + deadline.toNanos();
         boolean interrupted = false;
-        try {
-            for (;;) {
-                try {
-                    return tryLock(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
-                } catch (InterruptedException e) {
-                    interrupted = true;
+        Object queue = queue();
+        synchronized (queue) {
+            WAITING.incrementAndGet();
+            try {
+                for (;;) {
+                    if (tryTake(me)) {
+                        return true;
+                    }
+                    long left = end - System.nanoTime();
+                    if (left <= 0) {
+                        return false;
+                    }
+                    try {
+                        queue.wait(left / 1_000_000, (int) (left % 1_000_000));
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
                 }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
+            } finally {
+                WAITING.decrementAndGet();
+                if (interrupted) {
+                    me.interrupt();
+                }
             }
         }
     }
@@ -122,5 +124,38 @@ final class DeviceLock extends AbstractQueuedSynchronizer {
             throw new DriverModelException(Errno.EBUSY, device, "its probe or remove has not returned within "
                     + deadline.toMillis() + " ms");
         }
+    }
+
+    /** Lets go of one hold. @throws IllegalMonitorStateException if the caller does not hold it */
+    void unlock() {
+        if (owner != Thread.currentThread()) {
+            throw new IllegalMonitorStateException("device lock not held by " + Thread.currentThread().getName());
+        }
+        if (--holds > 0) {
+            return;
+        }
+        owner = null; // the volatile write that publishes the release
+        if (WAITING.get() != 0) {
+            Object queue = queue();
+            synchronized (queue) {
+                queue.notifyAll();
+            }
+        }
+    }
+
+    /** @return true if the calling thread holds it */
+    boolean isHeldByCurrentThread() {
+        return owner == Thread.currentThread();
+    }
+
+    /** @return the thread holding it now, or null; a racy snapshot for reports */
+    Thread holder() {
+        return owner;
+    }
+
+    /** @return this lock's wait queue: its identity hash, spread, picks one of the shared monitors */
+    private Object queue() {
+        int h = System.identityHashCode(this);
+        return QUEUES[(h ^ (h >>> 16)) & (QUEUE_COUNT - 1)];
     }
 }

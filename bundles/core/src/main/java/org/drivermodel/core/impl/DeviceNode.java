@@ -16,7 +16,7 @@ import org.drivermodel.lifetime.primitives.RefCounted;
  * place in the tree, its current {@link Binding} (if any) and its references, and calls nothing.
  * Everything a driver may do with the device goes through the binding, never through the node.
  *
- * <p>Concurrency: {@link #lock} is the device lock (Linux {@code device_lock}). It serialises
+ * <p>Concurrency: the node is its own device lock ({@link DeviceLock}, Linux {@code device_lock}). It serialises
  * binding and unbinding of this device and is held across the driver's {@code probe} and
  * {@code remove}; device locks are the only core locks held while driver code runs (a device
  * probed from its parent's probe runs under both; lock order: docs/design.md §3). {@link #state}, {@link #binding}, {@link #override} and {@link #lastBinding}
@@ -26,15 +26,12 @@ import org.drivermodel.lifetime.primitives.RefCounted;
  * registered, the count's initial one ({@code kref_init}: no object for it), and removal
  * revokes the rest and waits for them.
  */
-final class DeviceNode implements Device, Supplier<String> {
+final class DeviceNode extends DeviceLock implements Device, Supplier<String> {
     private final Subsystem subsystem;
     private final String name;
     final int nameHash; /* name.hashCode(), for its subsystem's DeviceTable */
     private final Map<String, String> properties;
     private final DeviceNode parent;
-
-    /** The device lock: held across probe and remove of this device. */
-    final DeviceLock lock = new DeviceLock();
 
     private volatile DeviceState state = DeviceState.UNBOUND; /* written under lock */
     private volatile Binding binding; /* written under lock; the current binding, PROBING to UNBINDING; else null */
@@ -121,26 +118,26 @@ final class DeviceNode implements Device, Supplier<String> {
 
     /** @return the generation the next binding gets. Context: device lock held. */
     int nextGeneration() {
-        assert lock.isHeldByCurrentThread();
+        assert isHeldByCurrentThread();
         return ++generations;
     }
 
     /** Context: device lock held. */
     void setState(DeviceState state, Binding binding) {
-        assert lock.isHeldByCurrentThread();
+        assert isHeldByCurrentThread();
         this.binding = binding;
         this.state = state;
     }
 
     /** Context: device lock held. */
     void setOverride(String override) {
-        assert lock.isHeldByCurrentThread();
+        assert isHeldByCurrentThread();
         this.override = override;
     }
 
     /** Context: device lock held, at unbind. */
     void setLastBinding(String driver) {
-        assert lock.isHeldByCurrentThread();
+        assert isHeldByCurrentThread();
         lastBinding = driver;
     }
 

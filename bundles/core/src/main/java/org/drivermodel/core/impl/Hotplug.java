@@ -232,11 +232,11 @@ final class Hotplug {
         boolean reported = false;
         for (;;) {
             registry.assertNotLocked(); // lock order: no device lock under the model lock
-            if (node.lock.lockWithin(deadline())) {
+            if (node.lockWithin(deadline())) {
                 try {
                     return locked.get();
                 } finally {
-                    node.lock.unlock();
+                    node.unlock();
                 }
             }
             Binding b = node.binding();
@@ -256,7 +256,7 @@ final class Hotplug {
      * remove it is stuck in, once per binding (the watchdog may have named it already).
      */
     private void reportLockHeld(DeviceNode node, Binding b, String waiter) {
-        Thread holder = node.lock.holder();
+        Thread holder = node.holder();
         if (holder == null || b == null) {
             log.warn("device {}: its lock, which {} waits for, was busy for {} ms (held by {})", node, waiter,
                     deadline().toMillis(), holder == null ? "nobody now" : "thread \"" + holder.getName() + "\"");

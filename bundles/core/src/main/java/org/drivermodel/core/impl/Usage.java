@@ -95,14 +95,14 @@ final class Usage {
             log.info("device {}: pinned by {} ({})", node, holder, reason);
             return pin;
         } finally {
-            node.lock.unlock();
+            node.unlock();
         }
     }
 
     /** Takes a device lock within the drain deadline, or answers EBUSY (a probe or remove stuck in driver code). */
     private void lockOrBusy(DeviceNode node) {
         registry.assertNotLocked(); // lock order: no device lock under the model lock
-        node.lock.lockOrBusy(settings.get().drainTimeout(), node.path());
+        node.lockOrBusy(settings.get().drainTimeout(), node.path());
     }
 
     private static void checkReason(String object, String reason) {
@@ -143,7 +143,7 @@ final class Usage {
                             pins.addAll(b.pins());
                         }
                     } finally {
-                        node.lock.unlock();
+                        node.unlock();
                     }
                 }
             }

@@ -152,18 +152,9 @@ class AsyncProbeTest {
         assertTrue(model.awaitProbes(Duration.ZERO));
     }
 
-    /**
-     * Waits until the thread is queued for the device's lock, which the running probe holds,
-     * failing at the deadline. (Its thread state would not tell: a thread WAITING may wait for
-     * class loading or a logger's lock.)
-     */
+    /** Waits until the thread waits for the device's lock, which the running probe holds, failing at the deadline. */
     private static void awaitQueuedForDeviceLock(Device device, Thread t) throws InterruptedException {
-        DeviceLock lock = ((DeviceNode) device).lock;
-        long end = System.nanoTime() + LONG.toNanos();
-        while (!lock.isQueued(t)) {
-            assertTrue(t.isAlive(), t.getName() + " ended instead of waiting for the device lock");
-            assertTrue(System.nanoTime() < end, t.getName() + " waits for the device lock");
-            Thread.sleep(1);
-        }
+        assertTrue(((DeviceNode) device).holder() != null, "the device lock is held");
+        LockWaits.awaitWaitingForDeviceLock(t, LONG);
     }
 }

@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -172,16 +174,14 @@ class DeviceModelTest {
         DriverEntry entry = model.addDriver(slow.info("fake", "x"), slow);
         Future<Device> adding = pool.submit(() -> ctx.addDevice("d1", Map.of("id", "x")));
         assertTrue(inProbe.await(10, TimeUnit.SECONDS));
-        Future<?> removing = pool.submit(() -> model.removeDriver(entry));
-        // removal waits for the device lock, which the probe holds (seen in the lock's queue, not
+        CompletableFuture<Thread> remover = new CompletableFuture<>();
+        Future<?> removing = pool.submit(() -> {
+            remover.complete(Thread.currentThread());
+            model.removeDriver(entry);
+        });
+        // removal waits for the device lock, which the probe holds (seen in the lock's wait, not
         // guessed from a pause: a removal that had not started yet would prove nothing)
-        DeviceLock deviceLock = ((DeviceNode) model.device("fake/d1")).lock;
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!deviceLock.hasQueuedThreads()) {
-            assertTrue(System.nanoTime() < end, "the removal waits for the device lock");
-            assertFalse(removing.isDone(), "the removal returned while the probe held the device lock");
-            Thread.sleep(1);
-        }
+        LockWaits.awaitWaitingForDeviceLock(remover.get(10, TimeUnit.SECONDS), Duration.ofSeconds(10));
         assertFalse(removing.isDone(), "removal cannot finish while the probe holds the device lock");
         release.countDown();
         Device d = adding.get(10, TimeUnit.SECONDS);
