@@ -50,9 +50,15 @@ bench = {}
 shots, means = {}, {}
 for b in load("hotplug.json") + load("hotplug-100k.json"):
     shots[(b["benchmark"].rsplit(".", 1)[1], int(b["params"]["devices"]))] = median(b)  # ms per shot
-# the flatness: the core's shots over 10 forks at each end, their mean (collections included)
+# the flatness: the core's shots over 10 forks at each end, their mean (collections included),
+# and the relative standard error of that mean over the forks' means (a fork's compiled code is
+# what varies most)
+rse = {}
 for b in load("hotplug-1k-core.json") + load("hotplug-100k-core.json"):
-    means[(b["benchmark"].rsplit(".", 1)[1], int(b["params"]["devices"]))] = b["primaryMetric"]["score"]
+    key = (b["benchmark"].rsplit(".", 1)[1], int(b["params"]["devices"]))
+    forks = [statistics.mean(f) for f in b["primaryMetric"]["rawData"]]
+    means[key] = statistics.mean(x for f in b["primaryMetric"]["rawData"] for x in f)
+    rse[key] = statistics.stdev(forks) / len(forks) ** 0.5 / statistics.mean(forks) if len(forks) > 1 else float("nan")
 # the diagnostic: the 100k shots with a young generation of 2.5 GB (few collections)
 young = {b["benchmark"].rsplit(".", 1)[1]: b["primaryMetric"]["score"] for b in load("hotplug-100k-core-young.json")}
 if shots:
@@ -83,10 +89,11 @@ if shots:
             bench[f"{op}1k_vs_felix"] = f"{f / c:.2f}"
 if means:
     print("The core's per-device cost at 100,000 over that at 1,000: mean shots over 10 forks each, collections"
-          " included (flat: ≤ 1.3×; ≥ 100k/s each way). The last two columns are the diagnostic: the 100k"
-          " shots with a 2.5 GB young generation, where few shots have a collection, and their growth:\n")
-    print("| benchmark | µs/device at 1,000 | µs/device at 100,000 | growth | verdict | at 100,000, young gen 2.5 GB | growth without most collections |")
-    print("|---|---|---|---|---|---|---|")
+          " included (flat: ≤ 1.3×; ≥ 100k/s each way), with the growth's standard error over the forks. The"
+          " last two columns are the diagnostic: the 100k shots with a 2.5 GB young generation, where few shots"
+          " have a collection, and their growth:\n")
+    print("| benchmark | µs/device at 1,000 | µs/device at 100,000 | growth | ± 1 s.e. | verdict | at 100,000, young gen 2.5 GB | growth without most collections |")
+    print("|---|---|---|---|---|---|---|---|")
     for name in ("core_plug", "core_unplug"):
         a, b = means.get((name, 1000)), means.get((name, 100000))
         if a and b:
@@ -95,7 +102,8 @@ if means:
             y = young.get(name)
             uy = f"{y * 1000 / 100000:.2f}" if y else "–"
             gy = f"{y * 1000 / 100000 / ua:.2f}×" if y else "–"
-            print(f"| {name} | {ua:.2f} | {ub:.2f} | {ub / ua:.2f}× | {'PASS' if ok else 'MISS'} | {uy} | {gy} |")
+            se = ub / ua * (rse[(name, 1000)] ** 2 + rse[(name, 100000)] ** 2) ** 0.5
+            print(f"| {name} | {ua:.2f} | {ub:.2f} | {ub / ua:.2f}× | {se:.2f} | {'PASS' if ok else 'MISS'} | {uy} | {gy} |")
             bench["growth_" + name[5:]] = f"{ub / ua:.2f}"
     print()
 
