@@ -26,24 +26,31 @@ import org.drivermodel.error.Errno;
  * the owner only. A thread that has to wait does so on one of {@link #QUEUES} shared monitors,
  * chosen by the lock's hash (Linux's hashed wait queues of {@code wait_on_bit}: waiting is rare,
  * so a wait queue per device would be memory for nothing), after counting itself in
- * {@link #WAITING} under that monitor. An unlock that sees nobody counted touches no monitor;
- * otherwise it wakes every waiter of that queue, and each tries again. No wake-up is lost: a
- * waiter counts itself before its failed try, the unlock frees the owner before it reads the
- * count (both volatile, so one of the two sees the other), and the waiter holds the queue's
- * monitor from its count until it waits, so a wake-up cannot come between.
+ * {@link #WAITING} and in its queue under that monitor. An unlock that sees nobody counted in
+ * either touches no monitor; otherwise it wakes every waiter of its queue, and each tries
+ * again (so a removal waiting out a hung probe costs the unlocks of the other 63 queues'
+ * devices nothing). No wake-up is lost: a waiter counts itself before its failed try, the
+ * unlock frees the owner before it reads the counts (all volatile, so one of the two sees the
+ * other), and the waiter holds the queue's monitor from its count until it waits, so a wake-up
+ * cannot come between.
  */
 class DeviceLock {
 
     /** The shared wait queues (a power of two). */
     private static final int QUEUE_COUNT = 64;
-    private static final Object[] QUEUES = new Object[QUEUE_COUNT];
-    /** Threads waiting for any device lock (a count, not a list: the queues' monitors hold them). */
+    private static final WaitQueue[] QUEUES = new WaitQueue[QUEUE_COUNT];
+    /** Threads waiting for any device lock: while none is, an unlock looks at no queue (nor at its own hash). */
     private static final AtomicInteger WAITING = new AtomicInteger();
     private static final VarHandle OWNER;
 
+    /** A wait queue: its monitor parks the waiters of every lock that hashes to it. */
+    private static final class WaitQueue {
+        volatile int waiters; /* written under this monitor: threads parked here or about to be */
+    }
+
     static {
         for (int i = 0; i < QUEUE_COUNT; i++) {
-            QUEUES[i] = new Object();
+            QUEUES[i] = new WaitQueue();
         }
         try {
             OWNER = MethodHandles.lookup().findVarHandle(DeviceLock.class, "owner", Thread.class);
@@ -84,8 +91,9 @@ class DeviceLock {
         }
         long end = System.nanoTime() + deadline.toNanos();
         boolean interrupted = false;
-        Object queue = queue();
+        WaitQueue queue = queue();
         synchronized (queue) {
+            queue.waiters++;
             WAITING.incrementAndGet();
             try {
                 for (;;) {
@@ -104,6 +112,7 @@ class DeviceLock {
                 }
             } finally {
                 WAITING.decrementAndGet();
+                queue.waiters--;
                 if (interrupted) {
                     me.interrupt();
                 }
@@ -136,9 +145,11 @@ class DeviceLock {
         }
         owner = null; // the volatile write that publishes the release
         if (WAITING.get() != 0) {
-            Object queue = queue();
-            synchronized (queue) {
-                queue.notifyAll();
+            WaitQueue queue = queue();
+            if (queue.waiters != 0) {
+                synchronized (queue) {
+                    queue.notifyAll();
+                }
             }
         }
     }
@@ -154,7 +165,7 @@ class DeviceLock {
     }
 
     /** @return this lock's wait queue: its identity hash, spread, picks one of the shared monitors */
-    private Object queue() {
+    private WaitQueue queue() {
         int h = System.identityHashCode(this);
         return QUEUES[(h ^ (h >>> 16)) & (QUEUE_COUNT - 1)];
     }

@@ -109,6 +109,7 @@ class DeviceClassTest {
         assertErrno(Errno.ENOENT, () -> model.device("/devices/virtual/leds/led0"));
         assertEquals(DeviceState.REMOVED, led.state());
         assertErrno(Errno.ENOENT, () -> leds.removeDevice("led0"));
+        assertErrno(Errno.ENOENT, () -> leds.removeDevice(null));
     }
 
     @Test

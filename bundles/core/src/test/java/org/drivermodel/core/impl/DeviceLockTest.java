@@ -23,9 +23,16 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The device lock: a reentrant exclusive lock embedded in the device, that names its holder,
  * waits within a deadline, and parks its waiters on wait queues shared by many locks.
+ *
+ * <p>A waiter waits up to {@link #WAITER_DEADLINE} but must have the lock within
+ * {@link #WAKE_UP} of its holder letting go: a waiter never woken still takes the lock when its
+ * own wait times out, so only a verdict far shorter than its wait sees a lost wake-up.
  */
-@Timeout(20)
+@Timeout(30)
 class DeviceLockTest {
+
+    private static final Duration WAITER_DEADLINE = Duration.ofSeconds(60);
+    private static final long WAKE_UP = 5; // seconds
 
     private final DeviceLock lock = new DeviceLock();
 
@@ -68,36 +75,60 @@ class DeviceLockTest {
         assertErrno(Errno.EBUSY, () -> lock.lockOrBusy(Duration.ofMillis(20), "/devices/fake/d1"));
 
         CompletableFuture<Boolean> taken = new CompletableFuture<>();
-        Thread waiter = new Thread(() -> {
-            boolean t = lock.lockWithin(Duration.ofSeconds(10));
+        Thread waiter = daemon(() -> {
+            boolean t = lock.lockWithin(WAITER_DEADLINE);
             taken.complete(t);
             if (t) {
                 lock.unlock();
             }
         }, "waiter");
-        waiter.start();
         awaitWaiting(waiter);
         letGo.countDown();
-        assertTrue(taken.get(10, TimeUnit.SECONDS), "the waiter took it when the holder let go");
+        assertTrue(taken.get(WAKE_UP, TimeUnit.SECONDS), "the waiter was woken and took it when the holder let go");
         holder.join(10_000);
         waiter.join(10_000);
     }
 
+    /** An interrupted waiter waits out its whole deadline, and keeps the interrupt for its caller. */
     @Test
     void anInterruptDoesNotCutTheWaitShortAndIsKept() throws Exception {
         assertTrue(lock.lockWithin(Duration.ZERO));
         try {
-            CompletableFuture<boolean[]> waiter = CompletableFuture.supplyAsync(() -> {
+            CompletableFuture<long[]> waiter = CompletableFuture.supplyAsync(() -> {
                 Thread.currentThread().interrupt();
+                long start = System.nanoTime();
                 boolean taken = lock.lockWithin(Duration.ofMillis(100));
-                return new boolean[] { taken, Thread.interrupted() };
+                long waited = System.nanoTime() - start;
+                return new long[] { taken ? 1 : 0, Thread.interrupted() ? 1 : 0, waited };
             });
-            boolean[] r = waiter.get(10, TimeUnit.SECONDS);
-            assertFalse(r[0], "not taken: held here");
-            assertTrue(r[1], "the interrupt is kept for the caller");
+            long[] r = waiter.get(10, TimeUnit.SECONDS);
+            assertEquals(0, r[0], "not taken: held here");
+            assertEquals(1, r[1], "the interrupt is kept for the caller");
+            assertTrue(r[2] >= TimeUnit.MILLISECONDS.toNanos(100), "waited its deadline out, not cut short: " + r[2] + " ns");
         } finally {
             lock.unlock();
         }
+    }
+
+    /** A waiter interrupted before it waits still takes the lock when the holder lets go, and keeps the interrupt. */
+    @Test
+    void anInterruptedWaiterTakesTheLockWhenLetGo() throws Exception {
+        assertTrue(lock.lockWithin(Duration.ZERO));
+        CompletableFuture<boolean[]> result = new CompletableFuture<>();
+        Thread waiter = daemon(() -> {
+            Thread.currentThread().interrupt();
+            boolean taken = lock.lockWithin(WAITER_DEADLINE);
+            boolean kept = Thread.interrupted();
+            if (taken) {
+                lock.unlock();
+            }
+            result.complete(new boolean[] { taken, kept });
+        }, "interrupted-waiter");
+        awaitWaiting(waiter); // past the interrupt: waiting again, for the rest of its deadline
+        lock.unlock();
+        boolean[] r = result.get(WAKE_UP, TimeUnit.SECONDS);
+        assertTrue(r[0], "taken once let go");
+        assertTrue(r[1], "the interrupt is kept for the caller");
     }
 
     /**
@@ -137,8 +168,8 @@ class DeviceLockTest {
         for (int i = 0; i < n; i++) {
             DeviceLock l = locks[i];
             AtomicBoolean letGoOf = released[i];
-            Thread w = new Thread(() -> {
-                if (l.lockWithin(Duration.ofSeconds(10))) {
+            Thread w = daemon(() -> {
+                if (l.lockWithin(WAITER_DEADLINE)) {
                     if (!letGoOf.get() || l.holder() != Thread.currentThread()) {
                         wrong.incrementAndGet(); // taken while its holder still held it
                     }
@@ -147,18 +178,18 @@ class DeviceLockTest {
                 }
             }, "waiter-" + i);
             waiters.add(w);
-            w.start();
         }
         for (Thread w : waiters) {
             awaitWaiting(w);
         }
         letGo.countDown();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAKE_UP);
+        for (Thread w : waiters) {
+            w.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime())));
+            assertFalse(w.isAlive(), w.getName() + " was woken and took its lock within " + WAKE_UP + " s of the let-go");
+        }
         for (Thread t : threads) {
             t.join(10_000);
-        }
-        for (Thread w : waiters) {
-            w.join(10_000);
-            assertFalse(w.isAlive(), w.getName());
         }
         assertEquals(n, taken.get(), "every waiter got its lock");
         assertEquals(0, wrong.get(), "no waiter took a lock its holder had not let go of");
@@ -182,7 +213,7 @@ class DeviceLockTest {
                 try {
                     start.await(10, TimeUnit.SECONDS);
                     for (int i = 0; i < rounds; i++) {
-                        assertTrue(lock.lockWithin(Duration.ofSeconds(10)));
+                        assertTrue(lock.lockWithin(WAITER_DEADLINE));
                         try {
                             counter[0]++;
                         } finally {
@@ -201,6 +232,14 @@ class DeviceLockTest {
         }
         assertEquals(threads * rounds, counter[0]);
         assertNull(lock.holder());
+    }
+
+    /** @return a started daemon thread (a waiter left behind by a failed test does not hold the JVM) */
+    private static Thread daemon(Runnable body, String name) {
+        Thread t = new Thread(body, name);
+        t.setDaemon(true);
+        t.start();
+        return t;
     }
 
     private static void awaitWaiting(Thread t) throws InterruptedException {

@@ -70,6 +70,7 @@ class DeviceModelTest {
         assertEquals(DeviceState.REMOVED, d.state());
         assertErrno(Errno.ENOENT, () -> model.device("/devices/fake/d1"));
         assertErrno(Errno.ENOENT, () -> ctx.removeDevice("d1"));
+        assertErrno(Errno.ENOENT, () -> ctx.removeDevice(null)); // a bus's bad name: not found, no crash
         assertEquals(List.of(), model.devices());
     }
 

@@ -22,8 +22,9 @@ final class LockWaits {
         StackTraceElement[] stack = t.getStackTrace();
         for (StackTraceElement e : stack) {
             if (e.getClassName().equals(DeviceLock.class.getName()) && e.getMethodName().equals("lockWithin")) {
+                // Object.wait on JDK 17, Object.wait0 under it on later ones
                 return stack.length > 0 && stack[0].getClassName().equals(Object.class.getName())
-                        && stack[0].getMethodName().equals("wait");
+                        && stack[0].getMethodName().startsWith("wait");
             }
         }
         return false;

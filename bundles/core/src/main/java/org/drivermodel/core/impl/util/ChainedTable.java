@@ -49,8 +49,11 @@ public abstract class ChainedTable<N> {
     /** Sets the next object in {@code n}'s chain. */
     protected abstract void next(N n, N next);
 
-    /** @return the object of that name, or null */
+    /** @return the object of that name, or null (none is named null: a caller's bad name is not found) */
     public final N get(String name) {
+        if (name == null) {
+            return null;
+        }
         int h = name.hashCode();
         for (N n = chain(h); n != null; n = next(n)) {
             if (hash(n) == h && name(n).equals(name)) {
@@ -68,13 +71,21 @@ public abstract class ChainedTable<N> {
         return slot(index(hash, slots.length));
     }
 
-    /** Adds {@code node} under its name; one of the same name leaves the table. @return that one, or null */
+    /**
+     * Adds {@code node} under its name; one of the same name leaves the table, and {@code node}
+     * itself, if already in, stays as it is.
+     *
+     * @return the one that left, {@code node} if it was in already, or null
+     */
     protected final N insert(N node) {
         String name = name(node);
         int h = hash(node);
         int i = index(h, slots.length);
         N prev = null;
         for (N n = slot(i); n != null; prev = n, n = next(n)) {
+            if (n == node) {
+                return node; // relinking it here would cut its chain after it
+            }
             if (hash(n) == h && name(n).equals(name)) {
                 next(node, next(n));
                 link(i, prev, node);

@@ -125,6 +125,31 @@ class ChainedTableTest {
         assertTrue(peak > 200, "peak " + peak);
     }
 
+    /**
+     * Putting a member in again changes nothing (relinking it at its place would cut the chain
+     * after it), and a null name is found nowhere.
+     */
+    @Test
+    void aMemberPutAgainStaysAndNullIsNotFound() {
+        Table table = new Table();
+        List<String> names = colliding(); // one chain
+        List<Named> added = new ArrayList<>();
+        for (String n : names) {
+            Named x = new Named(n);
+            table.put(x);
+            added.add(x);
+        }
+        for (Named x : added) {
+            assertSame(x, table.put(x), "a member put again is its own answer");
+        }
+        assertEquals(names.size(), table.size());
+        for (Named x : added) {
+            assertSame(x, table.get(x.name));
+        }
+        assertEquals(new HashSet<>(added), new HashSet<>(table.all()));
+        assertNull(table.get(null));
+    }
+
     /** Names of different hashes in one slot share its chain; removing its head and its middle keeps the rest found. */
     @Test
     void aSharedSlotsChainSurvivesRemovalsFromItsHeadAndMiddle() {
