@@ -41,14 +41,13 @@ final class DeviceTable extends ChainedTable<DeviceNode> {
     }
 
     /**
-     * Lists a device last. @throws IllegalStateException if a device of its name is listed (the
-     * caller checks first: EEXIST), and nothing changes
+     * Lists a device last. @throws IllegalStateException if it or a device of its name is listed
+     * (the caller checks first: EEXIST), and nothing changes
      */
     void add(DeviceNode node) {
-        if (get(node.name()) != null || node.addedPrev != null || first == node) {
+        if (insert(node, false) != null) {
             throw new IllegalStateException("already listed: " + node.name());
         }
-        insert(node);
         node.addedPrev = last;
         if (last == null) {
             first = node;
@@ -80,9 +79,12 @@ final class DeviceTable extends ChainedTable<DeviceNode> {
         return true;
     }
 
-    /** @return true if {@code node} is the device listed under its name */
+    /**
+     * @return true if {@code node} is the device listed under its name: it is in the add-order
+     *         list exactly while it is in the table, so no chain is walked
+     */
     boolean lists(DeviceNode node) {
-        return get(node.name()) == node;
+        return first == node || node.addedPrev != null;
     }
 
     /** @return the devices in add order: a list made now */

@@ -43,10 +43,12 @@ class DeviceTableTest {
             expected.remove(d);
             assertFalse(table.remove(d), "removed twice: " + d.name());
             assertNull(table.get(d.name()));
+            assertFalse(table.lists(d));
             if (i % 500 == 0 || expected.size() < 5) {
                 assertEquals(expected, table.inAddOrder());
                 for (DeviceNode e : expected) {
                     assertSame(e, table.get(e.name()));
+                    assertTrue(table.lists(e));
                 }
             }
         }

@@ -54,7 +54,7 @@ final class ChildTable extends ChainedTable<Node> {
 
     /** Adds a child under its name, replacing one of the same name. */
     void put(Node child) {
-        insert(child);
+        insert(child, true);
     }
 
     /** Removes {@code child} if it is the child of its name here. */

@@ -72,12 +72,14 @@ public abstract class ChainedTable<N> {
     }
 
     /**
-     * Adds {@code node} under its name; one of the same name leaves the table, and {@code node}
+     * Adds {@code node} under its name, in one walk of its chain. One of the same name leaves
+     * the table if {@code replace}, and otherwise stays, with {@code node} not added; {@code node}
      * itself, if already in, stays as it is.
      *
-     * @return the one that left, {@code node} if it was in already, or null
+     * @return the one of that name found (gone if {@code replace}), {@code node} if it was in
+     *         already, or null if {@code node} was added to a name not taken
      */
-    protected final N insert(N node) {
+    protected final N insert(N node, boolean replace) {
         String name = name(node);
         int h = hash(node);
         int i = index(h, slots.length);
@@ -87,6 +89,9 @@ public abstract class ChainedTable<N> {
                 return node; // relinking it here would cut its chain after it
             }
             if (hash(n) == h && name(n).equals(name)) {
+                if (!replace) {
+                    return n;
+                }
                 next(node, next(n));
                 link(i, prev, node);
                 next(n, null);

@@ -56,7 +56,7 @@ class ChainedTableTest {
         }
 
         Named put(Named n) {
-            return insert(n);
+            return insert(n, true);
         }
 
         boolean remove(Named n) {
