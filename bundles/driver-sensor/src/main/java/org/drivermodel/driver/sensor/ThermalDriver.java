@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.drivermodel.api.Attribute;
 import org.drivermodel.api.AttributeGroup;
@@ -43,12 +44,14 @@ public final class ThermalDriver implements Driver {
     @Override
     public void probe(BoundDevice device) throws Exception {
         long interval = Sensor.checkInterval(initialInterval(device), device.path() + ": poll.interval.ms");
+        AtomicReference<Thread> thread = new AtomicReference<>();
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {   // alloc
             Thread t = new Thread(r, "vthermal-" + device.name());
             t.setDaemon(true);
+            thread.set(t);
             return t;
         });
-        device.addDisconnect("poll timer", () -> stop(timer, device.path()));
+        device.addDisconnect("poll timer", () -> stop(timer, thread.get(), device.path()));
         Sensor sensor = new Sensor(timer, interval, () -> announce(device));
         sensor.start();                                                                     // init
         device.setDriverData(sensor);                                                       // register
@@ -81,9 +84,20 @@ public final class ThermalDriver implements Driver {
         }
     }
 
-    private static void stop(ScheduledExecutorService timer, String path) throws InterruptedException {
+    /**
+     * Stops the timer and waits for its thread to end: an executor is terminated while its last
+     * thread is still on its way out, so awaiting the termination alone let the thread outlive
+     * the unbind for a moment (a verdict that depended on scheduling under load).
+     */
+    private static void stop(ScheduledExecutorService timer, Thread thread, String path) throws InterruptedException {
         timer.shutdownNow();
-        if (!timer.awaitTermination(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(STOP_TIMEOUT_SECONDS);
+        boolean ended = timer.awaitTermination(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        if (ended && thread != null) {
+            thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime())));
+            ended = !thread.isAlive();
+        }
+        if (!ended) {
             throw new DriverModelException(Errno.ETIMEDOUT, path, "poll timer still running after " + STOP_TIMEOUT_SECONDS + " s");
         }
     }
