@@ -6,6 +6,7 @@ import java.util.List;
 import org.drivermodel.api.Attribute;
 import org.drivermodel.api.AttributeGroup;
 import org.drivermodel.api.Device;
+import org.drivermodel.core.impl.sysfs.DirectoryKind;
 import org.drivermodel.error.DriverModelException;
 
 /**
@@ -17,14 +18,22 @@ import org.drivermodel.error.DriverModelException;
  * sharing them costs a device nothing until read (docs/design.md §8: two attribute files were
  * about a hundred bytes and two objects per device, issue #19).
  *
+ * <p>The shared files make the devices' {@link DirectoryKind}, with its link slot
+ * {@value #DRIVER_LINK}: the link to the bound driver's directory is a field of the device's
+ * directory, not a node (issue #19).
+ *
  * <p>Immutable. {@link #of} is cheap to ask again: a subsystem keeps the last one made and
  * makes a new one only when the bus hands out other groups.
  *
- * @param from   the subsystem's groups this was made of
- * @param shared the shared files: the core's, then the unnamed groups' attributes
- * @param named  the groups still made per device
+ * @param from  the subsystem's groups this was made of
+ * @param kind  the devices' directory kind: the shared files (the core's, then the unnamed
+ *              groups' attributes) and the {@value #DRIVER_LINK} link slot
+ * @param named the groups still made per device
  */
-record DeviceFiles(List<AttributeGroup<Device>> from, AttributeGroup<Device> shared, List<AttributeGroup<Device>> named) {
+record DeviceFiles(List<AttributeGroup<Device>> from, DirectoryKind<Device> kind, List<AttributeGroup<Device>> named) {
+
+    /** The name of a bound device's link to its driver's directory, as Linux's. */
+    static final String DRIVER_LINK = "driver";
 
     /**
      * @param core   the core's files of every device, an unnamed group
@@ -44,12 +53,12 @@ record DeviceFiles(List<AttributeGroup<Device>> from, AttributeGroup<Device> sha
             }
         }
         if (named.size() == groups.size()) {
-            return new DeviceFiles(groups, core, groups);
+            return new DeviceFiles(groups, new DirectoryKind<>(core, DRIVER_LINK), groups);
         }
         try {
-            return new DeviceFiles(groups, new AttributeGroup<>(null, shared), List.copyOf(named));
+            return new DeviceFiles(groups, new DirectoryKind<>(new AttributeGroup<>(null, shared), DRIVER_LINK), List.copyOf(named));
         } catch (DriverModelException duplicate) {
-            return new DeviceFiles(groups, core, groups);
+            return new DeviceFiles(groups, new DirectoryKind<>(core, DRIVER_LINK), groups);
         }
     }
 

@@ -24,7 +24,8 @@ import org.drivermodel.error.Errno;
  * /devices/&lt;bus&gt;/&lt;dev&gt;[/&lt;child&gt;...]     a device: driver_override, uevent, its bus's and its driver's attributes,
  *                                       and a link "driver" while bound
  * /bus/&lt;bus&gt;/drivers_autoprobe          1 or 0
- * /bus/&lt;bus&gt;/devices/&lt;dev&gt;              a link to the device
+ * /bus/&lt;bus&gt;/devices/&lt;dev&gt;              a link to the device (a link directory: the devices in
+ *                                       /devices/&lt;bus&gt; are found there, not kept)
  * /bus/&lt;bus&gt;/drivers/&lt;drv&gt;/bind, unbind  write a device name to bind or unbind it
  * /class/&lt;class&gt;/&lt;dev&gt;                  a link to a class device (under its parent, or
  *                                       /devices/virtual/&lt;class&gt;/&lt;dev&gt; without one)
@@ -68,7 +69,7 @@ final class SysfsLayout {
         String dir = "/bus/" + bus.name();
         TreeDirectory devices = tree.createDirectory(bus.path());
         tree.createDirectory(dir);
-        TreeDirectory links = tree.createDirectory(bus.linkDir());
+        TreeDirectory links = tree.createLinkDirectory(bus.linkDir(), devices);
         tree.createDirectory(dir + "/drivers");
         tree.addGroups(dir, bus, List.of(AttributeGroup.of(Attribute.<Subsystem>rw("drivers_autoprobe",
                 b -> (b.autoprobe ? "1" : "0") + "\n",
@@ -88,8 +89,8 @@ final class SysfsLayout {
 
     /** Context: the model lock may be held. */
     void classRegistered(Subsystem cls) {
-        TreeDirectory links = tree.createDirectory(cls.linkDir());
         TreeDirectory devices = tree.createDirectory(cls.path());
+        TreeDirectory links = tree.createLinkDirectory(cls.linkDir(), devices);
         tree.activate(links);
         tree.activate(devices);
         cls.laidOut(devices, links);
@@ -124,6 +125,7 @@ final class SysfsLayout {
      * Creates a device's directory with the core's and its bus's attributes, and its link
      * under its bus, all visible at once. It works on the directories' handles, as Linux's
      * {@code device_add} works on {@code kobj->sd}: no path is looked up or made (issue #19).
+     * The link is the directory's place in its subsystem's link directory, not a node.
      * Context: the model lock is held; the device's parent (device or subsystem) is laid out.
      */
     void deviceAdded(DeviceNode node, List<AttributeGroup<Device>> busGroups) {
@@ -132,10 +134,10 @@ final class SysfsLayout {
         // the core's files (driver_override, uevent) and the subsystem's unnamed groups are the
         // directory's shared files: no node per device until one is opened (docs/design.md §8)
         DeviceFiles files = node.subsystem().deviceFiles(coreDeviceAttributes, busGroups);
-        TreeDirectory dir = tree.createDirectory(in, node.name(), files.shared(), (Device) node);
+        TreeDirectory dir = tree.createDirectory(in, node.name(), files.kind(), (Device) node);
         try {
             tree.addGroups(dir, (Device) node, files.named());
-            tree.createLink(node.subsystem().links(), node.name(), dir);
+            tree.link(node.subsystem().links(), dir);
         } catch (DriverModelException e) {
             tree.remove(dir, drainDeadline.get());
             throw e;
@@ -165,19 +167,21 @@ final class SysfsLayout {
     }
 
     /**
-     * Adds a newly bound driver's attributes and the "driver" link. Context: the device lock
-     * is held.
+     * Adds a newly bound driver's attributes and points the device's "driver" link at the
+     * driver's directory (the slot of its directory's kind, {@link DeviceFiles#DRIVER_LINK}),
+     * all visible at once. Context: the device lock is held.
      */
     void driverBound(DeviceNode node, Binding binding, List<AttributeGroup<BoundDevice>> groups) {
         TreeDirectory dir = node.directory();
         tree.addGroups(dir, (BoundDevice) binding, groups);
         try {
-            tree.createLink(dir, "driver", binding.driverEntry().directory());
+            tree.activate(dir, binding.driverEntry().directory());
         } catch (DriverModelException e) {
-            tree.removeGroups(dir, groups, drainDeadline.get());
+            if (!groups.isEmpty()) {
+                quietly(() -> tree.removeGroups(dir, groups, drainDeadline.get()), binding.driverEntry());
+            }
             throw e;
         }
-        tree.activate(dir);
     }
 
     /**
@@ -189,7 +193,7 @@ final class SysfsLayout {
         if (!groups.isEmpty()) {
             quietly(() -> tree.removeGroups(dir, groups, drainDeadline.get()), binding.driverEntry());
         }
-        quietly(() -> tree.remove(dir, "driver", drainDeadline.get()), null);
+        tree.clearLink(dir);
     }
 
     /**

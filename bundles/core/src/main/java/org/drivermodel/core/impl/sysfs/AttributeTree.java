@@ -22,10 +22,10 @@ import org.drivermodel.error.Errno;
  * hold no owner alive and are orphaned when their files are removed.
  *
  * <pre>
- * tree.createDirectory("/devices/vbus0/x");                 // deactivated
- * tree.addGroups("/devices/vbus0/x", device, groups);       // deactivated
- * tree.createLink("/bus/vbus/devices/x", "/devices/vbus0/x");
- * tree.activate("/devices/vbus0/x");                         // all of it appears at once, links too
+ * TreeDirectory x = tree.createDirectory(vbus0, "x", kind, device); // deactivated
+ * tree.addGroups(x, device, groups);                          // deactivated
+ * tree.link(busDevices, x);                                   // /bus/vbus/devices/x, a link directory's
+ * tree.activate(x);                                           // all of it appears at once, links too
  * ...
  * RemovalReport r = tree.remove("/devices/vbus0/x");         // children first; links go too
  * if (!r.drained()) log.warn(r.toString());
@@ -63,6 +63,13 @@ import org.drivermodel.error.Errno;
  * ({@link #createDirectory(String, String, AttributeGroup, Object)}): listed and opened as its
  * own, they get a node only at their first open, so a device's {@code driver_override} and
  * {@code uevent} cost it nothing until read.
+ *
+ * <p><b>Virtual links</b> (issue #19): a device's two links are not nodes either. Its entry in
+ * its bus's <b>link directory</b> ({@link #createLinkDirectory}, {@link #link}) is a mark on its
+ * directory, and its {@code driver} link is the <b>link slot</b> of its directory's
+ * {@link DirectoryKind} ({@link #activate(TreeDirectory, TreeDirectory)}, {@link #clearLink}).
+ * Both are looked up, followed, stat'ed and listed as symlinks (a lookup makes a transient
+ * {@link LinkNode}); both vanish when their target or their directory is claimed by a removal.
  *
  * <p><b>Errors.</b> Every operation checks its path first ({@link SysfsPath}: EINVAL,
  * ENAMETOOLONG) and then validates everything under the lock before changing anything, so a
@@ -186,57 +193,131 @@ public final class AttributeTree {
     public <O> TreeDirectory createDirectory(String parentPath, String name, AttributeGroup<O> shared, O owner) {
         String path = TreeChecks.component(parentPath, name);
         TreeChecks.checkShared(shared, owner, path);
-        return createDirectory(SysfsPath.parse(path), name, path, shared, owner);
+        return createDirectory(SysfsPath.parse(path), name, path, DirectoryKind.of(shared), owner);
     }
 
     /**
-     * {@link #createDirectory(String, String, AttributeGroup, Object)} in a directory held by
-     * its handle: no lookup. {@code shared} and {@code owner} may both be null (no shared files).
+     * A directory of a {@link DirectoryKind} in a directory held by its handle: no lookup. It has
+     * the kind's shared files (as {@link #createDirectory(String, String, AttributeGroup, Object)})
+     * and its link slot. {@code kind} and {@code owner} may both be null (neither).
      *
      * @param <O>    the owner type
      * @param parent the parent directory
      * @param name   the new directory's name, a single component
-     * @param shared the shared files, an unnamed group, or null
-     * @param owner  what their callbacks receive, or null
+     * @param kind   its kind, or null
+     * @param owner  what the shared files' callbacks receive, or null
      * @return the new directory
-     * @throws DriverModelException EINVAL for a bad name, a null parent, a named group or only
-     *         one of group and owner; ENOENT if the parent is being removed; EEXIST if the name
-     *         is taken
+     * @throws DriverModelException EINVAL for a bad name, a null parent or only one of kind and
+     *         owner, or in a link directory; ENOENT if the parent is being removed; EEXIST if the
+     *         name is taken
      */
-    public <O> TreeDirectory createDirectory(TreeDirectory parent, String name, AttributeGroup<O> shared, O owner) {
+    public <O> TreeDirectory createDirectory(TreeDirectory parent, String name, DirectoryKind<O> kind, O owner) {
         DirNode p = TreeChecks.handle(parent);
         TreeChecks.checkName(p, name);
-        if (shared != null || owner != null) {
-            TreeChecks.checkShared(shared, owner, p, name);
+        if (kind == null ^ owner == null) {
+            throw new DriverModelException(Errno.EINVAL, TreeChecks.child(p, name), "a directory's kind and its owner go together");
         }
         lock.writeLock().lock();
         try {
             TreeChecks.checkFree(TreeChecks.live(p), name, null);
-            return createIn(p, name, shared, owner);
+            return createIn(p, name, kind, owner);
         } finally {
             lock.writeLock().unlock();
         }
     }
 
-    private <O> DirNode createDirectory(List<String> c, String name, String path, AttributeGroup<O> shared, O owner) {
+    private <O> DirNode createDirectory(List<String> c, String name, String path, DirectoryKind<O> kind, O owner) {
         lock.writeLock().lock();
         try {
             DirNode parent = parentOf(c, path);
             TreeChecks.checkFree(parent, name, path);
-            return createIn(parent, name, shared, owner);
+            return createIn(parent, name, kind, owner);
         } finally {
             lock.writeLock().unlock();
         }
     }
 
     /** Context: tree lock held (write); the parent live, the name free. */
-    private static <O> DirNode createIn(DirNode parent, String name, AttributeGroup<O> shared, O owner) {
+    private static <O> DirNode createIn(DirNode parent, String name, DirectoryKind<O> kind, O owner) {
         DirNode dir = new DirNode(name, parent);
-        if (shared != null) {
-            dir.share(shared, owner);
+        if (kind != null) {
+            dir.share(kind, owner);
         }
         parent.put(dir);
         return dir;
+    }
+
+    /**
+     * Creates a <b>link directory</b>, deactivated: a directory whose entries are links to the
+     * directories given to it ({@link #link}), each under the target's own name, as
+     * {@code /bus/<bus>/devices/<dev>}. A link there is a mark on its target, not a node: it is
+     * looked up, followed and listed as a symlink, appears when its target is active and goes when
+     * its target is removed. A link directory has nothing else: creating a node in it is EINVAL.
+     *
+     * <p>It may <b>mirror</b> a directory: a target that is a child of that one (a bus's device
+     * with no parent device, in {@code /devices/<bus>}) is found among its children, so linking
+     * it costs no table entry; targets elsewhere (a device under a parent device) are kept in the
+     * link directory's own table.
+     *
+     * <p>Context: any thread; takes the tree lock briefly.
+     *
+     * @param path     the directory's absolute path; its parent must exist
+     * @param mirrored the directory whose children it will mostly link to, or null
+     * @return the new link directory
+     * @throws DriverModelException as {@link #createDirectory(String)}; ENOENT if the mirrored
+     *         directory is being removed
+     */
+    public TreeDirectory createLinkDirectory(String path, TreeDirectory mirrored) {
+        List<String> c = SysfsPath.parse(path);
+        if (c.isEmpty()) {
+            throw new DriverModelException(Errno.EEXIST, "/", "the root exists");
+        }
+        DirNode m = mirrored == null ? null : TreeChecks.handle(mirrored);
+        lock.writeLock().lock();
+        try {
+            DirNode parent = parentOf(c, path);
+            String name = c.get(c.size() - 1);
+            TreeChecks.checkFree(parent, name, path);
+            DirNode dir = new DirNode(name, parent);
+            dir.makeLinkDirectory(m == null ? null : TreeChecks.live(m));
+            parent.put(dir);
+            return dir;
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /**
+     * Links a directory from a link directory, under the directory's own name (sysfs
+     * {@code sysfs_create_link} of {@code /bus/<bus>/devices/<dev>}). The link is visible while
+     * its target is, and goes when its target is removed. A directory is linked from one link
+     * directory at most.
+     *
+     * <p>Context: any thread; takes the tree lock briefly.
+     *
+     * @param linkDirectory a link directory ({@link #createLinkDirectory})
+     * @param target        the directory to link to
+     * @throws DriverModelException EINVAL for a null handle, if {@code linkDirectory} is not a
+     *         link directory or the target is linked from one already; ENOENT if either is being
+     *         removed; EEXIST if the name is taken there (nothing changes)
+     */
+    public void link(TreeDirectory linkDirectory, TreeDirectory target) {
+        DirNode d = TreeChecks.handle(linkDirectory);
+        DirNode t = TreeChecks.handle(target);
+        lock.writeLock().lock();
+        try {
+            if (!TreeChecks.live(d).isLinkDirectory()) {
+                throw new DriverModelException(Errno.EINVAL, d.path(), "not a link directory");
+            }
+            if (TreeChecks.live(t).linkedFrom() != null) {
+                throw new DriverModelException(Errno.EINVAL, t.path(), "linked from " + t.linkedFrom().path() + " already");
+            }
+            if (!d.link(t)) {
+                throw new DriverModelException(Errno.EEXIST, TreeChecks.child(d, t.name), "exists");
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
     }
 
     /**
@@ -369,7 +450,7 @@ public final class AttributeTree {
             DirNode parent = parentOf(lc, linkPath);
             TreeChecks.checkFree(parent, name, linkPath);
             Node target = resolve(tc, tc.size(), targetPath, Lookup.LIVE, false);
-            if (target instanceof FileNode f && !f.parent.attached(f)) {
+            if (target instanceof FileNode && !target.parent.attached(target)) {
                 throw new DriverModelException(Errno.EINVAL, SysfsPath.quote(targetPath), "a shared file goes only with its directory");
             }
             if (target instanceof LinkNode) {
@@ -419,6 +500,59 @@ public final class AttributeTree {
         lock.writeLock().lock();
         try {
             activateSubtree(TreeChecks.live(d));
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /**
+     * {@link #activate(TreeDirectory)}, and points the directory's link slot (its
+     * {@link DirectoryKind#linkName()}) at {@code linkTarget}, all at once: a device's
+     * {@code driver} link appears with its driver's files. The link is followed and listed as a
+     * symlink while its target is visible; it goes with the directory, or by {@link #clearLink}.
+     * Nothing changes if it fails.
+     *
+     * @param dir        the directory
+     * @param linkTarget where its link slot points
+     * @throws DriverModelException EINVAL for a null handle or if the directory's kind has no link
+     *         slot; ENOENT if either is being removed; EEXIST if a child has the slot's name
+     */
+    public void activate(TreeDirectory dir, TreeDirectory linkTarget) {
+        DirNode d = TreeChecks.handle(dir);
+        DirNode t = TreeChecks.handle(linkTarget);
+        lock.writeLock().lock();
+        try {
+            String name = TreeChecks.live(d).linkName();
+            if (name == null) {
+                throw new DriverModelException(Errno.EINVAL, d.path(), "its kind has no link slot");
+            }
+            TreeChecks.live(t);
+            if (d.child(name) != null) {
+                throw new DriverModelException(Errno.EEXIST, TreeChecks.child(d, name), "exists");
+            }
+            d.linkTarget(t);
+            activateSubtree(d);
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /**
+     * Clears a directory's link slot, if it points anywhere: the link is gone at once. Nothing is
+     * drained (a link has no callbacks).
+     *
+     * <p>Context: any thread; takes the tree lock briefly.
+     *
+     * @param dir the directory; one being removed is let be (its slot went with its claim)
+     * @throws DriverModelException EINVAL for a null handle
+     */
+    public void clearLink(TreeDirectory dir) {
+        DirNode d = TreeChecks.handle(dir);
+        lock.writeLock().lock();
+        try {
+            if (d.linkName() != null) {
+                d.linkTarget(null);
+            }
         } finally {
             lock.writeLock().unlock();
         }
@@ -547,6 +681,10 @@ public final class AttributeTree {
                 if (n instanceof FileNode f && !f.parent.attached(f)) {
                     throw new DriverModelException(Errno.EINVAL, f.path(), "a shared file goes only with its directory");
                 }
+                if (n instanceof LinkNode l && !l.parent.attached(l)) {
+                    throw new DriverModelException(Errno.EINVAL, l.path(),
+                            l.parent.isLinkDirectory() ? "a link directory's link goes only with its target" : "a link slot is cleared, not removed");
+                }
                 OpenFile.checkNotInside(n);
             }
             if (path == null) {
@@ -577,6 +715,8 @@ public final class AttributeTree {
                 }
                 if (n instanceof LinkNode l) {
                     l.target.removeIncoming(l);
+                } else if (n instanceof DirNode d) {
+                    d.unlinkAll();
                 }
             }
         } finally {
@@ -792,8 +932,8 @@ public final class AttributeTree {
                 throw new DriverModelException(Errno.EINVAL, SysfsPath.join(c, i), "not a directory");
             }
             Node next = c instanceof SysfsPath.Components parsed ? dir.child(parsed.key(i)) : dir.child(c.get(i));
-            if (next == null && i == n - 1) {
-                next = dir.sharedFile(c.get(i)); // a transient node: see open
+            if (next == null) {
+                next = dir.virtualChild(c.get(i), i == n - 1); // a transient node: see open, DirNode
             }
             if (next == null || !mode.admits(next)) {
                 throw TreeChecks.noEntry(path);

@@ -53,6 +53,9 @@ final class TreeChecks {
      * taken. A handful of names: each is compared with those before it, nothing is made.
      */
     static <O> void checkNewNames(DirNode dir, List<AttributeGroup<O>> groups) {
+        if (dir.isLinkDirectory()) {
+            throw notInLinkDirectory(dir.path());
+        }
         for (int g = 0; g < groups.size(); g++) {
             AttributeGroup<O> group = groups.get(g);
             if (group.name().isPresent()) {
@@ -68,7 +71,7 @@ final class TreeChecks {
 
     /** EEXIST if the directory has the name, or a name added before position (g, a) of the groups is the same. */
     private static <O> void checkNewName(DirNode dir, List<AttributeGroup<O>> groups, int g, int a, String name) {
-        boolean taken = dir.child(name) != null || dir.sharedFile(name) != null;
+        boolean taken = dir.child(name) != null || dir.takenVirtually(name);
         for (int i = 0; i <= g && !taken; i++) {
             AttributeGroup<O> group = groups.get(i);
             if (group.name().isPresent()) {
@@ -91,7 +94,10 @@ final class TreeChecks {
      *             operation, which makes no path unless it fails)
      */
     static void checkFree(DirNode parent, String name, String path) {
-        if (parent.child(name) != null || parent.sharedFile(name) != null) {
+        if (parent.isLinkDirectory()) {
+            throw notInLinkDirectory(path == null ? child(parent, name) : SysfsPath.quote(path));
+        }
+        if (parent.child(name) != null || parent.takenVirtually(name)) {
             throw new DriverModelException(Errno.EEXIST, path == null ? child(parent, name) : SysfsPath.quote(path), "exists");
         }
     }
@@ -110,13 +116,6 @@ final class TreeChecks {
     static void checkShared(AttributeGroup<?> shared, Object owner, String path) {
         if (shared == null || owner == null || shared.name().isPresent()) {
             throw new DriverModelException(Errno.EINVAL, SysfsPath.quote(path), "shared files need an unnamed group and an owner");
-        }
-    }
-
-    /** {@link #checkShared(AttributeGroup, Object, String)} of {@code dir/name}, whose path is made only for the error. */
-    static void checkShared(AttributeGroup<?> shared, Object owner, DirNode dir, String name) {
-        if (shared == null || owner == null || shared.name().isPresent()) {
-            checkShared(shared, owner, child(dir, name));
         }
     }
 
@@ -140,8 +139,12 @@ final class TreeChecks {
         return dir;
     }
 
+    /** @return the live child of that name, or the transient node of a virtual link of that name (see DirNode#virtualChild); else ENOENT */
     static Node liveChild(DirNode dir, String name) {
-        Node n = dir.child(name);
+        Node n = name == null ? null : dir.child(name);
+        if (n == null && name != null) {
+            n = dir.virtualChild(name, false);
+        }
         if (n == null || n.state == NodeState.REMOVED) {
             throw noEntry(child(dir, name));
         }
@@ -150,6 +153,10 @@ final class TreeChecks {
 
     static String child(DirNode dir, String name) {
         return dir.parent == null ? "/" + name : dir.path() + "/" + name;
+    }
+
+    static DriverModelException notInLinkDirectory(String path) {
+        return new DriverModelException(Errno.EINVAL, path, "a link directory holds only links to the directories given to it");
     }
 
     static DriverModelException noEntry(String path) {

@@ -137,8 +137,9 @@ class TreeDirectoryTest {
         fails(Errno.EINVAL, () -> tree.createDirectory(x, "c\n", null, null));
         fails(Errno.ENAMETOOLONG, () -> tree.createDirectory(x, "n".repeat(256), null, null));
         fails(Errno.EINVAL, () -> tree.createDirectory((TreeDirectory) null, "y", null, null));
-        fails(Errno.EINVAL, () -> tree.createDirectory(x, "s", Knob.files(), null));
-        fails(Errno.EINVAL, () -> tree.createDirectory(x, "s", AttributeGroup.named("g", Knob.value()), new Knob("k", 0)));
+        fails(Errno.EINVAL, () -> tree.createDirectory(x, "s", DirectoryKind.of(Knob.files()), null));
+        fails(Errno.EINVAL, () -> tree.createDirectory(x, "s", null, new Knob("k", 0)));
+        fails(Errno.EINVAL, () -> tree.createDirectory(x, "s", DirectoryKind.of(AttributeGroup.named("g", Knob.value())), new Knob("k", 0)));
         assertTrue(fails(Errno.EEXIST, () -> tree.createDirectory(x, "power", null, null)).getMessage().contains("/devices/vbus0/x/power"));
         fails(Errno.EEXIST, () -> tree.createLink(x, "value", devices));
         fails(Errno.EEXIST, () -> tree.addGroups(x, new Knob("k", 0), List.of(AttributeGroup.of(Attribute.<Knob>ro("name", k -> "")))));
