@@ -3,12 +3,10 @@ package org.drivermodel.core.impl;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -19,18 +17,23 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * stop a thread, and unbinding must not go on while the driver may still touch its device.
  *
  * <h2>Concurrency</h2>
- * Like Linux's detector, it scans rather than arms a timer per call: a callback costs one entry
- * put into and taken out of a concurrent set, with no lock and no other thread woken (a timer
- * task per call took the timer's lock twice and woke its thread, a third of a plug's cost).
+ * Like Linux's detector, it scans rather than arms a timer per call: a callback costs its watch
+ * linked into and out of a list, with no other thread woken (a timer task per call took the
+ * timer's lock twice and woke its thread, a third of a plug's cost). The watched callbacks are
+ * {@value #STRIPES} lists through the watches themselves ({@link Watch#next}, {@link Watch#prev}),
+ * each guarded by its own monitor and picked by the watched thread's id, so two threads rarely
+ * share one and a watch allocates nothing (a concurrent set's entry was 32 bytes per probe and per
+ * remove, issue #19). The scan takes each list's monitor only to read it.
  * One daemon scanner thread (made with the watchdog, as Linux starts khungtaskd at boot, and kept
  * until {@link #shutdown}; made at the first watch, it cost that call a thread start, up to a few
  * milliseconds on a 2-core VM: more than a thousand plugs, issue #19) scans while
- * the set is not empty: each scan reports the entries past their deadline and schedules the next
- * at the earliest deadline left, at most {@link #MAX_SCAN} later, so a report comes at most that long after its deadline. When a scan finds the set empty
- * it stops: it clears {@link #scanning}, then looks at the set again, and the thread that adds an
- * entry looks at the flag after its add, so one of them always restarts it.
+ * something is watched: each scan reports the entries past their deadline and schedules the next
+ * at the earliest deadline left, at most {@link #MAX_SCAN} later, so a report comes at most that long after its deadline. When a scan finds nothing watched
+ * it stops: it clears {@link #scanning}, then looks at the lists again, and the thread that links a
+ * watch looks at the flag after it released the list's monitor (a volatile read after the release, a
+ * volatile write before the scan's acquire: one of them sees the other), so one of them always restarts it.
  * {@link Watch#fired} is set by the scan before it reports, so the watched thread, after close,
- * knows whether its callback was reported. A closed entry is out of the set: the watchdog keeps
+ * knows whether its callback was reported. A closed watch is out of its list: the watchdog keeps
  * nothing of a callback that returned. A watch is one object, the caller's own (the driver
  * core's frame of the call is its watch: {@link DriverCall.Frame}); its flag is a field compared
  * and set through a VarHandle. The scan holds no lock and calls no driver code.
@@ -49,8 +52,17 @@ final class CallWatchdog {
         }
     }
 
+    /** The number of lists of watches, a power of two. */
+    static final int STRIPES = 16;
+
+    /** One list of watches: its monitor guards it and the links of the watches in it. */
+    private static final class Stripe {
+        Watch first; /* guarded by this */
+        int size;    /* guarded by this */
+    }
+
     private final ScheduledThreadPoolExecutor scanner;
-    private final Set<Watch> running = ConcurrentHashMap.newKeySet(); /* lock-free */
+    private final Stripe[] stripes = new Stripe[STRIPES]; /* fixed; each guarded by itself */
     private final AtomicBoolean scanning = new AtomicBoolean(); /* true while a scan is scheduled or running */
 
     CallWatchdog() {
@@ -63,6 +75,9 @@ final class CallWatchdog {
             return t;
         });
         scanner.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        for (int i = 0; i < STRIPES; i++) {
+            stripes[i] = new Stripe();
+        }
         scanner.prestartCoreThread();
     }
 
@@ -81,14 +96,16 @@ final class CallWatchdog {
     }
 
     /**
-     * One watched callback, in the set from {@link #watch(Watch, Duration)} to {@link #unwatch}:
+     * One watched callback, in a list from {@link #watch(Watch, Duration)} to {@link #unwatch}:
      * the caller's object, which says what its report does.
      */
     abstract static class Watch {
-        private Thread thread; /* written by watch() before the set publishes it, read by the scan after */
+        private Thread thread; /* written by watch() before its list's monitor publishes it, read by the scan after */
         private long due;      /* the same: System.nanoTime() at the deadline */
         private long deadline; /* the same: how long it may run, in nanoseconds */
-        private final int hash = ThreadLocalRandom.current().nextInt(); /* cheaper than the identity hash */
+        private Stripe stripe; /* the same: its list, null when not watched */
+        private Watch prev;    /* guarded by its stripe */
+        private Watch next;    /* guarded by its stripe */
         private volatile boolean fired; /* set once by the scan, through FIRED */
 
         /** Reports the callback past its deadline. Context: the scanner thread, once, no lock held. */
@@ -97,16 +114,6 @@ final class CallWatchdog {
         /** @return true if the scan reported it: the callback ran past its deadline */
         final boolean fired() {
             return fired;
-        }
-
-        @Override
-        public final int hashCode() {
-            return hash;
-        }
-
-        @Override
-        public final boolean equals(Object o) {
-            return this == o;
         }
     }
 
@@ -120,7 +127,17 @@ final class CallWatchdog {
         watch.thread = Thread.currentThread();
         watch.deadline = deadline.toNanos();
         watch.due = System.nanoTime() + watch.deadline;
-        running.add(watch);
+        Stripe s = stripes[(int) watch.thread.getId() & (STRIPES - 1)];
+        synchronized (s) {
+            watch.stripe = s;
+            watch.prev = null;
+            watch.next = s.first;
+            if (s.first != null) {
+                s.first.prev = watch;
+            }
+            s.first = watch;
+            s.size++;
+        }
         if (!scanning.get() && scanning.compareAndSet(false, true)) {
             schedule(watch.deadline);
         }
@@ -128,12 +145,38 @@ final class CallWatchdog {
 
     /** The callback returned: it is no longer watched. */
     void unwatch(Watch watch) {
-        running.remove(watch);
+        Stripe s = watch.stripe;
+        if (s == null) {
+            return; // not watched
+        }
+        synchronized (s) {
+            if (watch.stripe != s) {
+                return; // unwatched already, or cleared by a shutdown
+            }
+            if (watch.prev == null) {
+                s.first = watch.next;
+            } else {
+                watch.prev.next = watch.next;
+            }
+            if (watch.next != null) {
+                watch.next.prev = watch.prev;
+            }
+            watch.prev = null;
+            watch.next = null;
+            watch.stripe = null;
+            s.size--;
+        }
     }
 
     /** @return how many callbacks are watched now */
     int running() {
-        return running.size();
+        int n = 0;
+        for (Stripe s : stripes) {
+            synchronized (s) {
+                n += s.size;
+            }
+        }
+        return n;
     }
 
     /** @return true while a scan is scheduled: something is watched, or was at the last scan */
@@ -153,23 +196,36 @@ final class CallWatchdog {
     private void scan() {
         long now = System.nanoTime();
         long next = Long.MAX_VALUE;
-        for (Watch w : running) {
-            long left = w.due - now;
-            if (left <= 0) {
-                if (FIRED.compareAndSet(w, false, true)) {
-                    w.overdue(new Overdue(w.thread, w.thread.getState(), Arrays.asList(w.thread.getStackTrace()),
-                            Duration.ofNanos(w.deadline)));
+        boolean any = false;
+        List<Watch> overdue = null;
+        for (Stripe s : stripes) {
+            synchronized (s) {
+                for (Watch w = s.first; w != null; w = w.next) {
+                    any = true;
+                    long left = w.due - now;
+                    if (left > 0) {
+                        next = Math.min(next, left);
+                    } else if (!w.fired) {
+                        overdue = overdue == null ? new ArrayList<>() : overdue;
+                        overdue.add(w);
+                    }
                 }
-            } else {
-                next = Math.min(next, left);
             }
         }
-        if (!running.isEmpty()) {
+        // reported with no monitor held: a report takes the thread's stack and logs
+        for (int i = 0; overdue != null && i < overdue.size(); i++) {
+            Watch w = overdue.get(i);
+            if (FIRED.compareAndSet(w, false, true)) {
+                w.overdue(new Overdue(w.thread, w.thread.getState(), Arrays.asList(w.thread.getStackTrace()),
+                        Duration.ofNanos(w.deadline)));
+            }
+        }
+        if (any) {
             schedule(next);
             return;
         }
         scanning.set(false);
-        if (!running.isEmpty() && scanning.compareAndSet(false, true)) {
+        if (running() > 0 && scanning.compareAndSet(false, true)) {
             schedule(MAX_SCAN.toNanos());
         }
     }
@@ -177,6 +233,18 @@ final class CallWatchdog {
     /** Stops the scanner; callbacks still watched report nothing. Context: the core stopping. */
     void shutdown() {
         scanner.shutdownNow();
-        running.clear();
+        for (Stripe s : stripes) {
+            synchronized (s) {
+                for (Watch w = s.first; w != null;) {
+                    Watch next = w.next;
+                    w.prev = null;
+                    w.next = null;
+                    w.stripe = null;
+                    w = next;
+                }
+                s.first = null;
+                s.size = 0;
+            }
+        }
     }
 }
