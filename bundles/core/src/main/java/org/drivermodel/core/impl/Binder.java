@@ -3,6 +3,7 @@ package org.drivermodel.core.impl;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
 import org.drivermodel.api.Attribute;
@@ -75,6 +76,8 @@ final class Binder {
     /** Deferred-probe retry: one pass at a time, and another if a bind happened during it. */
     private final AtomicBoolean retrying = new AtomicBoolean();
     private final AtomicBoolean retryAgain = new AtomicBoolean();
+    /** A bound driver's files and link into its device's directory; made once: a bind allocates no closure */
+    private final BiConsumer<Binding, List<AttributeGroup<BoundDevice>>> publishBound = this::publishBound;
 
     Binder(Registry registry, SysfsLayout sysfs, DriverCall calls, Usage usage, UeventSink uevents,
             DeferredProbes deferred, AsyncProbes async, Supplier<CoreSettings> settings, Logger log) {
@@ -167,6 +170,9 @@ final class Binder {
      * already running elsewhere is told to run once more instead.
      */
     void retryDeferred() {
+        if (deferred.isEmpty()) {
+            return; // the common case, after every bind: nothing to retry, nothing made (a snapshot, an iterator, issue #19)
+        }
         retryAgain.set(true);
         while (retryAgain.get() && retrying.compareAndSet(false, true)) {
             try {
@@ -192,6 +198,11 @@ final class Binder {
         log.warn("device {}: not offered to {}: its lock is held past {} ms{}", node, who, deadline().toMillis(),
                 holder == null ? "" : " by thread \"" + holder.getName() + "\"");
         return false;
+    }
+
+    /** Publishes a bound driver's files and the device's driver link. Context: the model lock held (Registry#publishIfListed) */
+    private void publishBound(Binding binding, List<AttributeGroup<BoundDevice>> groups) {
+        sysfs.driverBound(binding.node(), binding, groups);
     }
 
     void expireDeferred() {
@@ -251,7 +262,7 @@ final class Binder {
             return ProbeResult.refused(Errno.EIO, "its deviceAttributes() failed");
         }
         try {
-            if (!registry.publishIfListed(node, () -> sysfs.driverBound(node, probed, groups))) {
+            if (!registry.publishIfListed(probed, groups, publishBound)) {
                 b.requestEnd(Binding.Cause.DEVICE_GONE); // removed while it probed: its directory is gone
             }
             b.setGroups(groups);
@@ -419,8 +430,8 @@ final class Binder {
         }
         List<AttributeGroup<BoundDevice>> groups = List.of(group);
         try {
-            if (!registry.publishIfListed(node,
-                    () -> sysfs.attributesAdded(node, b, groups, b.bindingState() != Binding.State.PROBING))) {
+            if (!registry.publishIfListed(b, groups,
+                    (binding, g) -> sysfs.attributesAdded(binding.node(), binding, g, binding.bindingState() != Binding.State.PROBING))) {
                 throw lateRegistration(b, group, "its device was removed");
             }
         } catch (DriverModelException e) {

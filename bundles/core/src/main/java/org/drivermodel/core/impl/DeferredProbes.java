@@ -36,6 +36,11 @@ final class DeferredProbes {
         pending.remove(node);
     }
 
+    /** @return true if no device is pending */
+    synchronized boolean isEmpty() {
+        return pending.isEmpty();
+    }
+
     /** @return whether the device is pending */
     synchronized boolean isPending(DeviceNode node) {
         return pending.containsKey(node);

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -51,6 +52,7 @@ final class Hotplug {
     private final DeferredWork work;
     private final Supplier<CoreSettings> settings;
     private final Logger log;
+    private final BiConsumer<DeviceNode, List<AttributeGroup<Device>>> publishAdded = this::publishAdded; /* made once: a plug allocates no closure */
 
     Hotplug(Registry registry, SysfsLayout sysfs, Binder binder, DriverCall calls, Usage usage, UeventSink uevents,
             DeferredProbes deferred, AsyncProbes async, DeferredWork work, Supplier<CoreSettings> settings, Logger log) {
@@ -270,6 +272,16 @@ final class Hotplug {
 
     // ---------------------------------------------------------------- devices
 
+    /**
+     * Publishes a device being listed: its directory with its bus's files, then its ADD uevent.
+     * Context: the model lock is held ({@link Registry#addDevice}), so no driver can bind the
+     * device (and post BIND) before ADD is queued.
+     */
+    private void publishAdded(DeviceNode node, List<AttributeGroup<Device>> busGroups) {
+        sysfs.deviceAdded(node, busGroups);
+        uevents.emit(Uevent.ADD, node, null);
+    }
+
     /** @see org.drivermodel.api.BusContext#addDevice(String, Map, Device) */
     Device addDevice(Subsystem subsystem, String name, Map<String, String> properties, Device parent) {
         Names.checkComponent(subsystem.path(), name);
@@ -284,11 +296,7 @@ final class Hotplug {
         }
         DeviceNode node = new DeviceNode(subsystem, name, properties, parentNode);
         List<AttributeGroup<Device>> busGroups = busAttributes(subsystem);
-        registry.addDevice(node, n -> {
-            sysfs.deviceAdded(n, busGroups);
-            // under the lock: no driver can bind the device (and post BIND) before ADD is queued
-            uevents.emit(Uevent.ADD, n, null);
-        });
+        registry.addDevice(node, busGroups, publishAdded);
         log.debug("device {}: added", node);
         if (subsystem.isBus() && subsystem.autoprobe) {
             binder.attach(node);

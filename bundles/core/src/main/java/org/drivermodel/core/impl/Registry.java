@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 import org.drivermodel.api.Device;
@@ -268,10 +269,14 @@ final class Registry {
     /**
      * Lists a device, running {@code publish} (its directory, its ADD uevent) under the lock.
      *
+     * @param <A>     what the publication needs besides the device
+     * @param arg     that, handed to {@code publish}: a publication that captures nothing is made
+     *                once, not once per plug
+     * @param publish publishes the device
      * @throws DriverModelException ENODEV if its subsystem is not live or its parent was removed,
      *         EEXIST for a duplicate name
      */
-    void addDevice(DeviceNode node, Consumer<DeviceNode> publish) {
+    <A> void addDevice(DeviceNode node, A arg, BiConsumer<DeviceNode, A> publish) {
         Subsystem s = node.subsystem();
         DeviceNode parent = node.parentNode();
         lock.lock();
@@ -286,7 +291,7 @@ final class Registry {
             if (parent != null && !parent.subsystem().devices.lists(parent)) {
                 throw new DriverModelException(Errno.ENODEV, parent.path(), "parent was removed");
             }
-            publish.accept(node);
+            publish.accept(node, arg);
             if (parent != null) {
                 parent.addChild(node);
             }
@@ -320,15 +325,21 @@ final class Registry {
      * directory, so files published here go with that directory, and none is published into a
      * directory of the same path that a new device of the same name has since made.
      *
+     * @param <A>     what the publication needs: handed to {@code publish}, so that a
+     *                publication capturing nothing is made once, not once per bind
+     * @param binding the binding whose files they are (its device is the one checked)
+     * @param arg     that
+     * @param publish publishes them
      * @return false if the device was unlisted (nothing was published)
      */
-    boolean publishIfListed(DeviceNode node, Runnable publish) {
+    <A> boolean publishIfListed(Binding binding, A arg, BiConsumer<Binding, A> publish) {
+        DeviceNode node = binding.node();
         lock.lock();
         try {
             if (!node.subsystem().devices.lists(node)) {
                 return false;
             }
-            publish.run();
+            publish.accept(binding, arg);
             return true;
         } finally {
             lock.unlock();
