@@ -205,7 +205,9 @@ final class CallWatchdog {
                     long left = w.due - now;
                     if (left > 0) {
                         next = Math.min(next, left);
-                    } else if (!w.fired) {
+                    } else if (FIRED.compareAndSet(w, false, true)) {
+                        // fired under the monitor unwatch takes: once unwatch returned, fired() says
+                        // for good whether this call is reported
                         overdue = overdue == null ? new ArrayList<>() : overdue;
                         overdue.add(w);
                     }
@@ -215,10 +217,8 @@ final class CallWatchdog {
         // reported with no monitor held: a report takes the thread's stack and logs
         for (int i = 0; overdue != null && i < overdue.size(); i++) {
             Watch w = overdue.get(i);
-            if (FIRED.compareAndSet(w, false, true)) {
-                w.overdue(new Overdue(w.thread, w.thread.getState(), Arrays.asList(w.thread.getStackTrace()),
-                        Duration.ofNanos(w.deadline)));
-            }
+            w.overdue(new Overdue(w.thread, w.thread.getState(), Arrays.asList(w.thread.getStackTrace()),
+                    Duration.ofNanos(w.deadline)));
         }
         if (any) {
             schedule(next);
