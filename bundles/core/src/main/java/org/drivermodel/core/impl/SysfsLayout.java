@@ -185,15 +185,15 @@ final class SysfsLayout {
     }
 
     /**
-     * Removes a driver's attributes from a device, draining their callbacks, before its
-     * {@code remove} runs. Context: the device lock is held.
+     * Clears the device's "driver" link, then removes the driver's attributes from the device,
+     * draining their callbacks, before its {@code remove} runs. Context: the device lock is held.
      */
     void driverUnbinding(DeviceNode node, Binding binding, List<AttributeGroup<BoundDevice>> groups) {
         TreeDirectory dir = node.directory();
+        tree.clearLink(dir); // first, as Linux's driver_sysfs_remove: no reader sees the link without the driver's files
         if (!groups.isEmpty()) {
             quietly(() -> tree.removeGroups(dir, groups, drainDeadline.get()), binding.driverEntry());
         }
-        tree.clearLink(dir);
     }
 
     /**

@@ -230,6 +230,7 @@ class DeviceAttributesTest {
         };
         model.addDriver(d.info("fake", "x"), d);
         ctx.addDevice("d1", Map.of("id", "x"));
+        assertEquals(List.of("driver", "driver_override", "slow", "uevent"), model.list("/devices/fake/d1"));
         Future<String> reader = pool.submit(() -> read("/devices/fake/d1/slow"));
         assertTrue(inShow.await(20, TimeUnit.SECONDS));
         Future<?> unbinding = pool.submit(() -> model.unbind("fake", "lvl", "d1"));
@@ -242,6 +243,14 @@ class DeviceAttributesTest {
             assertFalse(unbinding.isDone(), "unbind must wait for the show in flight");
             Thread.sleep(1);
         }
+        assertFalse(unbinding.isDone(), "unbind must wait for the show in flight");
+        // the driver's files are claimed (gone for lookups) while the show drains; the driver link
+        // went before them (Linux driver_sysfs_remove), so no reader sees it without them
+        while (model.list("/devices/fake/d1").contains("slow")) {
+            assertTrue(System.nanoTime() < end, "the unbind claims the driver's files");
+            Thread.sleep(1);
+        }
+        assertEquals(List.of("driver_override", "uevent"), model.list("/devices/fake/d1"));
         assertFalse(unbinding.isDone(), "unbind must wait for the show in flight");
         assertEquals(List.of(), order);
         letGo.countDown();

@@ -246,7 +246,17 @@ final class DirNode extends Node implements TreeDirectory {
      *         link slot while it points somewhere. Context: tree lock held.
      */
     boolean takenVirtually(String name) {
-        return linkTarget != null && name.equals(linkName()) || sharedAttribute(name) != null;
+        return slotPoints() && name.equals(linkName()) || sharedAttribute(name) != null;
+    }
+
+    /**
+     * @return true if the link slot points at a directory not claimed by a removal: a slot whose
+     *         target went first (a driver's directory removed before its devices are unbound)
+     *         dangles until it is cleared, and is then no entry at all, as a link node claimed
+     *         with its target was. Context: tree lock held
+     */
+    private boolean slotPoints() {
+        return linkTarget != null && linkTarget.state != NodeState.REMOVED;
     }
 
     /**
@@ -255,7 +265,7 @@ final class DirNode extends Node implements TreeDirectory {
      *         none. Context: tree lock held.
      */
     Node virtualChild(String name, boolean files) {
-        if (linkTarget != null && name.equals(linkName())) {
+        if (slotPoints() && name.equals(linkName())) {
             return LinkNode.virtual(linkName(), this, linkTarget);
         }
         if (children instanceof LinkTable links) {

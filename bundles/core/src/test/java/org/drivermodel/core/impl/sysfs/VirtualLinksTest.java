@@ -3,7 +3,6 @@ package org.drivermodel.core.impl.sysfs;
 import static org.drivermodel.core.impl.sysfs.Knob.fails;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -46,6 +45,7 @@ class VirtualLinksTest {
     private TreeDirectory devices;
     private TreeDirectory links;
     private TreeDirectory driver;
+    private final Knob vled = new Knob("vled", 0);
 
     @BeforeEach
     void skeleton() {
@@ -57,7 +57,7 @@ class VirtualLinksTest {
         links = tree.createLinkDirectory("/bus/vbus/devices", devices);
         tree.createDirectory("/bus/vbus/drivers");
         driver = tree.createDirectory("/bus/vbus/drivers/vled");
-        tree.addGroups(driver, new Knob("vled", 0), List.of(AttributeGroup.of(Attribute.<Knob>wo("bind", (k, v, ctx) -> k.stores.incrementAndGet()))));
+        tree.addGroups(driver, vled, List.of(AttributeGroup.of(Attribute.<Knob>wo("bind", (k, v, ctx) -> k.stores.incrementAndGet()))));
         for (String dir : List.of("/devices", "/bus")) {
             tree.activate(dir);
         }
@@ -260,6 +260,7 @@ class VirtualLinksTest {
         try (AttributeFile bind = tree.open("/bus/vbus/devices/x/driver/bind")) { // through both links
             bind.write("x");
         }
+        assertEquals(1, vled.stores.get(), "the driver's store ran, reached through both links");
 
         fails(Errno.EEXIST, () -> tree.addGroups(x, k, List.of(AttributeGroup.of(Attribute.<Knob>ro("driver", o -> "")))));
         fails(Errno.EEXIST, () -> tree.createDirectory(x, "driver", null, null));
@@ -307,21 +308,35 @@ class VirtualLinksTest {
     }
 
     @Test
-    void aLinkSlotWhoseTargetIsRemovedIsNeitherListedNorFollowedAndGoesWithItsDirectory() {
-        TreeDirectory x = device(devices, "x", new Knob("x", 1));
+    void aLinkSlotWhoseTargetIsRemovedIsNoEntryUntilClearedAndGoesWithItsDirectory() {
+        Knob k = new Knob("x", 1);
+        TreeDirectory x = device(devices, "x", k);
         tree.activate(x, driver);
+        // the driver's directory goes before its devices are unbound (Hotplug.removeDriver)
         assertTrue(tree.remove(driver, LONG).drained());
         assertEquals(DEVICE_FILES, tree.list("/devices/vbus0/x"));
         fails(Errno.ENOENT, () -> tree.stat("/devices/vbus0/x/driver"));
         fails(Errno.ENOENT, () -> tree.open("/devices/vbus0/x/driver/bind"));
-
-        TreeDirectory y = device(devices, "y", new Knob("y", 1));
+        fails(Errno.ENOENT, () -> tree.remove("/devices/vbus0/x/driver"));
+        // its name is free, as a link node's was once claimed with its target
+        tree.addGroups(x, k, List.of(AttributeGroup.of(Attribute.<Knob>ro("driver", o -> "a file\n"))));
+        tree.activate(x);
+        assertEquals("a file\n", tree.open("/devices/vbus0/x/driver").read());
+        tree.clearLink(x); // the unbind, late: the file stays
+        assertEquals("a file\n", tree.open("/devices/vbus0/x/driver").read());
         TreeDirectory vnet = tree.createDirectory("/bus/vbus/drivers/vnet");
         tree.activate(vnet);
+        assertTrue(fails(Errno.EEXIST, () -> tree.activate(x, vnet)).getMessage().contains("/devices/vbus0/x/driver"));
+
+        // a directory's removal takes its slot: clearing it afterwards is nothing to do
+        TreeDirectory y = device(devices, "y", new Knob("y", 1));
         tree.activate(y, vnet);
+        Node node = tree.node("/devices/vbus0/y");
         assertTrue(tree.remove(y, LONG).drained());
-        assertNull(((DirNode) vnet).firstIncoming(), "a slot is no incoming link of its target");
+        tree.clearLink(y);
         fails(Errno.ENOENT, () -> tree.stat("/bus/vbus/devices/y/driver"));
+        assertEquals(List.of("x"), tree.list("/bus/vbus/devices"));
+        assertEquals(NodeState.REMOVED, node.state);
     }
 
     // ---- concurrency ---------------------------------------------------------------------------
@@ -343,8 +358,9 @@ class VirtualLinksTest {
                     tree.activate(d);
                     tree.addGroups(d, k, List.of(AttributeGroup.of(Attribute.<Knob>ro("state", o -> "bound\n"))));
                     tree.activate(d, driver);
-                    if (i % 2 == 0) {
+                    if (i % 2 == 0) { // unbound as the layout unbinds: the link first, then the driver's files
                         tree.clearLink(d);
+                        assertTrue(tree.removeGroups(d, List.of(AttributeGroup.of(Attribute.<Knob>ro("state", o -> ""))), LONG).drained());
                     }
                     assertTrue(tree.remove(d, LONG).drained());
                 }
